@@ -1,0 +1,48 @@
+package ai.synth.lm;
+
+import ai.synth.lm.internal.Futures;
+import ai.synth.lm.internal.HttpEngine;
+import ai.synth.lm.internal.ProviderSettings;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+
+/** What every provider shares: one engine, seen synchronously and asynchronously. */
+abstract class AbstractProvider implements UnifiedLMProvider {
+
+    final HttpEngine engine;
+
+    AbstractProvider(ProviderSettings settings) {
+        this.engine = new HttpEngine(settings);
+    }
+
+    @Override
+    public String name() {
+        return engine.settings().provider();
+    }
+
+    @Override
+    public ChatCompletion createChatCompletion(ChatCompletionRequest request) {
+        return Futures.await(createChatCompletionAsync(request));
+    }
+
+    @Override
+    public CompletableFuture<ChatCompletion> createChatCompletionAsync(ChatCompletionRequest request) {
+        Objects.requireNonNull(request, "request");
+        return engine.chat(request);
+    }
+
+    @Override
+    public WarmupResult warmup(String model, WarmupOptions options) {
+        return Futures.await(warmupAsync(model, options));
+    }
+
+    @Override
+    public void close() {
+        engine.close();
+    }
+
+    @Override
+    public String toString() {
+        return getClass().getSimpleName() + "[" + engine.settings().apiBase() + (engine.isClosed() ? ", closed]" : "]");
+    }
+}

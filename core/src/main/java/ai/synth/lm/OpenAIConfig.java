@@ -1,0 +1,175 @@
+package ai.synth.lm;
+
+import ai.synth.lm.internal.Environment;
+import ai.synth.lm.internal.Settings;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Settings of the OpenAI provider (or any OpenAI-compatible server). Values set on the builder win; unset ones
+ * come from the process environment, then from a {@code .env} file: {@code OPENAI_API_KEY} (required) and
+ * {@code OPENAI_BASE_URL} (default {@code https://api.openai.com/v1}). The timeout defaults to 120 seconds and
+ * retries to 2, as in OpenAI's own SDKs.
+ *
+ * <p>Immutable and thread-safe. {@link #toString()} never shows the key.
+ */
+public final class OpenAIConfig {
+
+    /** OpenAI's API base URL. */
+    public static final String DEFAULT_BASE_URL = "https://api.openai.com/v1";
+    /** The default number of retries: 2. */
+    public static final int DEFAULT_MAX_RETRIES = 2;
+
+    private final String baseUrl;
+    private final String apiKey;
+    private final Duration timeout;
+    private final Duration connectTimeout;
+    private final int maxRetries;
+    private final Clock clock;
+    private final Scheduler scheduler;
+
+    private OpenAIConfig(Builder b, Environment env) {
+        String url = b.baseUrl != null ? b.baseUrl : env.get("OPENAI_BASE_URL");
+        this.baseUrl = url == null ? DEFAULT_BASE_URL
+                : Settings.checkUrl(b.baseUrl != null ? "baseUrl" : "OPENAI_BASE_URL", url);
+        String key = b.apiKey != null ? b.apiKey : env.get("OPENAI_API_KEY");
+        if (key == null) {
+            throw new ConfigurationException("OPENAI_API_KEY not found in environment"
+                    + " (set it in the environment or a .env file)");
+        }
+        this.apiKey = Settings.checkKey(b.apiKey != null ? "apiKey" : "OPENAI_API_KEY", key);
+        this.timeout = b.timeout;
+        this.connectTimeout = b.connectTimeout;
+        this.maxRetries = b.maxRetries;
+        this.clock = b.clock;
+        this.scheduler = b.scheduler;
+    }
+
+    /**
+     * Settings from the environment and {@code .env} alone.
+     *
+     * @throws ConfigurationException if {@code OPENAI_API_KEY} is missing or a value is malformed
+     */
+    public static OpenAIConfig fromEnv() {
+        return builder().build();
+    }
+
+    /** A builder; unset values come from the environment when {@link Builder#build()} runs. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The API base URL, e.g. {@code https://api.openai.com/v1}. */
+    public String baseUrl() {
+        return baseUrl;
+    }
+
+    /** The API key. Keep it out of logs. */
+    public String apiKey() {
+        return apiKey;
+    }
+
+    /** The per-attempt timeout. */
+    public Duration timeout() {
+        return timeout;
+    }
+
+    /** The timeout for opening a connection. */
+    public Duration connectTimeout() {
+        return connectTimeout;
+    }
+
+    /** How many times a failed call is retried after the first attempt. */
+    public int maxRetries() {
+        return maxRetries;
+    }
+
+    /** The clock for {@code Retry-After} dates. */
+    public Clock clock() {
+        return clock;
+    }
+
+    /** The scheduler of retry waits. */
+    public Scheduler scheduler() {
+        return scheduler;
+    }
+
+    @Override
+    public String toString() {
+        return "OpenAIConfig[baseUrl=" + baseUrl + ", apiKey=" + Settings.redact(apiKey) + ", timeout=" + timeout
+                + ", connectTimeout=" + connectTimeout + ", maxRetries=" + maxRetries + "]";
+    }
+
+    /** Builds an {@link OpenAIConfig}. Each setter checks its value at once. Not thread-safe. */
+    public static final class Builder {
+        private String baseUrl;
+        private String apiKey;
+        private Duration timeout = SynthConfig.DEFAULT_TIMEOUT;
+        private Duration connectTimeout = SynthConfig.DEFAULT_CONNECT_TIMEOUT;
+        private int maxRetries = DEFAULT_MAX_RETRIES;
+        private Clock clock = Clock.systemUTC();
+        private Scheduler scheduler = Scheduler.system();
+        private Map<String, String> environment;
+
+        private Builder() {}
+
+        /** The API base URL including {@code /v1}. Default: {@code OPENAI_BASE_URL}, else OpenAI's. */
+        public Builder baseUrl(String baseUrl) {
+            this.baseUrl = baseUrl == null ? null : Settings.checkUrl("baseUrl", baseUrl);
+            return this;
+        }
+
+        /** The API key. Default: {@code OPENAI_API_KEY}. */
+        public Builder apiKey(String apiKey) {
+            this.apiKey = apiKey == null ? null : Settings.checkKey("apiKey", apiKey);
+            return this;
+        }
+
+        /** The per-attempt timeout. Default 120 seconds. */
+        public Builder timeout(Duration timeout) {
+            this.timeout = Settings.checkTimeout("timeout", timeout);
+            return this;
+        }
+
+        /** The timeout for opening a connection. Default 10 seconds. */
+        public Builder connectTimeout(Duration connectTimeout) {
+            this.connectTimeout = Settings.checkTimeout("connectTimeout", connectTimeout);
+            return this;
+        }
+
+        /** Retries after the first attempt, 0 to 100. Default 2. */
+        public Builder maxRetries(int maxRetries) {
+            this.maxRetries = Settings.checkRetries(maxRetries);
+            return this;
+        }
+
+        /** The clock for {@code Retry-After} dates. Default the system UTC clock. */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /** The scheduler of retry waits. Default {@link Scheduler#system()}. */
+        public Builder scheduler(Scheduler scheduler) {
+            this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+            return this;
+        }
+
+        /** Reads unset values from these variables instead of the process environment and {@code .env}. */
+        public Builder environment(Map<String, String> variables) {
+            this.environment = Map.copyOf(variables);
+            return this;
+        }
+
+        /**
+         * The settings.
+         *
+         * @throws ConfigurationException if the key is missing everywhere or a variable is malformed
+         */
+        public OpenAIConfig build() {
+            return new OpenAIConfig(this, environment != null ? Environment.ofMap(environment) : Environment.system());
+        }
+    }
+}

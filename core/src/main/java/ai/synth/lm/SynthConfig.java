@@ -1,0 +1,216 @@
+package ai.synth.lm;
+
+import ai.synth.lm.internal.Environment;
+import ai.synth.lm.internal.Settings;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Settings of the Synth provider. Values set on the builder win; unset ones come from the process environment,
+ * then from a {@code .env} file in the working directory:
+ *
+ * <table>
+ * <caption>Variables</caption>
+ * <tr><th>variable</th><th>meaning</th><th>default</th></tr>
+ * <tr><td>{@code SYNTH_BASE_URL} (or {@code MODAL_BASE_URL})</td><td>backend URL, with or without {@code /v1}</td>
+ *     <td>required</td></tr>
+ * <tr><td>{@code SYNTH_API_KEY} (or {@code MODAL_API_KEY})</td><td>bearer token</td><td>required</td></tr>
+ * <tr><td>{@code SYNTH_TIMEOUT}</td><td>per-attempt timeout in seconds</td><td>120</td></tr>
+ * <tr><td>{@code SYNTH_MAX_RETRIES}</td><td>retries after the first attempt</td><td>3</td></tr>
+ * </table>
+ *
+ * <pre>{@code
+ * SynthConfig config = SynthConfig.builder()
+ *     .baseUrl("https://custom-url.com").apiKey("custom-key")
+ *     .timeout(Duration.ofSeconds(60)).maxRetries(5)
+ *     .build();
+ * }</pre>
+ *
+ * Immutable and thread-safe. {@link #toString()} never shows the key.
+ */
+public final class SynthConfig {
+
+    /** The default per-attempt timeout: 120 seconds. */
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(120);
+    /** The default connect timeout: 10 seconds. */
+    public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
+    /** The default number of retries: 3. */
+    public static final int DEFAULT_MAX_RETRIES = 3;
+
+    private final String baseUrl;
+    private final String apiKey;
+    private final Duration timeout;
+    private final Duration connectTimeout;
+    private final int maxRetries;
+    private final Clock clock;
+    private final Scheduler scheduler;
+
+    private SynthConfig(Builder b, Environment env) {
+        String url = b.baseUrl != null ? b.baseUrl : env.first("SYNTH_BASE_URL", "MODAL_BASE_URL");
+        if (url == null) {
+            throw new ConfigurationException("SYNTH_BASE_URL not found in environment"
+                    + " (set it, or MODAL_BASE_URL, in the environment or a .env file)");
+        }
+        this.baseUrl = Settings.checkUrl(b.baseUrl != null ? "baseUrl" : variableOf(env, "SYNTH_BASE_URL", "MODAL_BASE_URL"), url);
+        String key = b.apiKey != null ? b.apiKey : env.first("SYNTH_API_KEY", "MODAL_API_KEY");
+        if (key == null) {
+            throw new ConfigurationException("SYNTH_API_KEY not found in environment"
+                    + " (set it, or MODAL_API_KEY, in the environment or a .env file)");
+        }
+        this.apiKey = Settings.checkKey(b.apiKey != null ? "apiKey" : variableOf(env, "SYNTH_API_KEY", "MODAL_API_KEY"), key);
+        String envTimeout = env.get("SYNTH_TIMEOUT");
+        this.timeout = b.timeout != null ? b.timeout
+                : envTimeout != null ? Settings.parseSeconds("SYNTH_TIMEOUT", envTimeout) : DEFAULT_TIMEOUT;
+        String envRetries = env.get("SYNTH_MAX_RETRIES");
+        this.maxRetries = b.maxRetries != null ? b.maxRetries
+                : envRetries != null ? Settings.parseRetries("SYNTH_MAX_RETRIES", envRetries) : DEFAULT_MAX_RETRIES;
+        this.connectTimeout = b.connectTimeout;
+        this.clock = b.clock;
+        this.scheduler = b.scheduler;
+    }
+
+    private static String variableOf(Environment env, String primary, String fallback) {
+        return env.get(primary) != null ? primary : fallback;
+    }
+
+    /**
+     * Settings from the environment and {@code .env} alone.
+     *
+     * @throws ConfigurationException if a required variable is missing or a value is malformed
+     */
+    public static SynthConfig fromEnv() {
+        return builder().build();
+    }
+
+    /** A builder; unset values come from the environment when {@link Builder#build()} runs. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The backend URL as configured (with or without {@code /v1}). */
+    public String baseUrl() {
+        return baseUrl;
+    }
+
+    /** The API key. Keep it out of logs. */
+    public String apiKey() {
+        return apiKey;
+    }
+
+    /** The per-attempt timeout: the whole response must arrive within it. */
+    public Duration timeout() {
+        return timeout;
+    }
+
+    /** The timeout for opening a connection. */
+    public Duration connectTimeout() {
+        return connectTimeout;
+    }
+
+    /** How many times a failed call is retried after the first attempt. */
+    public int maxRetries() {
+        return maxRetries;
+    }
+
+    /** The clock for the warm cache and {@code Retry-After} dates. */
+    public Clock clock() {
+        return clock;
+    }
+
+    /** The scheduler of retry waits and warmup polls. */
+    public Scheduler scheduler() {
+        return scheduler;
+    }
+
+    /** A builder holding these settings. */
+    public Builder toBuilder() {
+        return new Builder().baseUrl(baseUrl).apiKey(apiKey).timeout(timeout).connectTimeout(connectTimeout)
+                .maxRetries(maxRetries).clock(clock).scheduler(scheduler);
+    }
+
+    @Override
+    public String toString() {
+        return "SynthConfig[baseUrl=" + baseUrl + ", apiKey=" + Settings.redact(apiKey) + ", timeout=" + timeout
+                + ", connectTimeout=" + connectTimeout + ", maxRetries=" + maxRetries + "]";
+    }
+
+    /** Builds a {@link SynthConfig}. Each setter checks its value at once. Not thread-safe. */
+    public static final class Builder {
+        private String baseUrl;
+        private String apiKey;
+        private Duration timeout;
+        private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
+        private Integer maxRetries;
+        private Clock clock = Clock.systemUTC();
+        private Scheduler scheduler = Scheduler.system();
+        private Map<String, String> environment;
+
+        private Builder() {}
+
+        /** The backend URL, with or without a trailing {@code /v1}. Default: {@code SYNTH_BASE_URL}. */
+        public Builder baseUrl(String baseUrl) {
+            this.baseUrl = baseUrl == null ? null : Settings.checkUrl("baseUrl", baseUrl);
+            return this;
+        }
+
+        /** The API key. Default: {@code SYNTH_API_KEY}. */
+        public Builder apiKey(String apiKey) {
+            this.apiKey = apiKey == null ? null : Settings.checkKey("apiKey", apiKey);
+            return this;
+        }
+
+        /** The per-attempt timeout. Default: {@code SYNTH_TIMEOUT}, else 120 seconds. */
+        public Builder timeout(Duration timeout) {
+            this.timeout = timeout == null ? null : Settings.checkTimeout("timeout", timeout);
+            return this;
+        }
+
+        /** The timeout for opening a connection. Default 10 seconds. */
+        public Builder connectTimeout(Duration connectTimeout) {
+            this.connectTimeout = Settings.checkTimeout("connectTimeout", connectTimeout);
+            return this;
+        }
+
+        /** Retries after the first attempt, 0 to 100. Default: {@code SYNTH_MAX_RETRIES}, else 3. */
+        public Builder maxRetries(int maxRetries) {
+            this.maxRetries = Settings.checkRetries(maxRetries);
+            return this;
+        }
+
+        /** The clock for the warm cache and {@code Retry-After} dates. Default the system UTC clock. */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /** The scheduler of retry waits and warmup polls. Default {@link Scheduler#system()}. */
+        public Builder scheduler(Scheduler scheduler) {
+            this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+            return this;
+        }
+
+        /**
+         * Reads unset values from these variables instead of the process environment and {@code .env}, for
+         * settings kept elsewhere (and for tests).
+         */
+        public Builder environment(Map<String, String> variables) {
+            this.environment = Map.copyOf(variables);
+            return this;
+        }
+
+        /**
+         * The settings.
+         *
+         * @throws ConfigurationException if a required value is missing everywhere or a variable is malformed
+         */
+        public SynthConfig build() {
+            return new SynthConfig(this, environment != null ? Environment.ofMap(environment) : Environment.system());
+        }
+
+        SynthConfig build(Environment env) {
+            return new SynthConfig(this, env);
+        }
+    }
+}

@@ -1,0 +1,43 @@
+package ai.synth.lm;
+
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A call the model asked for.
+ *
+ * @param id the call id, to quote in {@link ChatMessage#tool(String, String)}; never null
+ * @param type the call type, {@code "function"}
+ * @param function the function name and its arguments; never null
+ * @param additionalProperties fields this type does not model; never null
+ */
+public record ToolCall(String id, String type, FunctionCall function, Map<String, Object> additionalProperties) {
+
+    /** Validates the fields. */
+    public ToolCall {
+        Objects.requireNonNull(id, "id");
+        type = type == null ? "function" : type;
+        Objects.requireNonNull(function, "function");
+        additionalProperties = JsonValues.copyOf(additionalProperties);
+    }
+
+    /** A function call with the given id, name and JSON arguments. */
+    public static ToolCall function(String id, String name, String arguments) {
+        return new ToolCall(id, "function", new FunctionCall(name, arguments), Map.of());
+    }
+
+    /**
+     * The function a tool call names.
+     *
+     * @param name the function name; never null
+     * @param arguments the arguments as raw JSON text, exactly as the model produced them (it may be invalid
+     *     JSON: parse it defensively); never null
+     */
+    public record FunctionCall(String name, String arguments) {
+        /** Validates the fields; null arguments become {@code "{}"}. */
+        public FunctionCall {
+            Objects.requireNonNull(name, "name");
+            arguments = arguments == null ? "{}" : arguments;
+        }
+    }
+}

@@ -1,0 +1,83 @@
+package ai.synth.lm;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * One interface over every provider: chat completions (sync and async) and model warmup.
+ *
+ * <pre>{@code
+ * try (UnifiedLMProvider provider = SynthLM.createProvider("synth")) {
+ *     provider.warmup("Qwen/Qwen2.5-7B-Instruct");
+ *     ChatCompletion response = provider.createChatCompletion(
+ *         "Qwen/Qwen2.5-7B-Instruct", List.of(ChatMessage.user("Hello!")));
+ *     System.out.println(response.choices().get(0).message().content());
+ * }
+ * }</pre>
+ *
+ * <p>Providers are thread-safe and meant to be shared: each holds one HTTP client with its connection pool.
+ * Close them when done; calls made after {@link #close()} throw {@link IllegalStateException}. Failures surface
+ * as {@link SynthLMException} subtypes, thrown by the sync methods and completing the async futures.
+ */
+public interface UnifiedLMProvider extends AutoCloseable {
+
+    /** The provider name: {@code synth} or {@code openai}. */
+    String name();
+
+    /**
+     * Sends a chat completion and waits for it, retrying as configured.
+     *
+     * @throws SynthLMException if the call failed after its retries
+     * @throws IllegalStateException if the provider is closed
+     */
+    ChatCompletion createChatCompletion(ChatCompletionRequest request);
+
+    /**
+     * Sends a chat completion with just a model and messages.
+     *
+     * @throws IllegalArgumentException if the model is empty or there are no messages
+     * @throws SynthLMException if the call failed after its retries
+     */
+    default ChatCompletion createChatCompletion(String model, List<? extends ChatMessage> messages) {
+        return createChatCompletion(ChatCompletionRequest.of(model, messages));
+    }
+
+    /**
+     * Sends a chat completion without blocking. Retries are scheduled, not slept. The future fails with a
+     * {@link SynthLMException} subtype; cancelling it abandons the call.
+     *
+     * @throws IllegalStateException if the provider is closed
+     */
+    CompletableFuture<ChatCompletion> createChatCompletionAsync(ChatCompletionRequest request);
+
+    /** Sends a chat completion with just a model and messages, without blocking. */
+    default CompletableFuture<ChatCompletion> createChatCompletionAsync(String model, List<? extends ChatMessage> messages) {
+        return createChatCompletionAsync(ChatCompletionRequest.of(model, messages));
+    }
+
+    /**
+     * Warms the model up with the default options and says whether it is warm. A model that warmed within the
+     * last 10 minutes answers at once from the cache.
+     */
+    default boolean warmup(String model) {
+        return warmup(model, WarmupOptions.defaults()).warm();
+    }
+
+    /** Warms the model up and says how it went. Never throws for a warmup that fails: the result says why. */
+    WarmupResult warmup(String model, WarmupOptions options);
+
+    /** Warms the model up without blocking. */
+    default CompletableFuture<Boolean> warmupAsync(String model) {
+        return warmupAsync(model, WarmupOptions.defaults()).thenApply(WarmupResult::warm);
+    }
+
+    /** Warms the model up without blocking, and says how it went. */
+    CompletableFuture<WarmupResult> warmupAsync(String model, WarmupOptions options);
+
+    /**
+     * Releases the HTTP client. Calls still in flight fail with a {@link ConnectionException}. Closing twice is
+     * harmless.
+     */
+    @Override
+    void close();
+}

@@ -1,0 +1,151 @@
+package ai.synth.lm.internal;
+
+import ai.synth.lm.ApiException;
+import ai.synth.lm.AuthenticationException;
+import ai.synth.lm.ConnectionException;
+import ai.synth.lm.RateLimitException;
+import ai.synth.lm.RequestTimeoutException;
+import ai.synth.lm.SynthLMException;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.UnknownHostException;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+
+/** Turns failed attempts into the typed exceptions users see, with messages they can act on. */
+final class Failures {
+
+    private final ProviderSettings s;
+
+    Failures(ProviderSettings settings) {
+        this.s = settings;
+    }
+
+    /** The exception for an error status (or an error body on 200). */
+    ApiException status(HttpResponse<byte[]> response, int attempts) {
+        int status = response.statusCode();
+        String message = scrub(providerMessage(response));
+        String requestId = response.headers().firstValue("x-request-id").orElse(null);
+        String tail = (message == null ? "" : ": " + message)
+                + (requestId == null ? "" : " (request id " + requestId + ")");
+        if (status == 401) {
+            return new AuthenticationException(s.provider() + " rejected the API key (HTTP 401)" + tail + ". "
+                    + s.advice().key() + ".", s.provider(), status, message, requestId, attempts);
+        }
+        if (status == 403) {
+            return new AuthenticationException(s.provider() + " refused the request (HTTP 403)" + tail + ". "
+                    + s.advice().key() + " and that the key may use this model.", s.provider(), status, message,
+                    requestId, attempts);
+        }
+        if (status == 429) {
+            return new RateLimitException(s.provider() + " rate limit (HTTP 429) still in place after "
+                    + plural(attempts, "attempt") + tail + ". The client retries with exponential backoff; "
+                    + s.advice().retries() + " to wait longer.", s.provider(), message, requestId, attempts);
+        }
+        String hint = (status == 502 || status == 503 || status == 504) && s.warmupBase() != null
+                ? " The model may be cold: warm it up first with provider.warmup(model)." : "";
+        return new ApiException(s.provider() + " answered HTTP " + status + " after " + plural(attempts, "attempt")
+                + tail + "." + hint, s.provider(), status, message, requestId, attempts);
+    }
+
+    /** The exception for an attempt that got no response. */
+    SynthLMException noResponse(Throwable cause, int attempts) {
+        if (cause instanceof SynthLMException e) {
+            return e;
+        }
+        if (cause instanceof ResponseTimeout) {
+            return new RequestTimeoutException(s.provider() + " did not answer within " + seconds(s.timeout())
+                    + " (attempt " + attempts + " of " + (s.maxRetries() + 1) + "). " + s.advice().timeout() + ".",
+                    null, s.provider(), RequestTimeoutException.Kind.RESPONSE, s.timeout(), attempts);
+        }
+        if (cause instanceof HttpConnectTimeoutException) {
+            return new RequestTimeoutException("Could not connect to " + s.provider() + " at " + s.apiBase()
+                    + " within " + seconds(s.connectTimeout()) + " (connect timeout) after "
+                    + plural(attempts, "attempt") + ". " + s.advice().baseUrl() + " and the network.", cause,
+                    s.provider(), RequestTimeoutException.Kind.CONNECT, s.connectTimeout(), attempts);
+        }
+        String reason = cause instanceof UnknownHostException ? "unknown host " + cause.getMessage()
+                : cause instanceof ConnectException ? "connection refused"
+                : cause.getMessage() == null ? cause.getClass().getSimpleName() : scrub(cause.getMessage());
+        return new ConnectionException("Could not reach " + s.provider() + " at " + s.apiBase() + " after "
+                + plural(attempts, "attempt") + ": " + reason + ". " + s.advice().baseUrl()
+                + " and that the server is running.", cause, s.provider(), attempts);
+    }
+
+    /** Whether a failure without a response may be retried. */
+    static boolean isRetryable(Throwable cause) {
+        return cause instanceof IOException || cause instanceof ResponseTimeout;
+    }
+
+    /** The provider's own error message from an error body, or a short description of a body that has none. */
+    static String providerMessage(HttpResponse<byte[]> response) {
+        byte[] body = response.body();
+        if (body == null || body.length == 0) {
+            return null;
+        }
+        try {
+            Object json = JsonValueIO.parse(body);
+            String message = messageOf(json);
+            if (message != null) {
+                return message;
+            }
+        } catch (IOException | RuntimeException notJson) {
+            // described below
+        }
+        String contentType = response.headers().firstValue("content-type").orElse("");
+        if (contentType.contains("html")) {
+            return "an HTML page instead of JSON (" + body.length + " bytes), probably from a proxy or gateway";
+        }
+        String text = new String(body, 0, Math.min(body.length, 300), StandardCharsets.UTF_8).strip()
+                .replaceAll("\\s+", " ");
+        return text.length() > 200 ? text.substring(0, 200) + "..." : text;
+    }
+
+    /** The message of an error object: {@code {"error":{"message":..}}}, {@code {"error":".."}}, {@code detail}... */
+    static String messageOf(Object json) {
+        if (!(json instanceof Map<?, ?> map)) {
+            return null;
+        }
+        Object error = map.get("error");
+        if (error instanceof Map<?, ?> inner && inner.get("message") instanceof String m) {
+            return m;
+        }
+        if (error instanceof String m) {
+            return m;
+        }
+        if (map.get("message") instanceof String m) {
+            return m;
+        }
+        Object detail = map.get("detail");
+        if (detail instanceof String m) {
+            return m;
+        }
+        if (detail instanceof List<?> || detail instanceof Map<?, ?>) {
+            return JsonValueIO.toJson(detail);
+        }
+        return null;
+    }
+
+    String scrub(String text) {
+        return text == null ? null : text.replace(s.apiKey(), "****");
+    }
+
+    private static String plural(int n, String word) {
+        return n + " " + word + (n == 1 ? "" : "s");
+    }
+
+    static String seconds(java.time.Duration d) {
+        long ms = d.toMillis();
+        return ms % 1000 == 0 ? ms / 1000 + " s" : ms / 1000.0 + " s";
+    }
+
+    /** The whole response did not arrive within the per-attempt timeout. */
+    static final class ResponseTimeout extends RuntimeException {
+        ResponseTimeout() {
+            super("response timeout", null, false, false);
+        }
+    }
+}

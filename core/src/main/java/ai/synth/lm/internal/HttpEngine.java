@@ -1,0 +1,257 @@
+package ai.synth.lm.internal;
+
+import ai.synth.lm.ChatCompletion;
+import ai.synth.lm.ChatCompletionRequest;
+import ai.synth.lm.ConnectionException;
+import ai.synth.lm.InvalidResponseException;
+import ai.synth.lm.SynthLMException;
+import java.io.IOException;
+import java.lang.reflect.Method;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one engine behind every provider: JSON over the JDK {@link HttpClient}, a per-attempt timeout, and retries
+ * scheduled on the provider's {@link ai.synth.lm.Scheduler} (never a blocked thread). Thread-safe.
+ */
+public final class HttpEngine implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(HttpEngine.class);
+    private static final String USER_AGENT = "synth-lm-java/" + Version.VERSION;
+
+    private final ProviderSettings settings;
+    private final HttpClient http;
+    private final RetryPolicy retries;
+    private final Failures failures;
+    private final ScheduledThreadPoolExecutor timers;
+    private final Set<CompletableFuture<?>> inFlight = ConcurrentHashMap.newKeySet();
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    /** An engine for one provider. */
+    public HttpEngine(ProviderSettings settings) {
+        this.settings = settings;
+        boolean plain = settings.apiBase().startsWith("http://");
+        this.http = HttpClient.newBuilder()
+                .connectTimeout(settings.connectTimeout())
+                .version(plain ? HttpClient.Version.HTTP_1_1 : HttpClient.Version.HTTP_2)
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .build();
+        this.retries = new RetryPolicy(settings.maxRetries(), settings.clock());
+        this.failures = new Failures(settings);
+        this.timers = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "synth-lm-timeouts-" + settings.provider());
+            t.setDaemon(true);
+            return t;
+        });
+        timers.setRemoveOnCancelPolicy(true);
+        if (plain && !isLoopback(settings.apiBase())) {
+            log.warn("The {} base URL {} is plain http and not loopback: the API key will be sent in clear text",
+                    settings.provider(), settings.apiBase());
+        }
+    }
+
+    /** The provider settings. */
+    public ProviderSettings settings() {
+        return settings;
+    }
+
+    /** Sends a chat completion, retrying as the contract says. */
+    public CompletableFuture<ChatCompletion> chat(ChatCompletionRequest request) {
+        HttpRequest http = post(settings.chatUri(), JsonCodec.writeRequest(request, false, null));
+        return execute(http, this::parseCompletion);
+    }
+
+    /** A JSON POST with the provider's headers. */
+    public HttpRequest post(URI uri, byte[] body) {
+        return request(uri).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+    }
+
+    /** A request builder with the provider's headers. */
+    public HttpRequest.Builder request(URI uri) {
+        return HttpRequest.newBuilder(uri)
+                .header("Authorization", "Bearer " + settings.apiKey())
+                .header("Accept", "application/json")
+                .header("User-Agent", USER_AGENT);
+    }
+
+    /** Sends with retries; {@code onSuccess} turns a 2xx response into the result or throws a typed error. */
+    public <T> CompletableFuture<T> execute(HttpRequest request, SuccessHandler<T> onSuccess) {
+        ensureOpen();
+        CompletableFuture<T> result = new CompletableFuture<>();
+        attempt(request, 1, onSuccess, result);
+        return result;
+    }
+
+    private <T> void attempt(HttpRequest request, int attempt, SuccessHandler<T> onSuccess, CompletableFuture<T> result) {
+        if (closed.get()) {
+            result.completeExceptionally(closedInFlight(attempt - 1));
+            return;
+        }
+        sendOnce(request, settings.timeout()).whenComplete((response, error) -> {
+            if (error != null) {
+                Throwable cause = unwrap(error);
+                if (Failures.isRetryable(cause) && attempt <= retries.maxRetries() && !closed.get()) {
+                    retryLater(request, attempt, onSuccess, result, retries.delay(attempt, null), cause.toString());
+                } else {
+                    result.completeExceptionally(closed.get() ? closedInFlight(attempt) : failures.noResponse(cause, attempt));
+                }
+            } else if (response.statusCode() / 100 == 2) {
+                try {
+                    result.complete(onSuccess.handle(response, attempt));
+                } catch (RuntimeException e) {
+                    result.completeExceptionally(e);
+                }
+            } else if (RetryPolicy.isRetryable(response.statusCode(), response.headers())
+                    && attempt <= retries.maxRetries()) {
+                retryLater(request, attempt, onSuccess, result, retries.delay(attempt, response.headers()),
+                        "HTTP " + response.statusCode());
+            } else {
+                result.completeExceptionally(failures.status(response, attempt));
+            }
+        });
+    }
+
+    private <T> void retryLater(HttpRequest request, int attempt, SuccessHandler<T> onSuccess,
+            CompletableFuture<T> result, Duration delay, String reason) {
+        log.debug("Retrying {} request to {} in {} ms after {} (retry {} of {})", settings.provider(),
+                request.uri().getPath(), delay.toMillis(), reason, attempt, retries.maxRetries());
+        settings.scheduler().delay(delay).whenComplete((ignored, error) -> {
+            if (error != null) {
+                result.completeExceptionally(error);
+            } else {
+                attempt(request, attempt + 1, onSuccess, result);
+            }
+        });
+    }
+
+    /**
+     * One attempt, bounded by {@code timeout} from sending to the last byte of the body. Fails with
+     * {@link Failures.ResponseTimeout} when the timeout fires, and is cancelled when the engine closes.
+     */
+    public CompletableFuture<HttpResponse<byte[]>> sendOnce(HttpRequest request, Duration timeout) {
+        CompletableFuture<HttpResponse<byte[]>> send = http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray());
+        CompletableFuture<HttpResponse<byte[]>> out = new CompletableFuture<>();
+        inFlight.add(out);
+        ScheduledFuture<?> timer = timers.schedule(() -> {
+            if (out.completeExceptionally(new Failures.ResponseTimeout())) {
+                send.cancel(true);
+            }
+        }, timeout.toNanos(), TimeUnit.NANOSECONDS);
+        send.whenComplete((response, error) -> {
+            timer.cancel(false);
+            if (error != null) {
+                out.completeExceptionally(unwrap(error));
+            } else {
+                out.complete(response);
+            }
+        });
+        out.whenComplete((r, e) -> {
+            inFlight.remove(out);
+            if (e != null) {
+                send.cancel(true);
+            }
+        });
+        return out;
+    }
+
+    private ChatCompletion parseCompletion(HttpResponse<byte[]> response, int attempts) {
+        byte[] body = response.body();
+        String requestId = response.headers().firstValue("x-request-id").orElse(null);
+        if (body == null || body.length == 0) {
+            throw new InvalidResponseException(settings.provider() + " answered HTTP " + response.statusCode()
+                    + " with an empty body instead of a chat completion", null, settings.provider(),
+                    response.statusCode(), requestId, attempts);
+        }
+        ChatCompletion completion;
+        try {
+            completion = JsonCodec.readCompletion(body);
+        } catch (IOException | RuntimeException e) {
+            throw new InvalidResponseException(settings.provider() + " answered HTTP " + response.statusCode()
+                    + " with a body that is not a valid chat completion (" + body.length + " bytes): "
+                    + failures.scrub(e.getMessage()), e, settings.provider(), response.statusCode(), requestId, attempts);
+        }
+        if (completion.choices().isEmpty() && completion.additionalProperties().containsKey("error")) {
+            throw failures.status(response, attempts);
+        }
+        return completion;
+    }
+
+    private ConnectionException closedInFlight(int attempts) {
+        return new ConnectionException("The " + settings.provider()
+                + " provider was closed while the call was in flight", null, settings.provider(), attempts);
+    }
+
+    /** Fails if the engine is closed. */
+    public void ensureOpen() {
+        if (closed.get()) {
+            throw new IllegalStateException("This " + settings.provider()
+                    + " provider is closed: create a new one to make more calls");
+        }
+    }
+
+    /** Whether {@link #close()} was called. */
+    public boolean isClosed() {
+        return closed.get();
+    }
+
+    /** Fails every call in flight, stops the timers and releases the HTTP client. Idempotent. */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        for (CompletableFuture<?> call : inFlight) {
+            call.completeExceptionally(closedInFlight(0));
+        }
+        timers.shutdownNow();
+        shutdownClient(http);
+    }
+
+    /** On JDK 21 and later the HTTP client can be shut down; on 17 it is released when unreachable. */
+    private static void shutdownClient(HttpClient client) {
+        try {
+            Method shutdownNow = HttpClient.class.getMethod("shutdownNow");
+            shutdownNow.invoke(client);
+        } catch (NoSuchMethodException onJdk17) {
+            // nothing to do: the selector thread ends once the client is unreachable
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            log.debug("Could not shut the HTTP client down", e);
+        }
+    }
+
+    static Throwable unwrap(Throwable t) {
+        while ((t instanceof CompletionException || t instanceof java.util.concurrent.ExecutionException)
+                && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t;
+    }
+
+    private static boolean isLoopback(String url) {
+        String host = URI.create(url).getHost();
+        return host != null && (host.equals("localhost") || host.startsWith("127.") || host.equals("[::1]")
+                || host.equals("::1"));
+    }
+
+    /** Turns a 2xx response into a result, or throws a {@link SynthLMException}. */
+    @FunctionalInterface
+    public interface SuccessHandler<T> {
+        /** The result of a successful attempt. */
+        T handle(HttpResponse<byte[]> response, int attempts);
+    }
+
+}

@@ -1,0 +1,352 @@
+package ai.synth.lm.internal;
+
+import ai.synth.lm.AssistantMessage;
+import ai.synth.lm.ChatCompletion;
+import ai.synth.lm.ChatCompletionRequest;
+import ai.synth.lm.ChatMessage;
+import ai.synth.lm.Choice;
+import ai.synth.lm.SystemMessage;
+import ai.synth.lm.Tool;
+import ai.synth.lm.ToolCall;
+import ai.synth.lm.ToolChoice;
+import ai.synth.lm.ToolMessage;
+import ai.synth.lm.Usage;
+import ai.synth.lm.UserMessage;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Chat-completion JSON on Jackson's streaming API: one pass, no intermediate tree. Unknown response fields are kept
+ * as plain Java values in {@code additionalProperties}.
+ */
+public final class JsonCodec {
+
+    static final JsonFactory FACTORY = JsonFactory.builder().build();
+
+    private JsonCodec() {}
+
+    /** The request body, with only the parameters that were set. */
+    public static byte[] writeRequest(ChatCompletionRequest r, boolean stream, Map<String, ?> streamOptions) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(512);
+        try (JsonGenerator g = FACTORY.createGenerator(out)) {
+            g.writeStartObject();
+            g.writeStringField("model", r.model());
+            g.writeArrayFieldStart("messages");
+            for (ChatMessage m : r.messages()) {
+                writeMessage(g, m);
+            }
+            g.writeEndArray();
+            writeNumber(g, "temperature", r.temperature());
+            writeNumber(g, "top_p", r.topP());
+            writeNumber(g, "max_tokens", r.maxTokens());
+            writeNumber(g, "max_completion_tokens", r.maxCompletionTokens());
+            writeNumber(g, "n", r.n());
+            if (r.stop() != null) {
+                g.writeFieldName("stop");
+                JsonValueIO.write(g, r.stop());
+            }
+            writeNumber(g, "presence_penalty", r.presencePenalty());
+            writeNumber(g, "frequency_penalty", r.frequencyPenalty());
+            writeNumber(g, "seed", r.seed());
+            if (r.user() != null) {
+                g.writeStringField("user", r.user());
+            }
+            if (r.tools() != null) {
+                writeTools(g, r.tools());
+            }
+            if (r.toolChoice() != null) {
+                writeToolChoice(g, r.toolChoice());
+            }
+            if (r.parallelToolCalls() != null) {
+                g.writeBooleanField("parallel_tool_calls", r.parallelToolCalls());
+            }
+            if (r.responseFormat() != null) {
+                g.writeFieldName("response_format");
+                JsonValueIO.write(g, r.responseFormat());
+            }
+            if (stream) {
+                g.writeBooleanField("stream", true);
+                if (streamOptions != null) {
+                    g.writeFieldName("stream_options");
+                    JsonValueIO.write(g, streamOptions);
+                }
+            }
+            for (Map.Entry<String, Object> e : r.extraBody().entrySet()) {
+                g.writeFieldName(e.getKey());
+                JsonValueIO.write(g, e.getValue());
+            }
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
+    private static void writeNumber(JsonGenerator g, String name, Number value) throws IOException {
+        if (value instanceof Double d) {
+            g.writeNumberField(name, d);
+        } else if (value instanceof Integer i) {
+            g.writeNumberField(name, i);
+        } else if (value instanceof Long l) {
+            g.writeNumberField(name, l);
+        }
+    }
+
+    private static void writeMessage(JsonGenerator g, ChatMessage m) throws IOException {
+        g.writeStartObject();
+        g.writeStringField("role", m.role());
+        if (m instanceof SystemMessage s) {
+            g.writeStringField("content", s.content());
+            writeOptional(g, "name", s.name());
+        } else if (m instanceof UserMessage u) {
+            g.writeStringField("content", u.content());
+            writeOptional(g, "name", u.name());
+        } else if (m instanceof ToolMessage t) {
+            g.writeStringField("tool_call_id", t.toolCallId());
+            g.writeStringField("content", t.content());
+        } else if (m instanceof AssistantMessage a) {
+            if (a.content() != null || a.toolCalls().isEmpty()) {
+                g.writeStringField("content", a.content());
+            }
+            writeOptional(g, "refusal", a.refusal());
+            writeOptional(g, "name", a.name());
+            if (!a.toolCalls().isEmpty()) {
+                g.writeArrayFieldStart("tool_calls");
+                for (ToolCall call : a.toolCalls()) {
+                    g.writeStartObject();
+                    g.writeStringField("id", call.id());
+                    g.writeStringField("type", call.type());
+                    g.writeObjectFieldStart("function");
+                    g.writeStringField("name", call.function().name());
+                    g.writeStringField("arguments", call.function().arguments());
+                    g.writeEndObject();
+                    g.writeEndObject();
+                }
+                g.writeEndArray();
+            }
+        }
+        g.writeEndObject();
+    }
+
+    private static void writeOptional(JsonGenerator g, String name, String value) throws IOException {
+        if (value != null) {
+            g.writeStringField(name, value);
+        }
+    }
+
+    private static void writeTools(JsonGenerator g, List<Tool> tools) throws IOException {
+        g.writeArrayFieldStart("tools");
+        for (Tool tool : tools) {
+            g.writeStartObject();
+            g.writeStringField("type", tool.type());
+            g.writeObjectFieldStart("function");
+            g.writeStringField("name", tool.function().name());
+            writeOptional(g, "description", tool.function().description());
+            if (tool.function().parameters() != null) {
+                g.writeFieldName("parameters");
+                JsonValueIO.write(g, tool.function().parameters());
+            }
+            if (tool.function().strict() != null) {
+                g.writeBooleanField("strict", tool.function().strict());
+            }
+            g.writeEndObject();
+            g.writeEndObject();
+        }
+        g.writeEndArray();
+    }
+
+    private static void writeToolChoice(JsonGenerator g, ToolChoice choice) throws IOException {
+        if (choice instanceof ToolChoice.Mode mode) {
+            g.writeStringField("tool_choice", mode.value());
+        } else if (choice instanceof ToolChoice.Function f) {
+            g.writeObjectFieldStart("tool_choice");
+            g.writeStringField("type", "function");
+            g.writeObjectFieldStart("function");
+            g.writeStringField("name", f.name());
+            g.writeEndObject();
+            g.writeEndObject();
+        }
+    }
+
+    /**
+     * Reads a chat completion.
+     *
+     * @throws IOException if the body is not a JSON object
+     */
+    public static ChatCompletion readCompletion(byte[] body) throws IOException {
+        try (JsonParser p = FACTORY.createParser(body)) {
+            expect(p, p.nextToken(), JsonToken.START_OBJECT);
+            String id = null, object = null, model = null, fingerprint = null;
+            long created = 0;
+            List<Choice> choices = List.of();
+            Usage usage = null;
+            Map<String, Object> extra = new LinkedHashMap<>();
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String name = p.currentName();
+                JsonToken t = p.nextToken();
+                switch (name) {
+                    case "id" -> id = text(p, t);
+                    case "object" -> object = text(p, t);
+                    case "created" -> created = t == JsonToken.VALUE_NULL ? 0 : p.getValueAsLong();
+                    case "model" -> model = text(p, t);
+                    case "system_fingerprint" -> fingerprint = text(p, t);
+                    case "choices" -> choices = readChoices(p, t);
+                    case "usage" -> usage = t == JsonToken.VALUE_NULL ? null : readUsage(p, t);
+                    default -> extra.put(name, JsonValueIO.read(p, t));
+                }
+            }
+            return new ChatCompletion(id, object, created, model, choices, usage, fingerprint, extra);
+        }
+    }
+
+    private static List<Choice> readChoices(JsonParser p, JsonToken t) throws IOException {
+        if (t == JsonToken.VALUE_NULL) {
+            return List.of();
+        }
+        expect(p, t, JsonToken.START_ARRAY);
+        List<Choice> choices = new ArrayList<>(1);
+        while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
+            expect(p, t, JsonToken.START_OBJECT);
+            int index = choices.size();
+            AssistantMessage message = null;
+            String finish = null;
+            Map<String, Object> extra = new LinkedHashMap<>();
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String name = p.currentName();
+                JsonToken v = p.nextToken();
+                switch (name) {
+                    case "index" -> index = p.getValueAsInt(index);
+                    case "message" -> message = v == JsonToken.VALUE_NULL ? null : readAssistant(p, v);
+                    case "finish_reason" -> finish = text(p, v);
+                    default -> extra.put(name, JsonValueIO.read(p, v));
+                }
+            }
+            if (message == null) {
+                message = new AssistantMessage(null, null, List.of(), null, Map.of());
+            }
+            choices.add(new Choice(index, message, finish, extra));
+        }
+        return choices;
+    }
+
+    /** Reads an assistant message object. */
+    static AssistantMessage readAssistant(JsonParser p, JsonToken t) throws IOException {
+        expect(p, t, JsonToken.START_OBJECT);
+        String content = null, refusal = null, name = null;
+        List<ToolCall> calls = List.of();
+        Map<String, Object> extra = new LinkedHashMap<>();
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String field = p.currentName();
+            JsonToken v = p.nextToken();
+            switch (field) {
+                case "role" -> p.skipChildren();
+                case "content" -> content = v == JsonToken.VALUE_STRING ? p.getText() : contentOf(p, v, extra);
+                case "refusal" -> refusal = text(p, v);
+                case "name" -> name = text(p, v);
+                case "tool_calls" -> calls = readToolCalls(p, v);
+                default -> extra.put(field, JsonValueIO.read(p, v));
+            }
+        }
+        return new AssistantMessage(content, refusal, calls, name, extra);
+    }
+
+    /** Content that is not a string (null, or an array of parts from some backends): kept raw when not null. */
+    private static String contentOf(JsonParser p, JsonToken v, Map<String, Object> extra) throws IOException {
+        Object raw = JsonValueIO.read(p, v);
+        if (raw != null) {
+            extra.put("content", raw);
+        }
+        return null;
+    }
+
+    private static List<ToolCall> readToolCalls(JsonParser p, JsonToken t) throws IOException {
+        if (t == JsonToken.VALUE_NULL) {
+            return List.of();
+        }
+        expect(p, t, JsonToken.START_ARRAY);
+        List<ToolCall> calls = new ArrayList<>(1);
+        while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
+            expect(p, t, JsonToken.START_OBJECT);
+            String id = null, type = null, fname = null, arguments = null;
+            Map<String, Object> extra = new LinkedHashMap<>();
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String field = p.currentName();
+                JsonToken v = p.nextToken();
+                switch (field) {
+                    case "id" -> id = text(p, v);
+                    case "type" -> type = text(p, v);
+                    case "function" -> {
+                        expect(p, v, JsonToken.START_OBJECT);
+                        while (p.nextToken() == JsonToken.FIELD_NAME) {
+                            String f = p.currentName();
+                            JsonToken fv = p.nextToken();
+                            if (f.equals("name")) {
+                                fname = text(p, fv);
+                            } else if (f.equals("arguments")) {
+                                arguments = argumentsText(p, fv);
+                            } else {
+                                p.skipChildren();
+                            }
+                        }
+                    }
+                    default -> extra.put(field, JsonValueIO.read(p, v));
+                }
+            }
+            calls.add(new ToolCall(id == null ? "call_" + calls.size() : id, type,
+                    new ToolCall.FunctionCall(fname == null ? "" : fname, arguments), extra));
+        }
+        return calls;
+    }
+
+    /** Arguments as text; some backends send an object instead of a JSON string, which is re-serialized. */
+    static String argumentsText(JsonParser p, JsonToken v) throws IOException {
+        if (v == JsonToken.VALUE_STRING) {
+            return p.getText();
+        }
+        Object raw = JsonValueIO.read(p, v);
+        return raw == null ? null : JsonValueIO.toJson(raw);
+    }
+
+    private static Usage readUsage(JsonParser p, JsonToken t) throws IOException {
+        expect(p, t, JsonToken.START_OBJECT);
+        long prompt = 0, completion = 0, total = 0;
+        Map<String, Object> extra = new LinkedHashMap<>();
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String name = p.currentName();
+            JsonToken v = p.nextToken();
+            switch (name) {
+                case "prompt_tokens" -> prompt = p.getValueAsLong();
+                case "completion_tokens" -> completion = p.getValueAsLong();
+                case "total_tokens" -> total = p.getValueAsLong();
+                default -> extra.put(name, JsonValueIO.read(p, v));
+            }
+        }
+        return new Usage(prompt, completion, total, extra);
+    }
+
+    static String text(JsonParser p, JsonToken t) throws IOException {
+        if (t == JsonToken.VALUE_NULL) {
+            return null;
+        }
+        if (t.isScalarValue()) {
+            return p.getText();
+        }
+        throw new IOException("expected a string but found " + t + " at " + p.currentLocation().offsetDescription());
+    }
+
+    static void expect(JsonParser p, JsonToken actual, JsonToken expected) throws IOException {
+        if (actual != expected) {
+            throw new IOException("expected " + expected + " but found " + actual
+                    + (p.currentName() != null ? " in \"" + p.currentName() + "\"" : ""));
+        }
+    }
+}

@@ -1,0 +1,63 @@
+package ai.synth.lm.internal;
+
+import ai.synth.lm.Scheduler;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+
+/**
+ * Everything the engine needs to know about one provider, resolved from its public config.
+ *
+ * @param provider the provider name used in messages, e.g. {@code synth}
+ * @param apiBase the base URL ending in {@code /v1} (no trailing slash)
+ * @param warmupBase the Synth base without {@code /v1}, or null for providers without warmup
+ * @param apiKey the bearer token
+ * @param timeout the per-attempt timeout
+ * @param connectTimeout the connect timeout
+ * @param maxRetries retries after the first attempt
+ * @param clock the clock
+ * @param scheduler the scheduler of waits
+ * @param advice how to fix what commonly goes wrong, in this provider's terms
+ */
+public record ProviderSettings(
+        String provider,
+        String apiBase,
+        String warmupBase,
+        String apiKey,
+        Duration timeout,
+        Duration connectTimeout,
+        int maxRetries,
+        Clock clock,
+        Scheduler scheduler,
+        Advice advice) {
+
+    /**
+     * Hints for error messages.
+     *
+     * @param key how to fix a rejected key
+     * @param baseUrl how to fix an unreachable server
+     * @param timeout how to fix a timeout
+     * @param retries how to retry longer
+     */
+    public record Advice(String key, String baseUrl, String timeout, String retries) {}
+
+    /** The Synth base: the URL without a trailing {@code /} or {@code /v1}. */
+    public static String synthBase(String url) {
+        String base = url.strip();
+        while (base.endsWith("/")) {
+            base = base.substring(0, base.length() - 1);
+        }
+        if (base.endsWith("/v1")) {
+            base = base.substring(0, base.length() - 3);
+        }
+        while (base.endsWith("/")) {
+            base = base.substring(0, base.length() - 1);
+        }
+        return base;
+    }
+
+    /** The chat completions endpoint. */
+    public URI chatUri() {
+        return URI.create(apiBase + "/chat/completions");
+    }
+}

@@ -1,0 +1,215 @@
+package ai.synth.lm.internal;
+
+import ai.synth.lm.WarmupEvent;
+import ai.synth.lm.WarmupOptions;
+import ai.synth.lm.WarmupResult;
+import ai.synth.lm.WarmupResult.Outcome;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Warms Synth models up: {@code POST B/warmup/{model}}, then {@code GET B/warmup/status/{model}} until
+ * {@code warmed}, {@code failed} or the attempts run out. A warm model is remembered for 10 minutes per
+ * (base URL, model) across the process, as the Python library does; concurrent warmups of one model share one
+ * start request and one poll loop.
+ */
+public final class Warmer {
+
+    /** How long a warmed model is remembered as warm. */
+    public static final Duration TTL = Duration.ofMinutes(10);
+    private static final Duration MAX_POLL_TIMEOUT = Duration.ofSeconds(30);
+    private static final Logger log = LoggerFactory.getLogger(Warmer.class);
+
+    private static final Map<String, Instant> WARM_UNTIL = new ConcurrentHashMap<>();
+    private static final Map<String, CompletableFuture<WarmupResult>> FLIGHTS = new ConcurrentHashMap<>();
+
+    private final HttpEngine engine;
+    private final ProviderSettings settings;
+
+    /** A warmer using the engine's HTTP client and settings. */
+    public Warmer(HttpEngine engine) {
+        this.engine = engine;
+        this.settings = engine.settings();
+    }
+
+    /** Forgets every model remembered as warm. */
+    public static void clearCache() {
+        WARM_UNTIL.clear();
+    }
+
+    /** Whether the model is remembered as warm on this backend now. */
+    public boolean isCachedWarm(String model) {
+        Instant until = WARM_UNTIL.get(key(model));
+        return until != null && settings.clock().instant().isBefore(until);
+    }
+
+    /** Warms the model up, or answers from the cache unless {@code force}. */
+    public CompletableFuture<WarmupResult> warmup(String model, WarmupOptions options) {
+        String path = PathSegments.encodeModel(model);
+        engine.ensureOpen();
+        if (!options.force() && isCachedWarm(model)) {
+            return CompletableFuture.completedFuture(new WarmupResult(model, Outcome.CACHED, 0, Duration.ZERO, null));
+        }
+        String key = key(model);
+        CompletableFuture<WarmupResult> mine = new CompletableFuture<>();
+        CompletableFuture<WarmupResult> shared = FLIGHTS.putIfAbsent(key, mine);
+        if (shared != null) {
+            return shared.thenApply(r -> r);
+        }
+        mine.whenComplete((r, e) -> FLIGHTS.remove(key, mine));
+        new Flight(model, path, options, settings.clock().instant(), mine).start();
+        return mine.thenApply(r -> r);
+    }
+
+    private String key(String model) {
+        return settings.warmupBase() + "\n" + model;
+    }
+
+    /** One warmup: a start request, then status checks. */
+    private final class Flight {
+        private final String model;
+        private final String path;
+        private final WarmupOptions options;
+        private final Instant started;
+        private final CompletableFuture<WarmupResult> result;
+        private final Duration pollTimeout;
+
+        Flight(String model, String path, WarmupOptions options, Instant started, CompletableFuture<WarmupResult> result) {
+            this.model = model;
+            this.path = path;
+            this.options = options;
+            this.started = started;
+            this.result = result;
+            this.pollTimeout = settings.timeout().compareTo(MAX_POLL_TIMEOUT) < 0 ? settings.timeout() : MAX_POLL_TIMEOUT;
+        }
+
+        void start() {
+            HttpRequest.Builder start = engine.request(URI.create(settings.warmupBase() + "/warmup/" + path))
+                    .POST(HttpRequest.BodyPublishers.noBody());
+            if (options.gpuPreference() != null) {
+                start.header("X-GPU-Preference", options.gpuPreference());
+            }
+            event("starting", 0, null);
+            engine.sendOnce(start.build(), pollTimeout).whenComplete((response, error) -> {
+                try {
+                    onStart(response, error);
+                } catch (RuntimeException e) {
+                    result.completeExceptionally(e);
+                }
+            });
+        }
+
+        private void onStart(HttpResponse<byte[]> response, Throwable error) {
+            if (error != null) {
+                finish(Outcome.REJECTED, 0, "the warmup request failed: "
+                        + new Failures(settings).noResponse(HttpEngine.unwrap(error), 1).getMessage());
+                return;
+            }
+            if (response.statusCode() != 200) {
+                String message = Failures.providerMessage(response);
+                finish(Outcome.REJECTED, 0, "the backend answered HTTP " + response.statusCode()
+                        + " to the warmup request" + (message == null ? "" : ": " + message));
+                return;
+            }
+            String status = statusOf(response);
+            event(status, 0, null);
+            if ("already_warmed".equals(status) || "warmed".equals(status)) {
+                finish(Outcome.ALREADY_WARM, 0, null);
+            } else {
+                poll(1);
+            }
+        }
+
+        private void poll(int attempt) {
+            HttpRequest status = engine.request(URI.create(settings.warmupBase() + "/warmup/status/" + path)).GET().build();
+            engine.sendOnce(status, pollTimeout).whenComplete((response, error) -> {
+                try {
+                    onStatus(attempt, response, error);
+                } catch (RuntimeException e) {
+                    result.completeExceptionally(e);
+                }
+            });
+        }
+
+        private void onStatus(int attempt, HttpResponse<byte[]> response, Throwable error) {
+            if (engine.isClosed()) {
+                finish(Outcome.REJECTED, attempt, "the provider was closed during the warmup");
+                return;
+            }
+            if (error != null || response.statusCode() != 200) {
+                String why = error != null ? String.valueOf(HttpEngine.unwrap(error).getMessage())
+                        : "HTTP " + response.statusCode();
+                event("error", attempt, "status check failed (" + why + "); polling on");
+            } else {
+                String status = statusOf(response);
+                if ("warmed".equals(status) || "already_warmed".equals(status)) {
+                    event("warmed", attempt, null);
+                    finish(Outcome.WARMED, attempt, null);
+                    return;
+                }
+                if ("failed".equals(status)) {
+                    String message = Failures.providerMessage(response);
+                    event("failed", attempt, message);
+                    finish(Outcome.FAILED, attempt, "the backend reported the warmup failed"
+                            + (message == null ? "" : ": " + message));
+                    return;
+                }
+                event(status == null ? "unknown" : status, attempt, null);
+            }
+            if (attempt >= options.maxAttempts()) {
+                finish(Outcome.EXHAUSTED, attempt, model + " was not warm after " + attempt + " status checks ("
+                        + Failures.seconds(elapsed()) + "); try again, or allow more with maxAttempts");
+                return;
+            }
+            settings.scheduler().delay(options.pollInterval()).whenComplete((ignored, e) -> {
+                if (e != null) {
+                    result.completeExceptionally(e);
+                } else {
+                    poll(attempt + 1);
+                }
+            });
+        }
+
+        private void finish(Outcome outcome, int attempts, String error) {
+            WarmupResult r = new WarmupResult(model, outcome, attempts, elapsed(), error);
+            if (r.warm()) {
+                WARM_UNTIL.put(key(model), settings.clock().instant().plus(TTL));
+            }
+            result.complete(r);
+        }
+
+        private Duration elapsed() {
+            Duration d = Duration.between(started, settings.clock().instant());
+            return d.isNegative() ? Duration.ZERO : d;
+        }
+
+        private void event(String status, int attempt, String error) {
+            try {
+                options.listener().accept(new WarmupEvent(model, status, attempt, elapsed(), error));
+            } catch (RuntimeException e) {
+                log.warn("A warmup listener threw; ignoring it", e);
+            }
+        }
+    }
+
+    private static String statusOf(HttpResponse<byte[]> response) {
+        try {
+            Object json = JsonValueIO.parse(response.body());
+            if (json instanceof Map<?, ?> map && map.get("status") instanceof String s) {
+                return s;
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            log.debug("Warmup status body is not JSON: {}", new String(response.body(), StandardCharsets.UTF_8));
+        }
+        return null;
+    }
+}
