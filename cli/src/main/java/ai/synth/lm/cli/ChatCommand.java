@@ -1,0 +1,147 @@
+package ai.synth.lm.cli;
+
+import ai.synth.lm.ChatCompletion;
+import ai.synth.lm.ChatCompletionRequest;
+import ai.synth.lm.ChatMessage;
+import ai.synth.lm.Choice;
+import ai.synth.lm.OpenAIProvider;
+import ai.synth.lm.SynthLM;
+import ai.synth.lm.SynthProvider;
+import ai.synth.lm.UnifiedLMProvider;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code synth-lm chat [PROMPT]}: one chat completion, the reply (or the whole response as JSON) on stdout. */
+@Command(name = "chat", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        description = {"Send one prompt and print the reply.",
+                "Settings come from the environment or a .env file: SYNTH_BASE_URL and SYNTH_API_KEY for synth,"
+                        + " OPENAI_API_KEY (and OPENAI_BASE_URL) for openai. Keys are never taken as options,"
+                        + " so they stay out of shell history."})
+final class ChatCommand implements Callable<Integer> {
+
+    static final String SYNTH_MODEL = "Qwen/Qwen2.5-7B-Instruct";
+    static final String OPENAI_MODEL = "gpt-4o-mini";
+
+    private final CliEnvironment env;
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(arity = "0..1", paramLabel = "PROMPT", description = "The prompt; read from stdin when absent.")
+    String prompt;
+
+    @Option(names = "--provider", paramLabel = "synth|openai",
+            description = "The provider. Default: LM_PROVIDER, else synth.")
+    String provider;
+
+    @Option(names = "--model", paramLabel = "MODEL",
+            description = "The model. Default: " + SYNTH_MODEL + " (synth), " + OPENAI_MODEL + " (openai).")
+    String model;
+
+    @Option(names = "--system", paramLabel = "TEXT", description = "A system message sent before the prompt.")
+    String system;
+
+    @Option(names = "--temperature", paramLabel = "T",
+            description = "Sampling temperature, 0 to 2. Default: the provider's.")
+    Double temperature;
+
+    @Option(names = "--max-tokens", paramLabel = "N", description = "The most tokens the reply may have.")
+    Integer maxTokens;
+
+    @Option(names = "--json", description = "Print the whole response as JSON (OpenAI's shape).")
+    boolean json;
+
+    @Option(names = "--base-url", paramLabel = "URL",
+            description = "The provider's base URL, instead of SYNTH_BASE_URL or OPENAI_BASE_URL.")
+    String baseUrl;
+
+    ChatCommand(CliEnvironment env) {
+        this.env = env;
+    }
+
+    @Override
+    public Integer call() {
+        String name = providerName();
+        ChatCompletionRequest request = ChatCompletionRequest.builder()
+                .model(model != null ? model : name.equals("openai") ? OPENAI_MODEL : SYNTH_MODEL)
+                .messages(messages())
+                .temperature(temperature)
+                .maxTokens(maxTokens)
+                .build();
+        try (UnifiedLMProvider p = open(name)) {
+            print(p.createChatCompletion(request));
+        }
+        return 0;
+    }
+
+    private String providerName() {
+        if (provider == null) {
+            return env.defaultProvider();
+        }
+        String name = provider.strip().toLowerCase(Locale.ROOT);
+        if (!SynthLM.PROVIDERS.contains(name)) {
+            throw new ParameterException(spec.commandLine(), "Unknown provider \"" + provider
+                    + "\": use one of " + String.join(", ", SynthLM.PROVIDERS));
+        }
+        return name;
+    }
+
+    private List<ChatMessage> messages() {
+        String text = prompt != null ? prompt : readStdin();
+        if (text.isBlank()) {
+            throw new ParameterException(spec.commandLine(),
+                    "No prompt: pass it as an argument or on standard input");
+        }
+        List<ChatMessage> messages = new ArrayList<>();
+        if (system != null) {
+            messages.add(ChatMessage.system(system));
+        }
+        messages.add(ChatMessage.user(text));
+        return messages;
+    }
+
+    private String readStdin() {
+        try {
+            return new String(env.stdin().readAllBytes(), StandardCharsets.UTF_8).strip();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not read the prompt from standard input", e);
+        }
+    }
+
+    private UnifiedLMProvider open(String name) {
+        return name.equals("openai")
+                ? new OpenAIProvider(env.openai().baseUrl(baseUrl).build())
+                : new SynthProvider(env.synth().baseUrl(baseUrl).build());
+    }
+
+    private void print(ChatCompletion response) {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        if (json) {
+            out.println(CompletionJson.write(response));
+        } else if (response.choices().isEmpty()) {
+            err.println("(the response had no choices: run with --json to see all of it)");
+        } else {
+            Choice first = response.choices().get(0);
+            out.println(first.message().content() == null ? "" : first.message().content());
+            if ("length".equals(first.finishReason())) {
+                err.println("(the reply was cut at the token limit: raise --max-tokens)");
+            }
+        }
+        if (SimulatorNotice.applies(response)) {
+            err.println(SimulatorNotice.TEXT);
+        }
+    }
+}
