@@ -1,0 +1,32 @@
+package ai.synth.lm.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class DemoCommandTest {
+
+    @Test
+    void toursEverySectionAgainstTheSimulatorAndExits0() {
+        // The demo ignores the environment; its only real waits are the 1.5 s cold start and two retry waits.
+        Run run = Run.of(Map.of("SYNTH_BASE_URL", "http://127.0.0.1:1"), "demo");
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out())
+                .contains("simulator")
+                .contains("1. Warmup", "2. Chat completion", "3. Provider switching", "4. Tool call", "5. Retries",
+                        "6. Typed errors")
+                .contains("Qwen/Qwen2.5-7B-Instruct is warm: warmed after")
+                .contains("comes from the cache: CACHED", "0 requests to the backend")
+                .contains("usage: ")
+                .contains("synth  (", "openai (gpt-4o-mini)")
+                .contains("tool call: get_weather({\"city\":\"Paris\"})", "the get_weather tool returned")
+                .contains("retrying in 1000 ms", "the backend saw 3 attempts")
+                .contains("AuthenticationException (HTTP 401", "ConfigurationException")
+                .contains("synth-lm chat")
+                .doesNotContain("\r")
+                .doesNotContain("demo-key");
+        assertThat(run.err()).isEmpty();
+    }
+}
