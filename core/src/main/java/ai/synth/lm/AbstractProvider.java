@@ -5,6 +5,7 @@ import ai.synth.lm.internal.HttpEngine;
 import ai.synth.lm.internal.ProviderSettings;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Flow;
 
 /** What every provider shares: one engine, seen synchronously and asynchronously. */
 abstract class AbstractProvider implements UnifiedLMProvider {
@@ -29,6 +30,18 @@ abstract class AbstractProvider implements UnifiedLMProvider {
     public CompletableFuture<ChatCompletion> createChatCompletionAsync(ChatCompletionRequest request) {
         Objects.requireNonNull(request, "request");
         return engine.chat(request);
+    }
+
+    @Override
+    public ChatCompletionStream streamChatCompletion(ChatCompletionRequest request) {
+        Objects.requireNonNull(request, "request");
+        return new ChatCompletionStream(engine.stream(request));
+    }
+
+    @Override
+    public Flow.Publisher<ChatCompletionChunk> streamChatCompletionAsync(ChatCompletionRequest request) {
+        Objects.requireNonNull(request, "request");
+        return engine.stream(request);
     }
 
     @Override

@@ -85,5 +85,10 @@ public final class AsyncSynthClient implements AutoCloseable {
         public CompletableFuture<ChatCompletion> create(ChatCompletionRequest request) {
             return provider.createChatCompletionAsync(request);
         }
+
+        /** Streams a chat completion as a publisher with backpressure. */
+        public java.util.concurrent.Flow.Publisher<ChatCompletionChunk> createStreaming(ChatCompletionRequest request) {
+            return provider.streamChatCompletionAsync(request);
+        }
     }
 }

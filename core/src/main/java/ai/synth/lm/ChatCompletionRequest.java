@@ -36,6 +36,8 @@ import java.util.Set;
  * @param toolChoice whether and which tool to call
  * @param parallelToolCalls whether the model may call several tools at once
  * @param responseFormat the response format object, e.g. {@code Map.of("type", "json_object")}
+ * @param includeUsage when streaming, whether to ask for a last chunk with token counts
+ *     ({@code stream_options.include_usage}); ignored by non-streamed calls
  * @param extraBody further top-level parameters, sent as given (the backend's own extensions such as
  *     {@code top_k}); never null
  */
@@ -56,12 +58,13 @@ public record ChatCompletionRequest(
         ToolChoice toolChoice,
         Boolean parallelToolCalls,
         Map<String, Object> responseFormat,
+        Boolean includeUsage,
         Map<String, Object> extraBody) {
 
     /** The JSON names of the typed parameters, which {@code extraBody} must not repeat. */
     private static final Set<String> TYPED = Set.of("model", "messages", "temperature", "top_p", "max_tokens",
             "max_completion_tokens", "n", "stop", "presence_penalty", "frequency_penalty", "seed", "user", "tools",
-            "tool_choice", "parallel_tool_calls", "response_format", "stream");
+            "tool_choice", "parallel_tool_calls", "response_format", "stream", "stream_options");
 
     /**
      * Validates every parameter.
@@ -162,6 +165,7 @@ public record ChatCompletionRequest(
         private ToolChoice toolChoice;
         private Boolean parallelToolCalls;
         private Map<String, Object> responseFormat;
+        private Boolean includeUsage;
         private Map<String, Object> extraBody = Map.of();
 
         private Builder() {}
@@ -183,6 +187,7 @@ public record ChatCompletionRequest(
             toolChoice = r.toolChoice;
             parallelToolCalls = r.parallelToolCalls;
             responseFormat = r.responseFormat;
+            includeUsage = r.includeUsage;
             extraBody = r.extraBody;
         }
 
@@ -282,6 +287,12 @@ public record ChatCompletionRequest(
             return this;
         }
 
+        /** When streaming, whether to ask for a last chunk with token counts; null to leave unset. */
+        public Builder includeUsage(Boolean includeUsage) {
+            this.includeUsage = includeUsage;
+            return this;
+        }
+
         /**
          * Further top-level parameters sent as given, such as a backend's {@code top_k}. Replaces any earlier
          * extra body. Keys must not repeat a typed parameter.
@@ -299,7 +310,7 @@ public record ChatCompletionRequest(
         public ChatCompletionRequest build() {
             return new ChatCompletionRequest(model, messages, temperature, topP, maxTokens, maxCompletionTokens, n,
                     stop, presencePenalty, frequencyPenalty, seed, user, tools, toolChoice, parallelToolCalls,
-                    responseFormat, extraBody);
+                    responseFormat, includeUsage, extraBody);
         }
     }
 }

@@ -19,6 +19,10 @@ public final class OpenAIConfig {
 
     /** OpenAI's API base URL. */
     public static final String DEFAULT_BASE_URL = "https://api.openai.com/v1";
+    /** The default longest quiet time between two stream events: 60 seconds. */
+    public static final Duration DEFAULT_IDLE_TIMEOUT = SynthConfig.DEFAULT_IDLE_TIMEOUT;
+    /** The default longest time of a whole stream: 30 minutes. */
+    public static final Duration DEFAULT_STREAM_TIMEOUT = SynthConfig.DEFAULT_STREAM_TIMEOUT;
     /** The default number of retries: 2. */
     public static final int DEFAULT_MAX_RETRIES = 2;
 
@@ -27,6 +31,9 @@ public final class OpenAIConfig {
     private final Duration timeout;
     private final Duration connectTimeout;
     private final int maxRetries;
+    private final Duration firstByteTimeout;
+    private final Duration idleTimeout;
+    private final Duration streamTimeout;
     private final Clock clock;
     private final Scheduler scheduler;
 
@@ -43,6 +50,9 @@ public final class OpenAIConfig {
         this.timeout = b.timeout;
         this.connectTimeout = b.connectTimeout;
         this.maxRetries = b.maxRetries;
+        this.firstByteTimeout = b.firstByteTimeout != null ? b.firstByteTimeout : this.timeout;
+        this.idleTimeout = b.idleTimeout;
+        this.streamTimeout = b.streamTimeout;
         this.clock = b.clock;
         this.scheduler = b.scheduler;
     }
@@ -86,6 +96,21 @@ public final class OpenAIConfig {
         return maxRetries;
     }
 
+    /** How long a stream may take to send its first byte after the response headers. */
+    public Duration firstByteTimeout() {
+        return firstByteTimeout;
+    }
+
+    /** How long a stream may go quiet between two events. */
+    public Duration idleTimeout() {
+        return idleTimeout;
+    }
+
+    /** How long a whole stream may take. */
+    public Duration streamTimeout() {
+        return streamTimeout;
+    }
+
     /** The clock for {@code Retry-After} dates. */
     public Clock clock() {
         return clock;
@@ -99,7 +124,8 @@ public final class OpenAIConfig {
     @Override
     public String toString() {
         return "OpenAIConfig[baseUrl=" + baseUrl + ", apiKey=" + Settings.redact(apiKey) + ", timeout=" + timeout
-                + ", connectTimeout=" + connectTimeout + ", maxRetries=" + maxRetries + "]";
+                + ", connectTimeout=" + connectTimeout + ", maxRetries=" + maxRetries + ", firstByteTimeout="
+                + firstByteTimeout + ", idleTimeout=" + idleTimeout + ", streamTimeout=" + streamTimeout + "]";
     }
 
     /** Builds an {@link OpenAIConfig}. Each setter checks its value at once. Not thread-safe. */
@@ -109,6 +135,9 @@ public final class OpenAIConfig {
         private Duration timeout = SynthConfig.DEFAULT_TIMEOUT;
         private Duration connectTimeout = SynthConfig.DEFAULT_CONNECT_TIMEOUT;
         private int maxRetries = DEFAULT_MAX_RETRIES;
+        private Duration firstByteTimeout;
+        private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
+        private Duration streamTimeout = DEFAULT_STREAM_TIMEOUT;
         private Clock clock = Clock.systemUTC();
         private Scheduler scheduler = Scheduler.system();
         private Map<String, String> environment;
@@ -142,6 +171,24 @@ public final class OpenAIConfig {
         /** Retries after the first attempt, 0 to 100. Default 2. */
         public Builder maxRetries(int maxRetries) {
             this.maxRetries = Settings.checkRetries(maxRetries);
+            return this;
+        }
+
+        /** Streams: the longest wait for the first byte of the body. Default: the request timeout. */
+        public Builder firstByteTimeout(Duration firstByteTimeout) {
+            this.firstByteTimeout = Settings.checkTimeout("firstByteTimeout", firstByteTimeout);
+            return this;
+        }
+
+        /** Streams: the longest quiet time between two events. Default 60 seconds. */
+        public Builder idleTimeout(Duration idleTimeout) {
+            this.idleTimeout = Settings.checkTimeout("idleTimeout", idleTimeout);
+            return this;
+        }
+
+        /** Streams: the longest time a whole stream may take. Default 30 minutes. */
+        public Builder streamTimeout(Duration streamTimeout) {
+            this.streamTimeout = Settings.checkTimeout("streamTimeout", streamTimeout);
             return this;
         }
 

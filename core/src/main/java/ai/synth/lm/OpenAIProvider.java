@@ -32,7 +32,8 @@ public final class OpenAIProvider extends AbstractProvider {
             base = base.substring(0, base.length() - 1);
         }
         return new ProviderSettings("openai", base, null, config.apiKey(), config.timeout(), config.connectTimeout(),
-                config.maxRetries(), config.clock(), config.scheduler(),
+                config.maxRetries(), config.firstByteTimeout(), config.idleTimeout(), config.streamTimeout(),
+                config.clock(), config.scheduler(),
                 new ProviderSettings.Advice("Check OPENAI_API_KEY", "Check OPENAI_BASE_URL",
                         "Raise the timeout with OpenAIConfig.builder().timeout(...)",
                         "raise OpenAIConfig.builder().maxRetries(...)"));

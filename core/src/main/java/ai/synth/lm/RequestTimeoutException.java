@@ -13,7 +13,13 @@ public final class RequestTimeoutException extends SynthLMException {
         /** Opening the connection took longer than the connect timeout. */
         CONNECT,
         /** The whole response did not arrive within the request timeout ({@code SYNTH_TIMEOUT}). */
-        RESPONSE
+        RESPONSE,
+        /** A stream's body did not start within the first-byte timeout. */
+        FIRST_BYTE,
+        /** A stream went quiet between two events for longer than the idle timeout. */
+        IDLE,
+        /** A whole stream took longer than the stream timeout. */
+        STREAM
     }
 
     private final Kind kind;

@@ -84,5 +84,10 @@ public final class SyncSynthClient implements AutoCloseable {
         public ChatCompletion create(ChatCompletionRequest request) {
             return provider.createChatCompletion(request);
         }
+
+        /** Streams a chat completion; close the stream when done. */
+        public ChatCompletionStream createStreaming(ChatCompletionRequest request) {
+            return provider.streamChatCompletion(request);
+        }
     }
 }

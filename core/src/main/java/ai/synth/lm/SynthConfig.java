@@ -36,6 +36,10 @@ public final class SynthConfig {
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(120);
     /** The default connect timeout: 10 seconds. */
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
+    /** The default longest quiet time between two stream events: 60 seconds. */
+    public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(60);
+    /** The default longest time of a whole stream: 30 minutes. */
+    public static final Duration DEFAULT_STREAM_TIMEOUT = Duration.ofMinutes(30);
     /** The default number of retries: 3. */
     public static final int DEFAULT_MAX_RETRIES = 3;
 
@@ -44,6 +48,9 @@ public final class SynthConfig {
     private final Duration timeout;
     private final Duration connectTimeout;
     private final int maxRetries;
+    private final Duration firstByteTimeout;
+    private final Duration idleTimeout;
+    private final Duration streamTimeout;
     private final Clock clock;
     private final Scheduler scheduler;
 
@@ -67,6 +74,9 @@ public final class SynthConfig {
         this.maxRetries = b.maxRetries != null ? b.maxRetries
                 : envRetries != null ? Settings.parseRetries("SYNTH_MAX_RETRIES", envRetries) : DEFAULT_MAX_RETRIES;
         this.connectTimeout = b.connectTimeout;
+        this.firstByteTimeout = b.firstByteTimeout != null ? b.firstByteTimeout : this.timeout;
+        this.idleTimeout = b.idleTimeout;
+        this.streamTimeout = b.streamTimeout;
         this.clock = b.clock;
         this.scheduler = b.scheduler;
     }
@@ -114,6 +124,21 @@ public final class SynthConfig {
         return maxRetries;
     }
 
+    /** How long a stream may take to send its first byte after the response headers. */
+    public Duration firstByteTimeout() {
+        return firstByteTimeout;
+    }
+
+    /** How long a stream may go quiet between two events. */
+    public Duration idleTimeout() {
+        return idleTimeout;
+    }
+
+    /** How long a whole stream may take. */
+    public Duration streamTimeout() {
+        return streamTimeout;
+    }
+
     /** The clock for the warm cache and {@code Retry-After} dates. */
     public Clock clock() {
         return clock;
@@ -127,13 +152,15 @@ public final class SynthConfig {
     /** A builder holding these settings. */
     public Builder toBuilder() {
         return new Builder().baseUrl(baseUrl).apiKey(apiKey).timeout(timeout).connectTimeout(connectTimeout)
-                .maxRetries(maxRetries).clock(clock).scheduler(scheduler);
+                .maxRetries(maxRetries).firstByteTimeout(firstByteTimeout).idleTimeout(idleTimeout)
+                .streamTimeout(streamTimeout).clock(clock).scheduler(scheduler);
     }
 
     @Override
     public String toString() {
         return "SynthConfig[baseUrl=" + baseUrl + ", apiKey=" + Settings.redact(apiKey) + ", timeout=" + timeout
-                + ", connectTimeout=" + connectTimeout + ", maxRetries=" + maxRetries + "]";
+                + ", connectTimeout=" + connectTimeout + ", maxRetries=" + maxRetries + ", firstByteTimeout="
+                + firstByteTimeout + ", idleTimeout=" + idleTimeout + ", streamTimeout=" + streamTimeout + "]";
     }
 
     /** Builds a {@link SynthConfig}. Each setter checks its value at once. Not thread-safe. */
@@ -143,6 +170,9 @@ public final class SynthConfig {
         private Duration timeout;
         private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
         private Integer maxRetries;
+        private Duration firstByteTimeout;
+        private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
+        private Duration streamTimeout = DEFAULT_STREAM_TIMEOUT;
         private Clock clock = Clock.systemUTC();
         private Scheduler scheduler = Scheduler.system();
         private Map<String, String> environment;
@@ -176,6 +206,24 @@ public final class SynthConfig {
         /** Retries after the first attempt, 0 to 100. Default: {@code SYNTH_MAX_RETRIES}, else 3. */
         public Builder maxRetries(int maxRetries) {
             this.maxRetries = Settings.checkRetries(maxRetries);
+            return this;
+        }
+
+        /** Streams: the longest wait for the first byte of the body. Default: the request timeout. */
+        public Builder firstByteTimeout(Duration firstByteTimeout) {
+            this.firstByteTimeout = Settings.checkTimeout("firstByteTimeout", firstByteTimeout);
+            return this;
+        }
+
+        /** Streams: the longest quiet time between two events. Default 60 seconds. */
+        public Builder idleTimeout(Duration idleTimeout) {
+            this.idleTimeout = Settings.checkTimeout("idleTimeout", idleTimeout);
+            return this;
+        }
+
+        /** Streams: the longest time a whole stream may take. Default 30 minutes. */
+        public Builder streamTimeout(Duration streamTimeout) {
+            this.streamTimeout = Settings.checkTimeout("streamTimeout", streamTimeout);
             return this;
         }
 

@@ -108,6 +108,17 @@ public final class UnifiedLMClient implements AutoCloseable {
         return provider(provider).createChatCompletionAsync(request);
     }
 
+    /** Streams a chat completion on the named provider; see {@link UnifiedLMProvider#streamChatCompletion}. */
+    public ChatCompletionStream streamChatCompletion(ChatCompletionRequest request, String provider) {
+        return provider(provider).streamChatCompletion(request);
+    }
+
+    /** Streams a chat completion on the named provider as a publisher. */
+    public java.util.concurrent.Flow.Publisher<ChatCompletionChunk> streamChatCompletionAsync(
+            ChatCompletionRequest request, String provider) {
+        return provider(provider).streamChatCompletionAsync(request);
+    }
+
     /** Warms the model up on the named provider; true at once for providers without warmup. */
     public boolean warmup(String model, String provider) {
         return provider(provider).warmup(model);

@@ -56,6 +56,25 @@ public interface UnifiedLMProvider extends AutoCloseable {
     }
 
     /**
+     * Streams a chat completion: sends the request (retrying before the first byte as configured) and returns
+     * once the response headers arrived; chunks are read as the loop asks for them. Close the stream when done.
+     *
+     * @throws SynthLMException if the call failed before streaming started
+     * @throws IllegalStateException if the provider is closed
+     */
+    ChatCompletionStream streamChatCompletion(ChatCompletionRequest request);
+
+    /**
+     * Streams a chat completion as a {@link java.util.concurrent.Flow.Publisher} with backpressure: the request
+     * is sent when the (single) subscriber subscribes; chunks are read from the network only as fast as it
+     * requests them; {@code cancel()} releases the connection. No thread is held per stream. Errors arrive as
+     * {@code onError} with a {@link SynthLMException}.
+     *
+     * @throws IllegalStateException if the provider is closed
+     */
+    java.util.concurrent.Flow.Publisher<ChatCompletionChunk> streamChatCompletionAsync(ChatCompletionRequest request);
+
+    /**
      * Warms the model up with the default options and says whether it is warm. A model that warmed within the
      * last 10 minutes answers at once from the cache.
      */

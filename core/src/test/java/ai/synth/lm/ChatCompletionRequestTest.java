@@ -118,7 +118,7 @@ class ChatCompletionRequestTest {
 
     @SuppressWarnings("unchecked")
     static Map<String, Object> encode(ChatCompletionRequest request) throws Exception {
-        byte[] json = JsonCodec.writeRequest(request, false, null);
+        byte[] json = JsonCodec.writeRequest(request, false);
         return (Map<String, Object>) JsonValueIO.parse(json);
     }
 

@@ -25,9 +25,9 @@ final class Failures {
     }
 
     /** The exception for an error status (or an error body on 200). */
-    ApiException status(HttpResponse<byte[]> response, int attempts) {
+    ApiException status(HttpResponse<?> response, byte[] body, int attempts) {
         int status = response.statusCode();
-        String message = scrub(providerMessage(response));
+        String message = scrub(providerMessage(response.headers(), body));
         String requestId = response.headers().firstValue("x-request-id").orElse(null);
         String tail = (message == null ? "" : ": " + message)
                 + (requestId == null ? "" : " (request id " + requestId + ")");
@@ -81,8 +81,7 @@ final class Failures {
     }
 
     /** The provider's own error message from an error body, or a short description of a body that has none. */
-    static String providerMessage(HttpResponse<byte[]> response) {
-        byte[] body = response.body();
+    static String providerMessage(java.net.http.HttpHeaders headers, byte[] body) {
         if (body == null || body.length == 0) {
             return null;
         }
@@ -95,7 +94,7 @@ final class Failures {
         } catch (IOException | RuntimeException notJson) {
             // described below
         }
-        String contentType = response.headers().firstValue("content-type").orElse("");
+        String contentType = headers.firstValue("content-type").orElse("");
         if (contentType.contains("html")) {
             return "an HTML page instead of JSON (" + body.length + " bytes), probably from a proxy or gateway";
         }

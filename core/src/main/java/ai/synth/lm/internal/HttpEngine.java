@@ -19,7 +19,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.Flow;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -70,8 +72,39 @@ public final class HttpEngine implements AutoCloseable {
 
     /** Sends a chat completion, retrying as the contract says. */
     public CompletableFuture<ChatCompletion> chat(ChatCompletionRequest request) {
-        HttpRequest http = post(settings.chatUri(), JsonCodec.writeRequest(request, false, null));
+        HttpRequest http = post(settings.chatUri(), JsonCodec.writeRequest(request, false));
         return execute(http, this::parseCompletion);
+    }
+
+    /** Opens a streamed chat completion; the request is sent when the returned publisher is subscribed to. */
+    public ChunkStream stream(ChatCompletionRequest request) {
+        byte[] body = JsonCodec.writeRequest(request, true);
+        ensureOpen();
+        HttpRequest http = request(settings.chatUri()).setHeader("Accept", "text/event-stream")
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+        return new ChunkStream(this, () -> execute(http, StreamBody.HANDLER, StreamBody::bytes, this::opened));
+    }
+
+    private ChunkStream.Opened opened(HttpResponse<StreamBody> response, int attempts) {
+        StreamBody body = response.body();
+        if (body.live() != null) {
+            return new ChunkStream.Opened(body.live(), attempts);
+        }
+        byte[] bytes = body.bytes();
+        Object json = null;
+        try {
+            json = JsonValueIO.parse(bytes);
+        } catch (IOException | RuntimeException notJson) {
+            // described below
+        }
+        if (Failures.messageOf(json) != null) {
+            throw failures.status(response, bytes, attempts);
+        }
+        throw new InvalidResponseException(settings.provider() + " answered HTTP " + response.statusCode()
+                + " with " + response.headers().firstValue("content-type").orElse("no content type")
+                + " instead of an event stream (text/event-stream); the backend may not support streaming",
+                null, settings.provider(), response.statusCode(),
+                response.headers().firstValue("x-request-id").orElse(null), attempts);
     }
 
     /** A JSON POST with the provider's headers. */
@@ -89,62 +122,96 @@ public final class HttpEngine implements AutoCloseable {
     }
 
     /** Sends with retries; {@code onSuccess} turns a 2xx response into the result or throws a typed error. */
-    public <T> CompletableFuture<T> execute(HttpRequest request, SuccessHandler<T> onSuccess) {
-        ensureOpen();
-        CompletableFuture<T> result = new CompletableFuture<>();
-        attempt(request, 1, onSuccess, result);
-        return result;
-    }
-
-    private <T> void attempt(HttpRequest request, int attempt, SuccessHandler<T> onSuccess, CompletableFuture<T> result) {
-        if (closed.get()) {
-            result.completeExceptionally(closedInFlight(attempt - 1));
-            return;
-        }
-        sendOnce(request, settings.timeout()).whenComplete((response, error) -> {
-            if (error != null) {
-                Throwable cause = unwrap(error);
-                if (Failures.isRetryable(cause) && attempt <= retries.maxRetries() && !closed.get()) {
-                    retryLater(request, attempt, onSuccess, result, retries.delay(attempt, null), cause.toString());
-                } else {
-                    result.completeExceptionally(closed.get() ? closedInFlight(attempt) : failures.noResponse(cause, attempt));
-                }
-            } else if (response.statusCode() / 100 == 2) {
-                try {
-                    result.complete(onSuccess.handle(response, attempt));
-                } catch (RuntimeException e) {
-                    result.completeExceptionally(e);
-                }
-            } else if (RetryPolicy.isRetryable(response.statusCode(), response.headers())
-                    && attempt <= retries.maxRetries()) {
-                retryLater(request, attempt, onSuccess, result, retries.delay(attempt, response.headers()),
-                        "HTTP " + response.statusCode());
-            } else {
-                result.completeExceptionally(failures.status(response, attempt));
-            }
-        });
-    }
-
-    private <T> void retryLater(HttpRequest request, int attempt, SuccessHandler<T> onSuccess,
-            CompletableFuture<T> result, Duration delay, String reason) {
-        log.debug("Retrying {} request to {} in {} ms after {} (retry {} of {})", settings.provider(),
-                request.uri().getPath(), delay.toMillis(), reason, attempt, retries.maxRetries());
-        settings.scheduler().delay(delay).whenComplete((ignored, error) -> {
-            if (error != null) {
-                result.completeExceptionally(error);
-            } else {
-                attempt(request, attempt + 1, onSuccess, result);
-            }
-        });
+    public <T> CompletableFuture<T> execute(HttpRequest request, SuccessHandler<byte[], T> onSuccess) {
+        return execute(request, HttpResponse.BodyHandlers.ofByteArray(), body -> body, onSuccess);
     }
 
     /**
-     * One attempt, bounded by {@code timeout} from sending to the last byte of the body. Fails with
+     * Sends with retries, reading bodies with {@code handler}; {@code errorBody} gives the bytes of a non-2xx
+     * body for the error message. The per-attempt timeout runs until {@code handler}'s body is complete.
+     */
+    public <B, T> CompletableFuture<T> execute(HttpRequest request, HttpResponse.BodyHandler<B> handler,
+            Function<B, byte[]> errorBody, SuccessHandler<B, T> onSuccess) {
+        ensureOpen();
+        CompletableFuture<T> result = new CompletableFuture<>();
+        new Call<>(request, handler, errorBody, onSuccess, result).attempt(1);
+        return result;
+    }
+
+    /** One logical call: its attempts, until a result or a final failure. */
+    private final class Call<B, T> {
+        private final HttpRequest request;
+        private final HttpResponse.BodyHandler<B> handler;
+        private final Function<B, byte[]> errorBody;
+        private final SuccessHandler<B, T> onSuccess;
+        private final CompletableFuture<T> result;
+
+        Call(HttpRequest request, HttpResponse.BodyHandler<B> handler, Function<B, byte[]> errorBody,
+                SuccessHandler<B, T> onSuccess, CompletableFuture<T> result) {
+            this.request = request;
+            this.handler = handler;
+            this.errorBody = errorBody;
+            this.onSuccess = onSuccess;
+            this.result = result;
+        }
+
+        void attempt(int attempt) {
+            if (closed.get()) {
+                result.completeExceptionally(closedInFlight(attempt - 1));
+                return;
+            }
+            if (result.isDone()) {
+                return; // cancelled by the caller
+            }
+            sendOnce(request, handler, settings.timeout()).whenComplete((response, error) -> {
+                if (error != null) {
+                    onFailure(attempt, unwrap(error));
+                } else if (response.statusCode() / 100 == 2) {
+                    try {
+                        if (!result.complete(onSuccess.handle(response, attempt))) {
+                            discard(response); // the caller gave up meanwhile
+                        }
+                    } catch (RuntimeException e) {
+                        result.completeExceptionally(e);
+                    }
+                } else if (RetryPolicy.isRetryable(response.statusCode(), response.headers())
+                        && attempt <= retries.maxRetries()) {
+                    retryLater(attempt, retries.delay(attempt, response.headers()), "HTTP " + response.statusCode());
+                } else {
+                    result.completeExceptionally(failures.status(response, errorBody.apply(response.body()), attempt));
+                }
+            });
+        }
+
+        private void onFailure(int attempt, Throwable cause) {
+            if (Failures.isRetryable(cause) && attempt <= retries.maxRetries() && !closed.get()) {
+                retryLater(attempt, retries.delay(attempt, null), cause.toString());
+            } else {
+                result.completeExceptionally(closed.get() ? closedInFlight(attempt) : failures.noResponse(cause, attempt));
+            }
+        }
+
+        private void retryLater(int attempt, Duration delay, String reason) {
+            log.debug("Retrying {} request to {} in {} ms after {} (retry {} of {})", settings.provider(),
+                    request.uri().getPath(), delay.toMillis(), reason, attempt, retries.maxRetries());
+            settings.scheduler().delay(delay).whenComplete((ignored, error) -> {
+                if (error != null) {
+                    result.completeExceptionally(error);
+                } else {
+                    attempt(attempt + 1);
+                }
+            });
+        }
+    }
+
+    /**
+     * One attempt, bounded by {@code timeout} from sending until the handler's body is complete. Fails with
      * {@link Failures.ResponseTimeout} when the timeout fires, and is cancelled when the engine closes.
      */
-    public CompletableFuture<HttpResponse<byte[]>> sendOnce(HttpRequest request, Duration timeout) {
-        CompletableFuture<HttpResponse<byte[]>> send = http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray());
-        CompletableFuture<HttpResponse<byte[]>> out = new CompletableFuture<>();
+    public <B> CompletableFuture<HttpResponse<B>> sendOnce(HttpRequest request, HttpResponse.BodyHandler<B> handler,
+            Duration timeout) {
+        CompletableFuture<HttpResponse<B>> send = http.sendAsync(request, handler);
+        CompletableFuture<HttpResponse<B>> out = new CompletableFuture<>();
         inFlight.add(out);
         ScheduledFuture<?> timer = timers.schedule(() -> {
             if (out.completeExceptionally(new Failures.ResponseTimeout())) {
@@ -155,8 +222,8 @@ public final class HttpEngine implements AutoCloseable {
             timer.cancel(false);
             if (error != null) {
                 out.completeExceptionally(unwrap(error));
-            } else {
-                out.complete(response);
+            } else if (!out.complete(response)) {
+                discard(response);
             }
         });
         out.whenComplete((r, e) -> {
@@ -166,6 +233,38 @@ public final class HttpEngine implements AutoCloseable {
             }
         });
         return out;
+    }
+
+    /** A byte-array attempt, as warmup uses. */
+    public CompletableFuture<HttpResponse<byte[]>> sendOnce(HttpRequest request, Duration timeout) {
+        return sendOnce(request, HttpResponse.BodyHandlers.ofByteArray(), timeout);
+    }
+
+    /** Releases a streamed body that arrived after its call was given up. */
+    private static void discard(HttpResponse<?> response) {
+        Object body = response.body() instanceof StreamBody stream ? stream.live() : response.body();
+        if (body instanceof Flow.Publisher<?> publisher) {
+            publisher.subscribe(new Flow.Subscriber<Object>() {
+                @Override
+                public void onSubscribe(Flow.Subscription subscription) {
+                    subscription.cancel();
+                }
+
+                @Override
+                public void onNext(Object item) {}
+
+                @Override
+                public void onError(Throwable throwable) {}
+
+                @Override
+                public void onComplete() {}
+            });
+        }
+    }
+
+    /** The scheduler of timeouts, for stream watchdogs. */
+    public ScheduledThreadPoolExecutor timers() {
+        return timers;
     }
 
     private ChatCompletion parseCompletion(HttpResponse<byte[]> response, int attempts) {
@@ -185,7 +284,7 @@ public final class HttpEngine implements AutoCloseable {
                     + failures.scrub(e.getMessage()), e, settings.provider(), response.statusCode(), requestId, attempts);
         }
         if (completion.choices().isEmpty() && completion.additionalProperties().containsKey("error")) {
-            throw failures.status(response, attempts);
+            throw failures.status(response, body, attempts);
         }
         return completion;
     }
@@ -249,9 +348,9 @@ public final class HttpEngine implements AutoCloseable {
 
     /** Turns a 2xx response into a result, or throws a {@link SynthLMException}. */
     @FunctionalInterface
-    public interface SuccessHandler<T> {
+    public interface SuccessHandler<B, T> {
         /** The result of a successful attempt. */
-        T handle(HttpResponse<byte[]> response, int attempts);
+        T handle(HttpResponse<B> response, int attempts);
     }
 
 }

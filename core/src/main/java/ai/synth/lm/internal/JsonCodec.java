@@ -35,7 +35,7 @@ public final class JsonCodec {
     private JsonCodec() {}
 
     /** The request body, with only the parameters that were set. */
-    public static byte[] writeRequest(ChatCompletionRequest r, boolean stream, Map<String, ?> streamOptions) {
+    public static byte[] writeRequest(ChatCompletionRequest r, boolean stream) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(512);
         try (JsonGenerator g = FACTORY.createGenerator(out)) {
             g.writeStartObject();
@@ -75,9 +75,10 @@ public final class JsonCodec {
             }
             if (stream) {
                 g.writeBooleanField("stream", true);
-                if (streamOptions != null) {
-                    g.writeFieldName("stream_options");
-                    JsonValueIO.write(g, streamOptions);
+                if (r.includeUsage() != null) {
+                    g.writeObjectFieldStart("stream_options");
+                    g.writeBooleanField("include_usage", r.includeUsage());
+                    g.writeEndObject();
                 }
             }
             for (Map.Entry<String, Object> e : r.extraBody().entrySet()) {
@@ -316,7 +317,7 @@ public final class JsonCodec {
         return raw == null ? null : JsonValueIO.toJson(raw);
     }
 
-    private static Usage readUsage(JsonParser p, JsonToken t) throws IOException {
+    static Usage readUsage(JsonParser p, JsonToken t) throws IOException {
         expect(p, t, JsonToken.START_OBJECT);
         long prompt = 0, completion = 0, total = 0;
         Map<String, Object> extra = new LinkedHashMap<>();

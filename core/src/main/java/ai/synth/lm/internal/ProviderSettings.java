@@ -15,6 +15,9 @@ import java.time.Duration;
  * @param timeout the per-attempt timeout
  * @param connectTimeout the connect timeout
  * @param maxRetries retries after the first attempt
+ * @param firstByteTimeout streams: the longest wait for the first body byte
+ * @param idleTimeout streams: the longest quiet time between events
+ * @param streamTimeout streams: the longest time of a whole stream
  * @param clock the clock
  * @param scheduler the scheduler of waits
  * @param advice how to fix what commonly goes wrong, in this provider's terms
@@ -27,6 +30,9 @@ public record ProviderSettings(
         Duration timeout,
         Duration connectTimeout,
         int maxRetries,
+        Duration firstByteTimeout,
+        Duration idleTimeout,
+        Duration streamTimeout,
         Clock clock,
         Scheduler scheduler,
         Advice advice) {

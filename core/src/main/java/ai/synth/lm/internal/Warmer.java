@@ -115,7 +115,7 @@ public final class Warmer {
                 return;
             }
             if (response.statusCode() != 200) {
-                String message = Failures.providerMessage(response);
+                String message = Failures.providerMessage(response.headers(), response.body());
                 finish(Outcome.REJECTED, 0, "the backend answered HTTP " + response.statusCode()
                         + " to the warmup request" + (message == null ? "" : ": " + message));
                 return;
@@ -157,7 +157,7 @@ public final class Warmer {
                     return;
                 }
                 if ("failed".equals(status)) {
-                    String message = Failures.providerMessage(response);
+                    String message = Failures.providerMessage(response.headers(), response.body());
                     event("failed", attempt, message);
                     finish(Outcome.FAILED, attempt, "the backend reported the warmup failed"
                             + (message == null ? "" : ": " + message));

@@ -1,0 +1,168 @@
+package ai.synth.lm;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Merges the chunks of a stream into the {@link ChatCompletion} a non-streamed call would have returned: content,
+ * refusal, finish reason, usage, and tool calls merged from their pieces by {@code index}.
+ *
+ * <pre>{@code
+ * ChatCompletionAccumulator acc = ChatCompletionAccumulator.create();
+ * try (ChatCompletionStream stream = provider.streamChatCompletion(request)) {
+ *     for (ChatCompletionChunk chunk : stream) {
+ *         System.out.print(chunk.content());
+ *         acc.accumulate(chunk);
+ *     }
+ * }
+ * ChatCompletion whole = acc.result();
+ * }</pre>
+ *
+ * It copes with what real backends send: a call's id, type and name repeated on every piece (kept once), empty
+ * ids on continuation pieces, pieces without an index (taken as the current call), arguments sent as a JSON object,
+ * no arguments at all ({@code "{}"}), several calls interleaved, and repeated finish chunks (the first reason
+ * wins). Not thread-safe: feed it from one thread.
+ */
+public final class ChatCompletionAccumulator {
+
+    private String id;
+    private String model;
+    private long created;
+    private String fingerprint;
+    private Usage usage;
+    private final Map<String, Object> extra = new LinkedHashMap<>();
+    private final TreeMap<Integer, ChoiceState> choices = new TreeMap<>();
+
+    private ChatCompletionAccumulator() {}
+
+    /** An empty accumulator. */
+    public static ChatCompletionAccumulator create() {
+        return new ChatCompletionAccumulator();
+    }
+
+    /** Adds one chunk; returns this accumulator. */
+    public ChatCompletionAccumulator accumulate(ChatCompletionChunk chunk) {
+        id = id != null ? id : chunk.id();
+        model = model != null ? model : chunk.model();
+        created = created != 0 ? created : chunk.created();
+        fingerprint = fingerprint != null ? fingerprint : chunk.systemFingerprint();
+        if (chunk.usage() != null) {
+            usage = chunk.usage();
+        }
+        extra.putAll(chunk.additionalProperties());
+        for (ChatCompletionChunk.Choice choice : chunk.choices()) {
+            choices.computeIfAbsent(choice.index(), i -> new ChoiceState()).add(choice);
+        }
+        return this;
+    }
+
+    /** The completion so far; can be called at any time, also mid-stream. */
+    public ChatCompletion result() {
+        List<Choice> list = new ArrayList<>(choices.size());
+        choices.forEach((index, state) -> list.add(state.toChoice(index)));
+        return new ChatCompletion(id, "chat.completion", created, model, list, usage, fingerprint, extra);
+    }
+
+    /** The merged state of one choice. */
+    private static final class ChoiceState {
+        private StringBuilder content;
+        private StringBuilder refusal;
+        private String finishReason;
+        private final List<CallState> calls = new ArrayList<>();
+        private final Map<String, Object> extra = new LinkedHashMap<>();
+        private final Map<String, Object> choiceExtra = new LinkedHashMap<>();
+
+        void add(ChatCompletionChunk.Choice choice) {
+            ChatCompletionChunk.Delta delta = choice.delta();
+            if (delta.content() != null) {
+                content = (content == null ? new StringBuilder() : content).append(delta.content());
+            }
+            if (delta.refusal() != null) {
+                refusal = (refusal == null ? new StringBuilder() : refusal).append(delta.refusal());
+            }
+            for (ChatCompletionChunk.ToolCallDelta piece : delta.toolCalls()) {
+                callFor(piece).add(piece);
+            }
+            delta.additionalProperties().forEach((k, v) -> extra.merge(k, v == null ? "" : v,
+                    (a, b) -> a instanceof String x && b instanceof String y ? x + y : b));
+            choiceExtra.putAll(choice.additionalProperties());
+            if (finishReason == null) {
+                finishReason = choice.finishReason();
+            }
+        }
+
+        private CallState callFor(ChatCompletionChunk.ToolCallDelta piece) {
+            int index;
+            if (piece.index() != null) {
+                index = piece.index();
+            } else if (!calls.isEmpty() && (isBlank(piece.id()) || piece.id().equals(calls.get(calls.size() - 1).id))) {
+                index = calls.get(calls.size() - 1).index;
+            } else {
+                index = calls.size();
+            }
+            for (CallState call : calls) {
+                if (call.index == index) {
+                    return call;
+                }
+            }
+            CallState call = new CallState(index);
+            calls.add(call);
+            return call;
+        }
+
+        Choice toChoice(int index) {
+            List<ToolCall> toolCalls = new ArrayList<>(calls.size());
+            calls.stream().sorted((a, b) -> Integer.compare(a.index, b.index)).forEach(c -> toolCalls.add(c.toToolCall()));
+            AssistantMessage message = new AssistantMessage(content == null ? null : content.toString(),
+                    refusal == null ? null : refusal.toString(), toolCalls, null, extra);
+            return new Choice(index, message, finishReason, choiceExtra);
+        }
+    }
+
+    /** The merged state of one tool call. */
+    private static final class CallState {
+        final int index;
+        String id;
+        String type;
+        String name;
+        final StringBuilder arguments = new StringBuilder();
+        final Map<String, Object> extra = new LinkedHashMap<>();
+
+        CallState(int index) {
+            this.index = index;
+        }
+
+        void add(ChatCompletionChunk.ToolCallDelta piece) {
+            if (!isBlank(piece.id()) && id == null) {
+                id = piece.id();
+            }
+            if (!isBlank(piece.type()) && type == null) {
+                type = piece.type();
+            }
+            if (!isBlank(piece.name())) {
+                if (name == null) {
+                    name = piece.name();
+                } else if (!name.equals(piece.name())) {
+                    name += piece.name(); // a name streamed in pieces; a repeated whole name is kept once
+                }
+            }
+            if (piece.arguments() != null) {
+                arguments.append(piece.arguments());
+            }
+            extra.putAll(piece.additionalProperties());
+        }
+
+        ToolCall toToolCall() {
+            String args = arguments.length() == 0 ? "{}" : arguments.toString();
+            return new ToolCall(id == null ? "call_" + index : id, type == null ? "function" : type,
+                    new ToolCall.FunctionCall(name == null ? "" : name, args), extra);
+        }
+    }
+
+    private static boolean isBlank(String s) {
+        return s == null || s.isEmpty();
+    }
+}

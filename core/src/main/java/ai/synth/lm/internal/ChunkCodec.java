@@ -1,0 +1,145 @@
+package ai.synth.lm.internal;
+
+import ai.synth.lm.ChatCompletionChunk;
+import ai.synth.lm.Usage;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Reads stream chunks ({@code chat.completion.chunk}) in one pass, keeping unknown fields. */
+public final class ChunkCodec {
+    private ChunkCodec() {}
+
+    /**
+     * Reads one chunk from {@code length} bytes of {@code data}.
+     *
+     * @throws IOException if the bytes are not one JSON object
+     */
+    public static ChatCompletionChunk read(byte[] data, int length) throws IOException {
+        try (JsonParser p = JsonCodec.FACTORY.createParser(data, 0, length)) {
+            JsonCodec.expect(p, p.nextToken(), JsonToken.START_OBJECT);
+            String id = null, object = null, model = null, fingerprint = null;
+            long created = 0;
+            List<ChatCompletionChunk.Choice> choices = List.of();
+            Usage usage = null;
+            Map<String, Object> extra = new LinkedHashMap<>();
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String name = p.currentName();
+                JsonToken t = p.nextToken();
+                switch (name) {
+                    case "id" -> id = JsonCodec.text(p, t);
+                    case "object" -> object = JsonCodec.text(p, t);
+                    case "created" -> created = t == JsonToken.VALUE_NULL ? 0 : p.getValueAsLong();
+                    case "model" -> model = JsonCodec.text(p, t);
+                    case "system_fingerprint" -> fingerprint = JsonCodec.text(p, t);
+                    case "choices" -> choices = readChoices(p, t);
+                    case "usage" -> usage = t == JsonToken.VALUE_NULL ? null : JsonCodec.readUsage(p, t);
+                    default -> extra.put(name, JsonValueIO.read(p, t));
+                }
+            }
+            if (p.nextToken() != null) {
+                throw new IOException("trailing data after the chunk's JSON object");
+            }
+            return new ChatCompletionChunk(id, object, created, model, choices, usage, fingerprint, extra);
+        }
+    }
+
+    private static List<ChatCompletionChunk.Choice> readChoices(JsonParser p, JsonToken t) throws IOException {
+        if (t == JsonToken.VALUE_NULL) {
+            return List.of();
+        }
+        JsonCodec.expect(p, t, JsonToken.START_ARRAY);
+        List<ChatCompletionChunk.Choice> choices = new ArrayList<>(1);
+        while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
+            JsonCodec.expect(p, t, JsonToken.START_OBJECT);
+            int index = choices.size();
+            ChatCompletionChunk.Delta delta = null;
+            String finish = null;
+            Map<String, Object> extra = new LinkedHashMap<>();
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String name = p.currentName();
+                JsonToken v = p.nextToken();
+                switch (name) {
+                    case "index" -> index = p.getValueAsInt(index);
+                    case "delta" -> delta = v == JsonToken.VALUE_NULL ? null : readDelta(p, v);
+                    case "finish_reason" -> finish = JsonCodec.text(p, v);
+                    default -> extra.put(name, JsonValueIO.read(p, v));
+                }
+            }
+            choices.add(new ChatCompletionChunk.Choice(index, delta, finish, extra));
+        }
+        return choices;
+    }
+
+    private static ChatCompletionChunk.Delta readDelta(JsonParser p, JsonToken t) throws IOException {
+        JsonCodec.expect(p, t, JsonToken.START_OBJECT);
+        String role = null, content = null, refusal = null;
+        List<ChatCompletionChunk.ToolCallDelta> calls = List.of();
+        Map<String, Object> extra = new LinkedHashMap<>();
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String name = p.currentName();
+            JsonToken v = p.nextToken();
+            switch (name) {
+                case "role" -> role = JsonCodec.text(p, v);
+                case "content" -> {
+                    if (v == JsonToken.VALUE_STRING || v == JsonToken.VALUE_NULL) {
+                        content = JsonCodec.text(p, v);
+                    } else {
+                        extra.put(name, JsonValueIO.read(p, v));
+                    }
+                }
+                case "refusal" -> refusal = JsonCodec.text(p, v);
+                case "tool_calls" -> calls = readToolCalls(p, v);
+                default -> extra.put(name, JsonValueIO.read(p, v));
+            }
+        }
+        return new ChatCompletionChunk.Delta(role, content, refusal, calls, extra);
+    }
+
+    private static List<ChatCompletionChunk.ToolCallDelta> readToolCalls(JsonParser p, JsonToken t) throws IOException {
+        if (t == JsonToken.VALUE_NULL) {
+            return List.of();
+        }
+        JsonCodec.expect(p, t, JsonToken.START_ARRAY);
+        List<ChatCompletionChunk.ToolCallDelta> calls = new ArrayList<>(1);
+        while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
+            JsonCodec.expect(p, t, JsonToken.START_OBJECT);
+            Integer index = null;
+            String id = null, type = null, name = null, arguments = null;
+            Map<String, Object> extra = new LinkedHashMap<>();
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String field = p.currentName();
+                JsonToken v = p.nextToken();
+                switch (field) {
+                    case "index" -> index = v == JsonToken.VALUE_NULL ? null : p.getValueAsInt();
+                    case "id" -> id = JsonCodec.text(p, v);
+                    case "type" -> type = JsonCodec.text(p, v);
+                    case "function" -> {
+                        if (v == JsonToken.VALUE_NULL) {
+                            break;
+                        }
+                        JsonCodec.expect(p, v, JsonToken.START_OBJECT);
+                        while (p.nextToken() == JsonToken.FIELD_NAME) {
+                            String f = p.currentName();
+                            JsonToken fv = p.nextToken();
+                            if (f.equals("name")) {
+                                name = JsonCodec.text(p, fv);
+                            } else if (f.equals("arguments")) {
+                                arguments = JsonCodec.argumentsText(p, fv);
+                            } else {
+                                p.skipChildren();
+                            }
+                        }
+                    }
+                    default -> extra.put(field, JsonValueIO.read(p, v));
+                }
+            }
+            calls.add(new ChatCompletionChunk.ToolCallDelta(index, id, type, name, arguments, extra));
+        }
+        return calls;
+    }
+}

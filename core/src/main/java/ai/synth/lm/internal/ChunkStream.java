@@ -1,0 +1,416 @@
+package ai.synth.lm.internal;
+
+import ai.synth.lm.ApiException;
+import ai.synth.lm.ChatCompletionChunk;
+import ai.synth.lm.ConnectionException;
+import ai.synth.lm.InvalidResponseException;
+import ai.synth.lm.RequestTimeoutException;
+import ai.synth.lm.SynthLMException;
+import ai.synth.lm.internal.sse.SseException;
+import ai.synth.lm.internal.sse.SseParser;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Flow;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+
+/**
+ * One streamed chat completion as a {@link Flow.Publisher}: subscribes to the HTTP body, parses SSE, and hands
+ * chunks to one subscriber as fast as it asks for them. Bytes are requested from the network only when the
+ * subscriber has demand and nothing parsed is waiting, so memory stays bounded by one network buffer. No thread
+ * is held: everything runs on the HTTP client's callbacks and the subscriber's {@code request} calls.
+ *
+ * <p>A watchdog fails the stream when the first byte is late, when it goes quiet between events while waiting on
+ * the network, or when the whole stream runs too long.
+ */
+public final class ChunkStream implements Flow.Publisher<ChatCompletionChunk> {
+
+    private static final int MAX_EVENT_BYTES = 16 * 1024 * 1024;
+    private static final byte[] DONE = "[DONE]".getBytes(StandardCharsets.US_ASCII);
+
+    private final HttpEngine engine;
+    private final Supplier<CompletableFuture<Opened>> open;
+    private final CompletableFuture<Opened> opened = new CompletableFuture<>();
+    private final AtomicBoolean subscribed = new AtomicBoolean();
+
+    /**
+     * The response headers of a stream arrived with a 2xx status.
+     *
+     * @param body the body, not yet subscribed to
+     * @param attempts how many attempts it took
+     */
+    public record Opened(Flow.Publisher<List<ByteBuffer>> body, int attempts) {}
+
+    /** A cold stream: {@code open} sends the request (with retries) when the first subscriber arrives. */
+    public ChunkStream(HttpEngine engine, Supplier<CompletableFuture<Opened>> open) {
+        this.engine = engine;
+        this.open = open;
+    }
+
+    /** Completes when the response headers arrived (or the request failed); starts with the subscription. */
+    public CompletableFuture<Opened> opened() {
+        return opened;
+    }
+
+    @Override
+    public void subscribe(Flow.Subscriber<? super ChatCompletionChunk> subscriber) {
+        if (!subscribed.compareAndSet(false, true)) {
+            subscriber.onSubscribe(new Flow.Subscription() {
+                @Override
+                public void request(long n) {}
+
+                @Override
+                public void cancel() {}
+            });
+            subscriber.onError(new IllegalStateException("A chat completion stream can be subscribed to only once"));
+            return;
+        }
+        Bridge bridge = new Bridge(subscriber);
+        subscriber.onSubscribe(bridge);
+        CompletableFuture<Opened> call;
+        try {
+            call = open.get();
+        } catch (RuntimeException e) {
+            opened.completeExceptionally(e);
+            bridge.fail(e);
+            return;
+        }
+        bridge.call = call;
+        call.whenComplete((o, error) -> {
+            if (error != null) {
+                Throwable cause = HttpEngine.unwrap(error);
+                opened.completeExceptionally(cause);
+                bridge.fail(cause);
+            } else {
+                bridge.attempts = o.attempts();
+                opened.complete(o);
+                o.body().subscribe(bridge); // when already cancelled, onSubscribe cancels: the connection is released
+            }
+        });
+    }
+
+    /** Downstream subscription and upstream subscriber in one, with a serialized drain loop. */
+    private final class Bridge implements Flow.Subscription, Flow.Subscriber<List<ByteBuffer>> {
+        private final Flow.Subscriber<? super ChatCompletionChunk> downstream;
+        private final Queue<ChatCompletionChunk> queue = new ConcurrentLinkedQueue<>();
+        private final AtomicLong requested = new AtomicLong();
+        private final AtomicInteger wip = new AtomicInteger();
+        private final AtomicBoolean awaitingNetwork = new AtomicBoolean();
+        private final AtomicBoolean terminated = new AtomicBoolean();
+        private final SseParser parser = new SseParser(this::onEvent, MAX_EVENT_BYTES);
+        private final ProviderSettings s = engine.settings();
+        private volatile long startNanos = System.nanoTime();
+        private volatile Flow.Subscription upstream;
+        private volatile CompletableFuture<Opened> call;
+        private volatile int attempts;
+        private volatile boolean cancelled;
+        private volatile boolean done;
+        private volatile Throwable error;
+        private volatile boolean firstByte;
+        private volatile long lastProgressNanos = System.nanoTime();
+        private volatile ScheduledFuture<?> watchdog;
+        private boolean sawDone;
+        private boolean sawFinish;
+        private int chunks;
+
+        Bridge(Flow.Subscriber<? super ChatCompletionChunk> downstream) {
+            this.downstream = downstream;
+        }
+
+        // ---- downstream: Flow.Subscription
+
+        @Override
+        public void request(long n) {
+            if (n <= 0) {
+                fail(new IllegalArgumentException("request(" + n + "): demand must be positive (Reactive Streams 3.9)"));
+                return;
+            }
+            requested.getAndAccumulate(n, (a, b) -> a + b < 0 ? Long.MAX_VALUE : a + b);
+            drain();
+        }
+
+        @Override
+        public void cancel() {
+            cancelled = true;
+            stop();
+            CompletableFuture<Opened> c = call;
+            if (c != null) {
+                c.cancel(true);
+            }
+        }
+
+        // ---- upstream: Flow.Subscriber
+
+        @Override
+        public void onSubscribe(Flow.Subscription subscription) {
+            upstream = subscription;
+            if (cancelled || done) {
+                subscription.cancel();
+                return;
+            }
+            lastProgressNanos = System.nanoTime();
+            schedule(Math.min(s.firstByteTimeout().toNanos(), s.streamTimeout().toNanos()));
+            drain();
+        }
+
+        @Override
+        public void onNext(List<ByteBuffer> buffers) {
+            firstByte = true;
+            awaitingNetwork.set(false);
+            try {
+                for (ByteBuffer buffer : buffers) {
+                    if (done) {
+                        break;
+                    }
+                    parser.feed(buffer);
+                }
+            } catch (SseException e) {
+                fail(invalid(e.getMessage(), e));
+            }
+            drain();
+        }
+
+        @Override
+        public void onError(Throwable t) {
+            fail(t instanceof SynthLMException ? t : new ConnectionException("The " + s.provider()
+                    + " stream broke after " + chunks + " chunks: " + t.getMessage()
+                    + ". Streams are not retried once they have started.", t, s.provider(), attempts));
+        }
+
+        @Override
+        public void onComplete() {
+            if (done) {
+                return;
+            }
+            try {
+                boolean partial = parser.hasPartialEvent();
+                parser.finish();
+                if (!done) {
+                    if (sawFinish && !partial) {
+                        finish(); // closed without [DONE] after a finish chunk: a normal end
+                    } else {
+                        fail(new ConnectionException("The " + s.provider() + " stream ended after " + chunks
+                                + " chunks without finishing (no finish_reason and no [DONE]): the answer is"
+                                + " incomplete", null, s.provider(), attempts));
+                    }
+                }
+            } catch (SseException e) {
+                fail(invalid(e.getMessage(), e));
+            }
+            drain();
+        }
+
+        // ---- events
+
+        private void onEvent(String event, byte[] data, int length, String id) {
+            if (done) {
+                return;
+            }
+            lastProgressNanos = System.nanoTime();
+            if (isDone(data, length)) {
+                sawDone = true;
+                finish();
+                return;
+            }
+            ChatCompletionChunk chunk;
+            try {
+                chunk = ChunkCodec.read(data, length);
+            } catch (IOException | RuntimeException e) {
+                if ("error".equals(event)) {
+                    fail(streamError(new String(data, 0, length, StandardCharsets.UTF_8)));
+                } else {
+                    fail(invalid("chunk " + (chunks + 1) + " is not valid JSON (" + e.getMessage() + ")", e));
+                }
+                return;
+            }
+            if ("error".equals(event) || (chunk.choices().isEmpty() && chunk.additionalProperties().containsKey("error"))) {
+                fail(streamError(Failures.messageOf(chunk.additionalProperties())));
+                return;
+            }
+            chunks++;
+            for (ChatCompletionChunk.Choice c : chunk.choices()) {
+                sawFinish |= c.finishReason() != null;
+            }
+            queue.add(chunk);
+        }
+
+        private ApiException streamError(String message) {
+            String text = message == null ? "(no message)" : message.replace(s.apiKey(), "****");
+            return new ApiException(s.provider() + " sent an error in the middle of the stream after " + chunks
+                    + " chunks: " + text, s.provider(), 200, text, null, attempts);
+        }
+
+        private InvalidResponseException invalid(String what, Throwable cause) {
+            return new InvalidResponseException("The " + s.provider() + " stream is malformed: " + what, cause,
+                    s.provider(), 200, null, attempts);
+        }
+
+        private boolean isDone(byte[] data, int length) {
+            int start = 0, end = length;
+            while (start < end && data[start] == ' ') {
+                start++;
+            }
+            while (end > start && (data[end - 1] == ' ' || data[end - 1] == '\r')) {
+                end--;
+            }
+            if (end - start != DONE.length) {
+                return false;
+            }
+            for (int i = 0; i < DONE.length; i++) {
+                if (data[start + i] != DONE[i]) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        // ---- termination
+
+        private void finish() {
+            done = true;
+            stop();
+            Flow.Subscription up = upstream;
+            if (up != null) {
+                up.cancel(); // stop reading: the connection is released
+            }
+        }
+
+        void fail(Throwable t) {
+            if (error == null) {
+                error = t;
+            }
+            finish();
+            drain();
+        }
+
+        private void stop() {
+            ScheduledFuture<?> w = watchdog;
+            if (w != null) {
+                w.cancel(false);
+            }
+            if (cancelled) {
+                Flow.Subscription up = upstream;
+                if (up != null) {
+                    up.cancel();
+                }
+            }
+        }
+
+        private void drain() {
+            if (wip.getAndIncrement() != 0) {
+                return;
+            }
+            int missed = 1;
+            do {
+                long r = requested.get();
+                long e = 0;
+                while (e != r) {
+                    if (cancelled) {
+                        queue.clear();
+                        return;
+                    }
+                    ChatCompletionChunk next = queue.poll();
+                    if (next == null) {
+                        break;
+                    }
+                    downstream.onNext(next);
+                    e++;
+                }
+                if (cancelled) {
+                    queue.clear();
+                    return;
+                }
+                if (done && queue.isEmpty()) {
+                    terminate();
+                    return;
+                }
+                if (e != 0 && r != Long.MAX_VALUE) {
+                    requested.addAndGet(-e);
+                }
+                Flow.Subscription up = upstream;
+                if (up != null && !done && queue.isEmpty() && requested.get() > 0
+                        && awaitingNetwork.compareAndSet(false, true)) {
+                    lastProgressNanos = firstByte ? System.nanoTime() : lastProgressNanos;
+                    up.request(1);
+                }
+                missed = wip.addAndGet(-missed);
+            } while (missed != 0);
+        }
+
+        private void terminate() {
+            if (!terminated.compareAndSet(false, true)) {
+                return;
+            }
+            Throwable t = error;
+            if (t != null) {
+                downstream.onError(t);
+            } else {
+                downstream.onComplete();
+            }
+        }
+
+        // ---- watchdog
+
+        private void schedule(long delayNanos) {
+            if (done || cancelled) {
+                return;
+            }
+            try {
+                watchdog = engine.timers().schedule(this::check, Math.max(delayNanos, 1), TimeUnit.NANOSECONDS);
+            } catch (java.util.concurrent.RejectedExecutionException closed) {
+                fail(new ConnectionException("The " + s.provider() + " provider was closed while the stream was open",
+                        null, s.provider(), attempts));
+            }
+        }
+
+        private void check() {
+            if (done || cancelled) {
+                return;
+            }
+            long now = System.nanoTime();
+            long total = s.streamTimeout().toNanos() - (now - startNanos);
+            if (total <= 0) {
+                timeout(RequestTimeoutException.Kind.STREAM, s.streamTimeout(), "the whole stream took longer than");
+                return;
+            }
+            if (firstByte && !awaitingNetwork.get()) {
+                lastProgressNanos = now; // waiting on the subscriber, not the network: not idle
+            }
+            Duration limit = firstByte ? s.idleTimeout() : s.firstByteTimeout();
+            long left = limit.toNanos() - (now - lastProgressNanos);
+            if (left <= 0) {
+                if (firstByte) {
+                    timeout(RequestTimeoutException.Kind.IDLE, limit, "no event arrived for");
+                } else {
+                    timeout(RequestTimeoutException.Kind.FIRST_BYTE, limit, "the first byte did not arrive within");
+                }
+                return;
+            }
+            schedule(Math.min(left, total));
+        }
+
+        private void timeout(RequestTimeoutException.Kind kind, Duration limit, String what) {
+            fail(new RequestTimeoutException("The " + s.provider() + " stream timed out after " + chunks + " chunks: "
+                    + what + " " + Failures.seconds(limit) + " (" + kind.name().toLowerCase(java.util.Locale.ROOT)
+                    + " timeout). Raise it with the config's " + switch (kind) {
+                        case FIRST_BYTE -> "firstByteTimeout";
+                        case IDLE -> "idleTimeout";
+                        default -> "streamTimeout";
+                    } + "(...), or warm the model up first.", null, s.provider(), kind, limit, attempts));
+            Flow.Subscription up = upstream;
+            if (up != null) {
+                up.cancel();
+            }
+        }
+    }
+}

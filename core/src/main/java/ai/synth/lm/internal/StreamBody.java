@@ -1,0 +1,28 @@
+package ai.synth.lm.internal;
+
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Flow;
+
+/**
+ * The body of a streaming request: live for a 2xx event stream, read whole for anything else (an error body, or
+ * a backend that answered JSON instead of streaming).
+ *
+ * @param live the unread event stream, or null
+ * @param bytes the whole body, or null
+ */
+record StreamBody(Flow.Publisher<List<ByteBuffer>> live, byte[] bytes) {
+
+    /** Reads 2xx event streams live and every other body whole. */
+    static final HttpResponse.BodyHandler<StreamBody> HANDLER = info -> {
+        String type = info.headers().firstValue("content-type").orElse("").toLowerCase(Locale.ROOT);
+        if (info.statusCode() / 100 == 2 && !type.startsWith("application/json")) {
+            return HttpResponse.BodySubscribers.mapping(HttpResponse.BodySubscribers.ofPublisher(),
+                    p -> new StreamBody(p, null));
+        }
+        return HttpResponse.BodySubscribers.mapping(HttpResponse.BodySubscribers.ofByteArray(),
+                b -> new StreamBody(null, b));
+    };
+}
