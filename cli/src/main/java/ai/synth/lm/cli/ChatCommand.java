@@ -1,7 +1,10 @@
 package ai.synth.lm.cli;
 
 import ai.synth.lm.ChatCompletion;
+import ai.synth.lm.ChatCompletionAccumulator;
+import ai.synth.lm.ChatCompletionChunk;
 import ai.synth.lm.ChatCompletionRequest;
+import ai.synth.lm.ChatCompletionStream;
 import ai.synth.lm.ChatMessage;
 import ai.synth.lm.Choice;
 import ai.synth.lm.OpenAIProvider;
@@ -63,6 +66,9 @@ final class ChatCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the whole response as JSON (OpenAI's shape).")
     boolean json;
 
+    @Option(names = "--stream", description = "Print the reply as it arrives (server-sent events).")
+    boolean stream;
+
     @Option(names = "--base-url", paramLabel = "URL",
             description = "The provider's base URL, instead of SYNTH_BASE_URL or OPENAI_BASE_URL.")
     String baseUrl;
@@ -73,6 +79,10 @@ final class ChatCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (stream && json) {
+            throw new ParameterException(spec.commandLine(),
+                    "--stream and --json do not combine: --json prints the whole response once it is complete");
+        }
         String name = providerName();
         ChatCompletionRequest request = ChatCompletionRequest.builder()
                 .model(model != null ? model : name.equals("openai") ? OPENAI_MODEL : SYNTH_MODEL)
@@ -81,7 +91,11 @@ final class ChatCommand implements Callable<Integer> {
                 .maxTokens(maxTokens)
                 .build();
         try (UnifiedLMProvider p = open(name)) {
-            print(p.createChatCompletion(request));
+            if (stream) {
+                printStreamed(p, request);
+            } else {
+                print(p.createChatCompletion(request));
+            }
         }
         return 0;
     }
@@ -128,17 +142,36 @@ final class ChatCommand implements Callable<Integer> {
 
     private void print(ChatCompletion response) {
         PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
         if (json) {
             out.println(CompletionJson.write(response));
-        } else if (response.choices().isEmpty()) {
-            err.println("(the response had no choices: run with --json to see all of it)");
-        } else {
+        } else if (!response.choices().isEmpty()) {
             Choice first = response.choices().get(0);
             out.println(first.message().content() == null ? "" : first.message().content());
-            if ("length".equals(first.finishReason())) {
-                err.println("(the reply was cut at the token limit: raise --max-tokens)");
+        }
+        notes(response);
+    }
+
+    private void printStreamed(UnifiedLMProvider provider, ChatCompletionRequest request) {
+        PrintWriter out = spec.commandLine().getOut();
+        ChatCompletionAccumulator whole = ChatCompletionAccumulator.create();
+        try (ChatCompletionStream chunks = provider.streamChatCompletion(request)) {
+            for (ChatCompletionChunk chunk : chunks) {
+                whole.accumulate(chunk);
+                out.print(chunk.content());
+                out.flush();
             }
+        }
+        out.println();
+        notes(whole.result());
+    }
+
+    /** What the reply alone does not say, on stderr so that stdout stays the reply. */
+    private void notes(ChatCompletion response) {
+        PrintWriter err = spec.commandLine().getErr();
+        if (response.choices().isEmpty()) {
+            err.println("(the response had no choices: run with --json to see all of it)");
+        } else if ("length".equals(response.choices().get(0).finishReason())) {
+            err.println("(the reply was cut at the token limit: raise --max-tokens)");
         }
         if (SimulatorNotice.applies(response)) {
             err.println(SimulatorNotice.TEXT);

@@ -11,14 +11,16 @@ import picocli.CommandLine.Spec;
 
 /** {@code synth-lm demo}: a tour of the library against an embedded local backend; needs no configuration. */
 @Command(name = "demo", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-        description = {"Tour the library in a few seconds: warmup, chat, provider switching, tool calls, retries"
-                + " and typed errors.",
+        description = {"Tour the library in a few seconds: warmup, chat, streaming, provider switching, tool calls,"
+                + " retries and typed errors.",
                 "Needs no configuration: it starts the synth-lm local backend on 127.0.0.1, whose replies come"
                         + " from a deterministic simulator, not a model."})
 final class DemoCommand implements Callable<Integer> {
 
     /** How long the simulated model takes to load: long enough to watch the progress line. */
     static final Duration COLD_START = Duration.ofMillis(1500);
+    /** The pause between streamed chunks: slow enough to see the answer arrive. */
+    static final Duration CHUNK_DELAY = Duration.ofMillis(40);
     static final String API_KEY = "demo-key";
 
     private final CliEnvironment env;
@@ -34,13 +36,15 @@ final class DemoCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         long started = System.nanoTime();
-        try (LocalBackend backend = LocalBackend.builder().apiKey(API_KEY).coldStart(COLD_START).build().start()) {
+        try (LocalBackend backend = LocalBackend.builder().apiKey(API_KEY).coldStart(COLD_START)
+                .streamChunkDelay(CHUNK_DELAY).build().start()) {
             out.println("synth-lm demo: the library against a local backend started on " + backend.baseUrl() + ".");
             out.println("Every reply below comes from its deterministic simulator, not a model: the point is what the"
                     + " library does around the call.");
             DemoTour tour = new DemoTour(backend, API_KEY, out, env.interactive());
             tour.warmup();
             tour.chat();
+            tour.streaming();
             tour.providerSwitching();
             tour.toolCall();
             tour.retries();
@@ -53,7 +57,7 @@ final class DemoCommand implements Callable<Integer> {
     private static void summary(PrintWriter out, Duration took) {
         out.println();
         out.println(String.format(Locale.ROOT, "Done in %.1f s. You saw: warmup with progress and a 10-minute cache,"
-                + " a chat completion with usage,", took.toMillis() / 1000.0));
+                + " a chat completion with usage, a stream,", took.toMillis() / 1000.0));
         out.println("one client over two providers, a tool-call round trip, retries that honour Retry-After, and typed"
                 + " exceptions.");
         out.println();

@@ -3,7 +3,10 @@ package ai.synth.lm.cli;
 import ai.synth.lm.AssistantMessage;
 import ai.synth.lm.AuthenticationException;
 import ai.synth.lm.ChatCompletion;
+import ai.synth.lm.ChatCompletionAccumulator;
+import ai.synth.lm.ChatCompletionChunk;
 import ai.synth.lm.ChatCompletionRequest;
+import ai.synth.lm.ChatCompletionStream;
 import ai.synth.lm.ChatMessage;
 import ai.synth.lm.ConfigurationException;
 import ai.synth.lm.OpenAIConfig;
@@ -85,6 +88,32 @@ final class DemoTour {
             say("usage: " + u.promptTokens() + " prompt + " + u.completionTokens() + " completion = "
                     + u.totalTokens() + " tokens; finish_reason " + response.choices().get(0).finishReason());
         }
+    }
+
+    void streaming() {
+        heading("Streaming", "provider.streamChatCompletion(request) returns once the headers arrive; the loop then"
+                + " reads chunks", "as the server sends them (SSE), and ChatCompletionAccumulator rebuilds the"
+                + " whole response.");
+        ChatCompletionRequest request = ChatCompletionRequest.builder().model(MODEL)
+                .messages(List.of(ChatMessage.user("Stream a short answer, please."))).includeUsage(true).build();
+        ChatCompletionAccumulator whole = ChatCompletionAccumulator.create();
+        int chunks = 0;
+        long started = System.nanoTime();
+        try (SynthProvider synth = new SynthProvider(synthConfig().build());
+                ChatCompletionStream stream = synth.streamChatCompletion(request)) {
+            out.print("   -> ");
+            for (ChatCompletionChunk chunk : stream) {
+                whole.accumulate(chunk);
+                chunks++;
+                out.print(chunk.content());
+                out.flush();
+            }
+            out.println();
+        }
+        ChatCompletion response = whole.result();
+        say(chunks + " chunks in " + (System.nanoTime() - started) / 1_000_000 + " ms; accumulated: finish_reason "
+                + response.choices().get(0).finishReason() + ", " + response.content().length() + " characters"
+                + (response.usage() == null ? "" : ", " + response.usage().totalTokens() + " tokens"));
     }
 
     void providerSwitching() {

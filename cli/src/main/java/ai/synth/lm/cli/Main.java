@@ -28,7 +28,7 @@ public final class Main implements Callable<Integer> {
 
     /** Debug logging of the library: every HTTP attempt, retry and warmup poll. */
     @Option(names = "--verbose", scope = ScopeType.INHERIT,
-            description = "Log the library's debug output (HTTP attempts, retries, warmup polls) to stderr.")
+            description = "Log the library's debug output (such as each retry) to stderr.")
     void verbose(boolean verbose) {
         if (verbose) {
             // slf4j-simple reads this once, when the first logger is made: that is after parsing.

@@ -82,6 +82,24 @@ class ChatCommandTest {
     }
 
     @Test
+    void streamPrintsTheReplyAsItArrives() {
+        Run run = Run.of(synthEnv, "chat", "--stream", "Hi there");
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out()).isEqualTo(Run.of(synthEnv, "chat", "Hi there").out());
+        assertThat(run.err()).contains("simulator, not a model");
+        assertThat(backend.requests().get(0).bodyJson()).containsEntry("stream", true);
+    }
+
+    @Test
+    void streamAndJsonDoNotCombine() {
+        Run run = Run.of(synthEnv, "chat", "--stream", "--json", "Hi");
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.errLines()).singleElement().asString().contains("--stream and --json do not combine");
+    }
+
+    @Test
     void openaiProviderUsesItsVariablesAndDefaultModel() {
         Map<String, String> env = Map.of("OPENAI_BASE_URL", backend.baseUrl() + "/v1", "OPENAI_API_KEY", KEY);
 

@@ -15,8 +15,9 @@ class DemoCommandTest {
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(run.out())
                 .contains("simulator")
-                .contains("1. Warmup", "2. Chat completion", "3. Provider switching", "4. Tool call", "5. Retries",
-                        "6. Typed errors")
+                .contains("1. Warmup", "2. Chat completion", "3. Streaming", "4. Provider switching", "5. Tool call",
+                        "6. Retries", "7. Typed errors")
+                .containsPattern("\\d+ chunks in \\d+ ms; accumulated: finish_reason stop")
                 .contains("Qwen/Qwen2.5-7B-Instruct is warm: warmed after")
                 .contains("comes from the cache: CACHED", "0 requests to the backend")
                 .contains("usage: ")
