@@ -65,8 +65,7 @@ public final class Warmer {
         if (shared != null) {
             return shared.thenApply(r -> r);
         }
-        mine.whenComplete((r, e) -> FLIGHTS.remove(key, mine));
-        new Flight(model, path, options, settings.clock().instant(), mine).start();
+        new Flight(key, model, path, options, settings.clock().instant(), mine).start();
         return mine.thenApply(r -> r);
     }
 
@@ -76,6 +75,7 @@ public final class Warmer {
 
     /** One warmup: a start request, then status checks. */
     private final class Flight {
+        private final String key;
         private final String model;
         private final String path;
         private final WarmupOptions options;
@@ -83,7 +83,9 @@ public final class Warmer {
         private final CompletableFuture<WarmupResult> result;
         private final Duration pollTimeout;
 
-        Flight(String model, String path, WarmupOptions options, Instant started, CompletableFuture<WarmupResult> result) {
+        Flight(String key, String model, String path, WarmupOptions options, Instant started,
+                CompletableFuture<WarmupResult> result) {
+            this.key = key;
             this.model = model;
             this.path = path;
             this.options = options;
@@ -103,7 +105,7 @@ public final class Warmer {
                 try {
                     onStart(response, error);
                 } catch (RuntimeException e) {
-                    result.completeExceptionally(e);
+                    fail(e);
                 }
             });
         }
@@ -135,7 +137,7 @@ public final class Warmer {
                 try {
                     onStatus(attempt, response, error);
                 } catch (RuntimeException e) {
-                    result.completeExceptionally(e);
+                    fail(e);
                 }
             });
         }
@@ -172,7 +174,7 @@ public final class Warmer {
             }
             settings.scheduler().delay(options.pollInterval()).whenComplete((ignored, e) -> {
                 if (e != null) {
-                    result.completeExceptionally(e);
+                    fail(e);
                 } else {
                     poll(attempt + 1);
                 }
@@ -182,9 +184,15 @@ public final class Warmer {
         private void finish(Outcome outcome, int attempts, String error) {
             WarmupResult r = new WarmupResult(model, outcome, attempts, elapsed(), error);
             if (r.warm()) {
-                WARM_UNTIL.put(key(model), settings.clock().instant().plus(TTL));
+                WARM_UNTIL.put(key, settings.clock().instant().plus(TTL));
             }
+            FLIGHTS.remove(key, result); // before completing: a caller woken by it must not join this flight
             result.complete(r);
+        }
+
+        private void fail(Throwable e) {
+            FLIGHTS.remove(key, result);
+            result.completeExceptionally(e);
         }
 
         private Duration elapsed() {
