@@ -20,7 +20,7 @@ final class DemoCommand implements Callable<Integer> {
     /** How long the simulated model takes to load: long enough to watch the progress line. */
     static final Duration COLD_START = Duration.ofMillis(1500);
     /** The pause between streamed chunks: slow enough to see the answer arrive. */
-    static final Duration CHUNK_DELAY = Duration.ofMillis(40);
+    static final Duration CHUNK_DELAY = Duration.ofMillis(30);
     static final String API_KEY = "demo-key";
 
     private final CliEnvironment env;
