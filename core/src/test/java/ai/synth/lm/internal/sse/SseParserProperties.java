@@ -9,6 +9,7 @@ import java.util.List;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
+import net.jqwik.api.EdgeCasesMode;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
@@ -31,7 +32,8 @@ class SseParserProperties {
             "\uFEFF: OPENROUTER PROCESSING\r\n\r\n: OPENROUTER PROCESSING\r\n\r\n"
                     + "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"a\u2028b\u2029c\"}}]}\r\n\r\n"
                     + ":\r\n"
-                    + "data: {\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"length\"}]}\r\n\r\n"
+                    + "event: delta\r\nid: 42\r\ndata: {\"choices\":[{\"index\":0,\r\ndata: \"delta\":{},\r\n"
+                    + "data: \"finish_reason\":\"length\"}]}\r\n\r\n"
                     + "data: [DONE]\r\n\r\n",
             // tool calls in pieces, two calls interleaved, CR line ends, event and id fields, multi-line data
             "event: message\rid: 1\rdata: {\"choices\":[{\"delta\":{\"tool_calls\":[{\"index\":0,\"id\":\"call_a\","
@@ -45,7 +47,7 @@ class SseParserProperties {
             // a last event without a trailing blank line, ending in a lone CR
             "retry: 3000\n\ndata: {\"choices\":[{\"delta\":{\"content\":\"\u00e9\"},\"finish_reason\":\"stop\"}]}\r");
 
-    @Property(tries = 1000)
+    @Property(tries = 1000, edgeCases = EdgeCasesMode.NONE) // edge cases would use up the tries on a few splits
     void anySplitOfARecordedStreamGivesTheSameEvents(@ForAll("recordedSplits") Split split) {
         assertThat(Events.parse(split.bytes, split.cuts)).isEqualTo(Events.parse(split.bytes, new int[0]));
     }

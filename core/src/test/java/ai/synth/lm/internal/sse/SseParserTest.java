@@ -15,8 +15,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 class SseParserTest {
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"\n", "\r", "\r\n"})
-    void splitsEventsOnEveryLineEnding(String eol) {
+    @ValueSource(strings = {"LF", "CR", "CRLF"})
+    void splitsEventsOnEveryLineEnding(String name) {
+        String eol = name.replace("CR", "\r").replace("LF", "\n");
         String stream = "data: a" + eol + eol + "data: b" + eol + "data: c" + eol + eol;
 
         assertThat(new Events().feed(stream).events).containsExactly(Event.data("a"), Event.data("b\nc"));
