@@ -72,6 +72,7 @@ public final class ChatCompletionAccumulator {
         private StringBuilder refusal;
         private String finishReason;
         private final List<CallState> calls = new ArrayList<>();
+        private CallState current;
         private final Map<String, Object> extra = new LinkedHashMap<>();
         private final Map<String, Object> choiceExtra = new LinkedHashMap<>();
 
@@ -86,23 +87,42 @@ public final class ChatCompletionAccumulator {
             for (ChatCompletionChunk.ToolCallDelta piece : delta.toolCalls()) {
                 callFor(piece).add(piece);
             }
-            delta.additionalProperties().forEach((k, v) -> extra.merge(k, v == null ? "" : v,
-                    (a, b) -> a instanceof String x && b instanceof String y ? x + y : b));
+            delta.additionalProperties().forEach((k, v) -> {
+                if (v == null) {
+                    extra.putIfAbsent(k, null); // a null on every chunk stays null, as in a non-streamed message
+                } else {
+                    extra.merge(k, v, (a, b) -> a instanceof String x && b instanceof String y ? x + y : b);
+                }
+            });
             choiceExtra.putAll(choice.additionalProperties());
             if (finishReason == null) {
                 finishReason = choice.finishReason();
             }
         }
 
+        /**
+         * The call a piece belongs to: by {@code index}; without one, the call with the piece's id, else the current
+         * call (the last one extended) when the piece has no id or the current call has none yet, else a new call.
+         */
         private CallState callFor(ChatCompletionChunk.ToolCallDelta piece) {
-            int index;
             if (piece.index() != null) {
-                index = piece.index();
-            } else if (!calls.isEmpty() && (isBlank(piece.id()) || piece.id().equals(calls.get(calls.size() - 1).id))) {
-                index = calls.get(calls.size() - 1).index;
-            } else {
-                index = calls.size();
+                return current = callAt(piece.index());
             }
+            if (!isBlank(piece.id())) {
+                for (CallState call : calls) {
+                    if (piece.id().equals(call.id)) {
+                        return current = call;
+                    }
+                }
+            }
+            if (current != null && (isBlank(piece.id()) || current.id == null)) {
+                return current;
+            }
+            int next = calls.stream().mapToInt(c -> c.index + 1).max().orElse(0);
+            return current = callAt(next);
+        }
+
+        private CallState callAt(int index) {
             for (CallState call : calls) {
                 if (call.index == index) {
                     return call;
@@ -116,7 +136,9 @@ public final class ChatCompletionAccumulator {
         Choice toChoice(int index) {
             List<ToolCall> toolCalls = new ArrayList<>(calls.size());
             calls.stream().sorted((a, b) -> Integer.compare(a.index, b.index)).forEach(c -> toolCalls.add(c.toToolCall()));
-            AssistantMessage message = new AssistantMessage(content == null ? null : content.toString(),
+            // A role chunk's "" before tool calls is no text: a non-streamed call returns null content then.
+            boolean noText = content == null || (content.length() == 0 && !calls.isEmpty());
+            AssistantMessage message = new AssistantMessage(noText ? null : content.toString(),
                     refusal == null ? null : refusal.toString(), toolCalls, null, extra);
             return new Choice(index, message, finishReason, choiceExtra);
         }
