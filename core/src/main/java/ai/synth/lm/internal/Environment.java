@@ -58,7 +58,8 @@ public final class Environment {
         return value == null || value.isBlank() ? null : value.trim();
     }
 
-    private static Map<String, String> readDotenv(Path directory) {
+    private static Map<String, String> readDotenv(Path dir) {
+        Path directory = dir.toAbsolutePath(); // dotenv-java reads a relative "" as the file system root
         Path file = directory.resolve(".env");
         if (!Files.isRegularFile(file)) {
             return Map.of();

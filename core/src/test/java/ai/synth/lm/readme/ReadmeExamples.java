@@ -1,0 +1,218 @@
+package ai.synth.lm.readme;
+
+import ai.synth.lm.*;
+import ai.synth.lm.testserver.Fault;
+import ai.synth.lm.testserver.LocalBackend;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Flow;
+
+/**
+ * The code of every Java snippet in README.md, verbatim: {@code ReadmeTest} checks that each README block appears
+ * here line for line, and runs these methods against the local backend, so the README cannot rot.
+ */
+final class ReadmeExamples {
+
+    private ReadmeExamples() {}
+
+    static String quickStart() {
+        StringBuilder out = new StringBuilder();
+        try (UnifiedLMProvider provider = SynthLM.createProvider("synth")) {   // settings from env / .env
+            boolean warm = provider.warmup("Qwen/Qwen2.5-7B-Instruct");        // remembered for 10 minutes
+            ChatCompletion response = provider.createChatCompletion(
+                    "Qwen/Qwen2.5-7B-Instruct", List.of(ChatMessage.user("Hello!")));
+            System.out.println(response.choices().get(0).message().content());
+            out.append(warm).append(' ').append(response.content());
+        }
+        return out.toString();
+    }
+
+    static ChatCompletion fullRequest(UnifiedLMProvider provider) {
+        ChatCompletionRequest request = ChatCompletionRequest.builder()
+                .model("Qwen/Qwen2.5-7B-Instruct")
+                .messages(List.of(ChatMessage.system("Be brief."), ChatMessage.user("Hello!")))
+                .temperature(0.7)
+                .maxTokens(1000)
+                .extraBody(Map.of("top_k", 40))      // a backend's own parameters, sent as given
+                .build();
+        CompletableFuture<ChatCompletion> future = provider.createChatCompletionAsync(request);
+        ChatCompletion response = future.join();
+        return response;
+    }
+
+    static List<ChatCompletion> oneShot() {
+        List<ChatMessage> messages = List.of(ChatMessage.user("Hello!"));
+        ChatCompletion once = SynthLM.createChatCompletion("Qwen/Qwen2.5-7B-Instruct", messages);
+        CompletableFuture<ChatCompletion> later = SynthLM.createChatCompletionAsync("Qwen/Qwen2.5-7B-Instruct", messages);
+        return List.of(once, later.join());
+    }
+
+    static List<ChatCompletion> providerSwitching() {
+        List<ChatCompletion> answers = new ArrayList<>();
+        ChatCompletionRequest request = ChatCompletionRequest.of(
+                "Qwen/Qwen2.5-7B-Instruct", List.of(ChatMessage.user("Hello!")));
+        try (UnifiedLMClient client = new UnifiedLMClient()) {          // default: LM_PROVIDER, else "synth"
+            ChatCompletion fromSynth = client.createChatCompletion(request, "synth");
+            ChatCompletion fromOpenAI = client.createChatCompletion(request.withModel("gpt-4o-mini"), "openai");
+            CompletableFuture<ChatCompletion> async = client.createChatCompletionAsync(request, "synth");
+            answers.addAll(List.of(fromSynth, fromOpenAI, async.join()));
+        }
+        return answers;
+    }
+
+    static String streaming(UnifiedLMProvider provider) {
+        ChatCompletionRequest request = ChatCompletionRequest.builder()
+                .model("Qwen/Qwen2.5-7B-Instruct")
+                .messages(List.of(ChatMessage.user("Tell me a story.")))
+                .includeUsage(true)
+                .build();
+        ChatCompletionAccumulator accumulator = ChatCompletionAccumulator.create();
+        try (ChatCompletionStream stream = provider.streamChatCompletion(request)) {
+            for (ChatCompletionChunk chunk : stream) {
+                System.out.print(chunk.content());                  // tokens as they arrive
+                accumulator.accumulate(chunk);
+            }
+        }
+        ChatCompletion whole = accumulator.result();                 // the same shape as a non-streamed call
+        return whole.content() + " " + whole.usage().totalTokens();
+    }
+
+    static CompletableFuture<String> streamingAsync(UnifiedLMProvider provider, ChatCompletionRequest request) {
+        CompletableFuture<String> done = new CompletableFuture<>();
+        StringBuilder text = new StringBuilder();
+        Flow.Publisher<ChatCompletionChunk> publisher = provider.streamChatCompletionAsync(request);
+        publisher.subscribe(new Flow.Subscriber<>() {
+            private Flow.Subscription subscription;
+
+            @Override public void onSubscribe(Flow.Subscription s) { subscription = s; s.request(1); }
+            @Override public void onNext(ChatCompletionChunk chunk) { text.append(chunk.content()); subscription.request(1); }
+            @Override public void onError(Throwable e) { done.completeExceptionally(e); }
+            @Override public void onComplete() { done.complete(text.toString()); }
+        });
+        return done;
+    }
+
+    static ChatCompletion toolCalling(UnifiedLMProvider provider) {
+        Tool weather = Tool.function("get_weather", "Get weather for a location", Map.of(
+                "type", "object",
+                "properties", Map.of("location", Map.of("type", "string")),
+                "required", List.of("location")));
+        List<ChatMessage> messages = new ArrayList<>(List.of(ChatMessage.user("What's the weather in Paris?")));
+        ChatCompletionRequest request = ChatCompletionRequest.builder()
+                .model("Qwen/Qwen2.5-7B-Instruct")
+                .messages(messages)
+                .tools(List.of(weather))
+                .toolChoice(ToolChoice.auto())          // or none(), required(), function("get_weather")
+                .build();
+        ChatCompletion response = provider.createChatCompletion(request);
+
+        AssistantMessage turn = response.choices().get(0).message();
+        if (turn.hasToolCalls()) {
+            ToolCall call = turn.toolCalls().get(0);
+            System.out.println(call.function().name() + " " + call.function().arguments());  // raw JSON text
+            messages.add(ChatMessage.assistant(turn));                                       // echo the turn back
+            messages.add(ChatMessage.tool(call.id(), "{\"temperature_c\": 21}"));            // and the result
+            response = provider.createChatCompletion(request.withMessages(messages));
+        }
+        return response;
+    }
+
+    static SynthConfig customConfiguration(String baseUrl) {
+        SynthConfig config = SynthConfig.builder()
+                .baseUrl("https://custom-url.com")
+                .apiKey("custom-key")
+                .timeout(Duration.ofSeconds(60))
+                .maxRetries(5)
+                .build();
+        UnifiedLMProvider provider = new SynthProvider(config);
+        provider.close();
+        UnifiedLMProvider local = SynthLM.createProvider("openai", Map.of(
+                "api_key", "sk-local", "base_url", "http://127.0.0.1:8080/v1"));
+        local.close();
+        return config.toBuilder().baseUrl(baseUrl).build();
+    }
+
+    static WarmupResult warmup(SynthConfig config) {
+        boolean ok = SynthLM.warmupSynthModel("Qwen/Qwen2.5-7B-Instruct", config, 30, false);
+        try (SynthProvider provider = new SynthProvider(config)) {
+            WarmupResult result = provider.warmup("Qwen/Qwen2.5-7B-Instruct", WarmupOptions.builder()
+                    .force(true)                         // skip the 10-minute cache
+                    .maxAttempts(30)
+                    .pollInterval(Duration.ofSeconds(2))
+                    .gpuPreference("A100")               // sent as X-GPU-Preference
+                    .listener(event -> System.err.println(event))
+                    .build());
+            if (!result.warm()) {
+                System.err.println("not warm: " + result.outcome() + ", " + result.error());
+            }
+            return ok ? result : null;
+        }
+    }
+
+    static List<ChatCompletion> clients(SynthConfig config, ChatCompletionRequest request) {
+        try (SyncSynthClient client = new SyncSynthClient(config)) {
+            ChatCompletion a = client.chatCompletionsCreate(request);
+            ChatCompletion b = client.chat().completions().create(request);    // the openai-java shape
+            try (AsyncSynthClient async = new AsyncSynthClient(config)) {
+                CompletableFuture<ChatCompletion> c = async.chatCompletionsCreate(request);
+                return List.of(a, b, c.join());
+            }
+        }
+    }
+
+    static String errors(UnifiedLMProvider provider, ChatCompletionRequest request) {
+        try {
+            return provider.createChatCompletion(request).content();
+        } catch (AuthenticationException e) {            // 401/403: never retried
+            return "check the key: " + e.getMessage();
+        } catch (RateLimitException e) {                  // 429 after every retry
+            return "slow down: " + e.attempts() + " attempts";
+        } catch (RequestTimeoutException e) {             // e.kind() says which timeout
+            return "timed out: " + e.kind();
+        } catch (SynthLMException e) {                    // any other failure: status, request id, attempts
+            return e.status() + " " + e.requestId() + ": " + e.getMessage();
+        }
+    }
+
+    static int localBackend() {
+        try (LocalBackend backend = LocalBackend.builder().apiKey("test-key").build().start();
+                SynthProvider provider = new SynthProvider(SynthConfig.builder()
+                        .baseUrl(backend.baseUrl()).apiKey("test-key")
+                        .scheduler(delay -> CompletableFuture.completedFuture(null))  // retry without waiting
+                        .build())) {
+            backend.enqueue(Fault.rateLimited(Duration.ofSeconds(1)));      // the next call gets a 429
+            ChatCompletion response = provider.createChatCompletion(
+                    "Qwen/Qwen2.5-7B-Instruct", List.of(ChatMessage.user("Hello!")));
+            System.out.println(response.content());                          // a simulator's reply, not a model's
+            return backend.requests().size();                                // 2: the 429, then the retry
+        }
+    }
+
+    static String rawHttpBefore(String baseUrl, String apiKey) throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + "/v1/chat/completions"))
+                .header("Authorization", "Bearer " + apiKey)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("""
+                        {"model": "Qwen/Qwen2.5-7B-Instruct", "messages": [{"role": "user", "content": "Hello!"}]}"""))
+                .build();
+        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        JsonNode json = new ObjectMapper().readTree(response.body());
+        return json.path("choices").path(0).path("message").path("content").asText();
+    }
+
+    static String rawHttpAfter() {
+        ChatCompletion response = SynthLM.createChatCompletion(
+                "Qwen/Qwen2.5-7B-Instruct", List.of(ChatMessage.user("Hello!")));
+        return response.content();
+    }
+}
