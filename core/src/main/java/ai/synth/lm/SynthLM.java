@@ -22,6 +22,9 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class SynthLM {
 
+    /** The version of this library, e.g. {@code 0.1.0}. */
+    public static final String VERSION = ai.synth.lm.internal.Version.VERSION;
+
     /** The provider names {@link #createProvider(String)} knows. */
     public static final List<String> PROVIDERS = List.of("synth", "openai");
 

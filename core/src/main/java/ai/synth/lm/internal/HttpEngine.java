@@ -163,7 +163,13 @@ public final class HttpEngine implements AutoCloseable {
             if (result.isDone()) {
                 return; // cancelled by the caller
             }
+            long started = System.nanoTime();
             sendOnce(request, handler, settings.timeout()).whenComplete((response, error) -> {
+                if (log.isDebugEnabled()) {
+                    log.debug("{} {} {} -> {} in {} ms (attempt {})", settings.provider(), request.method(),
+                            request.uri().getPath(), error != null ? unwrap(error).toString() : response.statusCode(),
+                            (System.nanoTime() - started) / 1_000_000, attempt);
+                }
                 if (error != null) {
                     onFailure(attempt, unwrap(error));
                 } else if (response.statusCode() / 100 == 2) {
