@@ -110,6 +110,9 @@ public final class Fault {
     /**
      * Reads the request, then closes the connection without sending a byte.
      *
+     * <p>Note: the JDK {@code HttpClient} silently retries an idempotent request such as a {@code GET} once
+     * when this happens, so it sees such a fault only when it is queued twice; a {@code POST} fails at once.
+     *
      * @return the fault
      */
     public static Fault disconnectBeforeHeaders() {

@@ -44,7 +44,7 @@ final class FaultResponder {
                 exchange.finishChunks();
                 return true;
             case SLOW_HEADERS:
-                Thread.sleep(fault.delay().toMillis(), fault.delay().toNanosPart() % 1_000_000);
+                Pause.sleep(fault.delay());
                 return false;
             default:
                 return false; // a stream fault: the chat endpoint applies it while streaming

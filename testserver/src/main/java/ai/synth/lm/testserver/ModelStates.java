@@ -66,7 +66,7 @@ final class ModelStates {
      * is warm. A failed model is left as it is: the failure concerns the warmup endpoints only.
      */
     void awaitWarm(String model) throws InterruptedException {
-        long waitNanos;
+        Duration wait;
         synchronized (this) {
             Entry entry = current(model);
             if (entry.phase == Phase.WARMED || entry.phase == Phase.FAILED) {
@@ -75,11 +75,9 @@ final class ModelStates {
             if (entry.phase == Phase.COLD) {
                 beginWarming(entry);
             }
-            waitNanos = warmAfterPolls > 0 ? 0 : coldStart.toNanos() - (nanoTime.getAsLong() - entry.startedNanos);
+            wait = warmAfterPolls > 0 ? Duration.ZERO : coldStart.minus(elapsed(entry));
         }
-        if (waitNanos > 0) {
-            Thread.sleep(waitNanos / 1_000_000, (int) (waitNanos % 1_000_000));
-        }
+        Pause.sleep(wait);
         synchronized (this) {
             Entry entry = current(model);
             if (entry.phase == Phase.WARMING) {
@@ -115,10 +113,13 @@ final class ModelStates {
     private Entry current(String model) {
         Entry entry = entries.computeIfAbsent(model, m -> new Entry());
         boolean timeBased = warmAfterPolls == 0;
-        if (entry.phase == Phase.WARMING && timeBased
-                && nanoTime.getAsLong() - entry.startedNanos >= coldStart.toNanos()) {
+        if (entry.phase == Phase.WARMING && timeBased && elapsed(entry).compareTo(coldStart) >= 0) {
             entry.phase = Phase.WARMED;
         }
         return entry;
+    }
+
+    private Duration elapsed(Entry entry) {
+        return Duration.ofNanos(nanoTime.getAsLong() - entry.startedNanos);
     }
 }

@@ -22,6 +22,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class SocketServer implements AutoCloseable {
 
     private static final long CLOSE_WAIT_MILLIS = 5_000;
+    /** Deep enough for thousands of simultaneous connects; the kernel caps it at its somaxconn. */
+    private static final int BACKLOG = 4096;
+    private static final long ACCEPT_RETRY_MILLIS = 10;
 
     private final HttpConnection.Handler handler;
     private final Set<Socket> connections = ConcurrentHashMap.newKeySet();
@@ -36,7 +39,7 @@ final class SocketServer implements AutoCloseable {
         this.handler = handler;
         this.serverSocket = new ServerSocket();
         try {
-            serverSocket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 128);
+            serverSocket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), BACKLOG);
         } catch (IOException e) {
             serverSocket.close();
             throw e;
@@ -73,7 +76,18 @@ final class SocketServer implements AutoCloseable {
                     workers.execute(new HttpConnection(socket, handler, () -> connections.remove(socket)));
                 }
             } catch (RejectedExecutionException | IOException e) {
-                // closing: the loop condition ends it; a failed accept of one client ends nothing
+                // closing ends the loop; any other failure (e.g. out of file descriptors) is retried
+                pauseBeforeRetry();
+            }
+        }
+    }
+
+    private void pauseBeforeRetry() {
+        if (!serverSocket.isClosed()) {
+            try {
+                Thread.sleep(ACCEPT_RETRY_MILLIS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
         }
     }

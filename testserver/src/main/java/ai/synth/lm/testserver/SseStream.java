@@ -80,8 +80,8 @@ final class SseStream {
     }
 
     private void write(String event) throws IOException, InterruptedException {
-        if (sent++ > 0 && !delay.isZero()) {
-            Thread.sleep(delay.toMillis(), delay.toNanosPart() % 1_000_000);
+        if (sent++ > 0) {
+            Pause.sleep(delay);
         }
         exchange.writeChunk(event.getBytes(StandardCharsets.UTF_8));
     }
