@@ -8,7 +8,6 @@ module ai.synth.lm {
     requires transitive java.net.http;
     requires com.fasterxml.jackson.core;
     requires com.fasterxml.jackson.databind;
-    requires io.github.cdimascio.dotenv.java;
     requires org.slf4j;
 
     exports ai.synth.lm;

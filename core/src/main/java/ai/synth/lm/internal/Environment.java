@@ -1,12 +1,10 @@
 package ai.synth.lm.internal;
 
 import ai.synth.lm.ConfigurationException;
-import io.github.cdimascio.dotenv.Dotenv;
-import io.github.cdimascio.dotenv.DotenvEntry;
-import io.github.cdimascio.dotenv.DotenvException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -59,21 +57,17 @@ public final class Environment {
     }
 
     private static Map<String, String> readDotenv(Path dir) {
-        Path directory = dir.toAbsolutePath(); // dotenv-java reads a relative "" as the file system root
-        Path file = directory.resolve(".env");
+        Path file = dir.toAbsolutePath().resolve(".env");
         if (!Files.isRegularFile(file)) {
             return Map.of();
         }
         try {
-            Dotenv env = Dotenv.configure().directory(directory.toString()).filename(".env").load();
-            Map<String, String> values = new HashMap<>();
-            for (DotenvEntry entry : env.entries(Dotenv.Filter.DECLARED_IN_ENV_FILE)) {
-                values.put(entry.getKey(), entry.getValue());
-            }
-            return values;
-        } catch (DotenvException e) {
-            throw new ConfigurationException("Could not read " + file.toAbsolutePath() + ": " + e.getMessage()
+            return DotenvParser.parse(Files.readString(file, StandardCharsets.UTF_8));
+        } catch (DotenvParser.MalformedLine e) {
+            throw new ConfigurationException("Could not read " + file + ", " + e.getMessage()
                     + " (each line must be NAME=value, a comment starting with #, or blank)");
+        } catch (IOException e) {
+            throw new ConfigurationException("Could not read " + file + ": " + e.getMessage());
         }
     }
 }
