@@ -192,7 +192,7 @@ public final class Fault {
     }
 
     /**
-     * For a streaming request: sends the first event, then a truncated event {@code data: {"id": }, then ends
+     * For a streaming request: sends the first event, then a truncated event <code>data: &#123;"id": </code>, then ends
      * the response.
      *
      * @return the fault

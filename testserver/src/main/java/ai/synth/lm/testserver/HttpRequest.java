@@ -3,7 +3,9 @@ package ai.synth.lm.testserver;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * A parsed HTTP/1.x request.
@@ -35,7 +37,7 @@ record HttpRequest(String method, String target, String path, String version,
 
     /** HTTP/1.1 keeps the connection unless told to close; HTTP/1.0 closes unless told to keep it. */
     boolean keepAlive() {
-        String connection = String.valueOf(header("connection")).toLowerCase(java.util.Locale.ROOT);
+        String connection = Objects.toString(header("connection"), "").toLowerCase(Locale.ROOT);
         if ("HTTP/1.0".equals(version)) {
             return connection.contains("keep-alive");
         }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.Collections;
 import java.util.Map;
 
@@ -52,7 +53,7 @@ final class Json {
         JsonNode node = parseOrNull(body);
         if (node == null || !node.isObject()) {
             throw new IllegalStateException("the request body is not a JSON object: "
-                    + new String(body, java.nio.charset.StandardCharsets.UTF_8));
+                    + new String(body, StandardCharsets.UTF_8));
         }
         return Collections.unmodifiableMap(MAPPER.convertValue(node, new TypeReference<Map<String, Object>>() {
         }));
