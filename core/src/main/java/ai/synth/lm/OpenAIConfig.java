@@ -34,6 +34,7 @@ public final class OpenAIConfig {
     private final Duration firstByteTimeout;
     private final Duration idleTimeout;
     private final Duration streamTimeout;
+    private final long maxResponseSize;
     private final Clock clock;
     private final Scheduler scheduler;
 
@@ -53,6 +54,7 @@ public final class OpenAIConfig {
         this.firstByteTimeout = b.firstByteTimeout != null ? b.firstByteTimeout : this.timeout;
         this.idleTimeout = b.idleTimeout;
         this.streamTimeout = b.streamTimeout;
+        this.maxResponseSize = b.maxResponseSize;
         this.clock = b.clock;
         this.scheduler = b.scheduler;
     }
@@ -111,6 +113,11 @@ public final class OpenAIConfig {
         return streamTimeout;
     }
 
+    /** The largest response body read whole, in bytes. */
+    public long maxResponseSize() {
+        return maxResponseSize;
+    }
+
     /** The clock for {@code Retry-After} dates. */
     public Clock clock() {
         return clock;
@@ -138,6 +145,7 @@ public final class OpenAIConfig {
         private Duration firstByteTimeout;
         private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
         private Duration streamTimeout = DEFAULT_STREAM_TIMEOUT;
+        private long maxResponseSize = SynthConfig.DEFAULT_MAX_RESPONSE_SIZE;
         private Clock clock = Clock.systemUTC();
         private Scheduler scheduler = Scheduler.system();
         private Map<String, String> environment;
@@ -189,6 +197,18 @@ public final class OpenAIConfig {
         /** Streams: the longest time a whole stream may take. Default 30 minutes. */
         public Builder streamTimeout(Duration streamTimeout) {
             this.streamTimeout = Settings.checkTimeout("streamTimeout", streamTimeout);
+            return this;
+        }
+
+        /**
+         * The largest response body read whole (a completion or an error body; stream events are limited to
+         * 16 MiB each). A larger one fails with an {@link InvalidResponseException}. Default 32 MiB.
+         */
+        public Builder maxResponseSize(long bytes) {
+            if (bytes < 1024) {
+                throw new IllegalArgumentException("maxResponseSize must be at least 1024 bytes, was " + bytes);
+            }
+            this.maxResponseSize = bytes;
             return this;
         }
 

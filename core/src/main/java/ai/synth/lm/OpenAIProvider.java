@@ -33,6 +33,7 @@ public final class OpenAIProvider extends AbstractProvider {
         }
         return new ProviderSettings("openai", base, null, config.apiKey(), config.timeout(), config.connectTimeout(),
                 config.maxRetries(), config.firstByteTimeout(), config.idleTimeout(), config.streamTimeout(),
+                config.maxResponseSize(),
                 config.clock(), config.scheduler(),
                 new ProviderSettings.Advice("Check OPENAI_API_KEY", "Check OPENAI_BASE_URL",
                         "Raise the timeout with OpenAIConfig.builder().timeout(...)",

@@ -40,6 +40,8 @@ public final class SynthConfig {
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(60);
     /** The default longest time of a whole stream: 30 minutes. */
     public static final Duration DEFAULT_STREAM_TIMEOUT = Duration.ofMinutes(30);
+    /** The default largest response body: 32 MiB. */
+    public static final long DEFAULT_MAX_RESPONSE_SIZE = 32L * 1024 * 1024;
     /** The default number of retries: 3. */
     public static final int DEFAULT_MAX_RETRIES = 3;
 
@@ -51,6 +53,7 @@ public final class SynthConfig {
     private final Duration firstByteTimeout;
     private final Duration idleTimeout;
     private final Duration streamTimeout;
+    private final long maxResponseSize;
     private final Clock clock;
     private final Scheduler scheduler;
 
@@ -77,6 +80,7 @@ public final class SynthConfig {
         this.firstByteTimeout = b.firstByteTimeout != null ? b.firstByteTimeout : this.timeout;
         this.idleTimeout = b.idleTimeout;
         this.streamTimeout = b.streamTimeout;
+        this.maxResponseSize = b.maxResponseSize;
         this.clock = b.clock;
         this.scheduler = b.scheduler;
     }
@@ -139,6 +143,11 @@ public final class SynthConfig {
         return streamTimeout;
     }
 
+    /** The largest response body read whole, in bytes. */
+    public long maxResponseSize() {
+        return maxResponseSize;
+    }
+
     /** The clock for the warm cache and {@code Retry-After} dates. */
     public Clock clock() {
         return clock;
@@ -153,7 +162,7 @@ public final class SynthConfig {
     public Builder toBuilder() {
         return new Builder().baseUrl(baseUrl).apiKey(apiKey).timeout(timeout).connectTimeout(connectTimeout)
                 .maxRetries(maxRetries).firstByteTimeout(firstByteTimeout).idleTimeout(idleTimeout)
-                .streamTimeout(streamTimeout).clock(clock).scheduler(scheduler);
+                .streamTimeout(streamTimeout).maxResponseSize(maxResponseSize).clock(clock).scheduler(scheduler);
     }
 
     @Override
@@ -173,6 +182,7 @@ public final class SynthConfig {
         private Duration firstByteTimeout;
         private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
         private Duration streamTimeout = DEFAULT_STREAM_TIMEOUT;
+        private long maxResponseSize = SynthConfig.DEFAULT_MAX_RESPONSE_SIZE;
         private Clock clock = Clock.systemUTC();
         private Scheduler scheduler = Scheduler.system();
         private Map<String, String> environment;
@@ -224,6 +234,18 @@ public final class SynthConfig {
         /** Streams: the longest time a whole stream may take. Default 30 minutes. */
         public Builder streamTimeout(Duration streamTimeout) {
             this.streamTimeout = Settings.checkTimeout("streamTimeout", streamTimeout);
+            return this;
+        }
+
+        /**
+         * The largest response body read whole (a completion or an error body; stream events are limited to
+         * 16 MiB each). A larger one fails with an {@link InvalidResponseException}. Default 32 MiB.
+         */
+        public Builder maxResponseSize(long bytes) {
+            if (bytes < 1024) {
+                throw new IllegalArgumentException("maxResponseSize must be at least 1024 bytes, was " + bytes);
+            }
+            this.maxResponseSize = bytes;
             return this;
         }
 

@@ -39,7 +39,8 @@ public final class SynthProvider extends AbstractProvider {
         Objects.requireNonNull(config, "config");
         String base = ProviderSettings.synthBase(config.baseUrl());
         return new ProviderSettings("synth", base + "/v1", base, config.apiKey(), config.timeout(),
-                config.connectTimeout(), config.maxRetries(), config.firstByteTimeout(), config.idleTimeout(), config.streamTimeout(),
+                config.connectTimeout(), config.maxRetries(), config.firstByteTimeout(), config.idleTimeout(),
+                config.streamTimeout(), config.maxResponseSize(),
                 config.clock(), config.scheduler(),
                 new ProviderSettings.Advice("Check SYNTH_API_KEY (or MODAL_API_KEY)",
                         "Check SYNTH_BASE_URL (or MODAL_BASE_URL)",

@@ -197,6 +197,24 @@ class ProviderTest {
     }
 
     @Test
+    void aResponseOverTheSizeLimitFailsClearlyAndOneUnderItIsRead() {
+        String padding = "x".repeat(10 * 1024 * 1024);
+        String big = "{\"id\":\"big\",\"object\":\"chat.completion\",\"created\":1,\"model\":\"m\","
+                + "\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"" + padding
+                + "\"},\"finish_reason\":\"stop\"}]}";
+        backend.enqueue(Fault.body(200, "application/json", big));
+        assertThat(provider.createChatCompletion(MODEL, HELLO).content()).hasSize(padding.length());
+
+        backend.enqueue(Fault.body(200, "application/json", big));
+        try (SynthProvider small = new SynthProvider(config().maxResponseSize(1024 * 1024).build())) {
+            InvalidResponseException e = catchThrowableOfType(InvalidResponseException.class,
+                    () -> small.createChatCompletion(MODEL, HELLO));
+            assertThat(e.getMessage()).contains("larger than the limit of 1048576 bytes").contains("maxResponseSize");
+            assertThat(e.attempts()).isEqualTo(1);
+        }
+    }
+
+    @Test
     void toolCallRoundTrip() {
         Tool weather = Tool.function("get_weather", "Get weather for a location", Map.of("type", "object",
                 "properties", Map.of("location", Map.of("type", "string")), "required", List.of("location")));

@@ -56,6 +56,11 @@ final class Failures {
         if (cause instanceof SynthLMException e) {
             return e;
         }
+        if (cause instanceof LimitedBody.TooLarge tooLarge) {
+            return new ai.synth.lm.InvalidResponseException(s.provider() + " sent a response larger than the limit of "
+                    + tooLarge.limit + " bytes; raise it with the config's maxResponseSize(...) if that is expected",
+                    null, s.provider(), 0, null, attempts);
+        }
         if (cause instanceof ResponseTimeout) {
             return new RequestTimeoutException(s.provider() + " did not answer within " + seconds(s.timeout())
                     + " (attempt " + attempts + " of " + (s.maxRetries() + 1) + "). " + s.advice().timeout() + ".",

@@ -82,7 +82,8 @@ public final class HttpEngine implements AutoCloseable {
         ensureOpen();
         HttpRequest http = request(settings.chatUri()).setHeader("Accept", "text/event-stream")
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
-        return new ChunkStream(this, () -> execute(http, StreamBody.HANDLER, StreamBody::bytes, this::opened));
+        return new ChunkStream(this, () -> execute(http, StreamBody.handler(settings.maxResponseSize()), StreamBody::bytes,
+                this::opened));
     }
 
     private ChunkStream.Opened opened(HttpResponse<StreamBody> response, int attempts) {
@@ -123,7 +124,7 @@ public final class HttpEngine implements AutoCloseable {
 
     /** Sends with retries; {@code onSuccess} turns a 2xx response into the result or throws a typed error. */
     public <T> CompletableFuture<T> execute(HttpRequest request, SuccessHandler<byte[], T> onSuccess) {
-        return execute(request, HttpResponse.BodyHandlers.ofByteArray(), body -> body, onSuccess);
+        return execute(request, LimitedBody.handler(settings.maxResponseSize()), body -> body, onSuccess);
     }
 
     /**
@@ -243,7 +244,7 @@ public final class HttpEngine implements AutoCloseable {
 
     /** A byte-array attempt, as warmup uses. */
     public CompletableFuture<HttpResponse<byte[]>> sendOnce(HttpRequest request, Duration timeout) {
-        return sendOnce(request, HttpResponse.BodyHandlers.ofByteArray(), timeout);
+        return sendOnce(request, LimitedBody.handler(settings.maxResponseSize()), timeout);
     }
 
     /** Releases a streamed body that arrived after its call was given up. */

@@ -18,6 +18,7 @@ import java.time.Duration;
  * @param firstByteTimeout streams: the longest wait for the first body byte
  * @param idleTimeout streams: the longest quiet time between events
  * @param streamTimeout streams: the longest time of a whole stream
+ * @param maxResponseSize the largest response body read whole, in bytes
  * @param clock the clock
  * @param scheduler the scheduler of waits
  * @param advice how to fix what commonly goes wrong, in this provider's terms
@@ -33,6 +34,7 @@ public record ProviderSettings(
         Duration firstByteTimeout,
         Duration idleTimeout,
         Duration streamTimeout,
+        long maxResponseSize,
         Clock clock,
         Scheduler scheduler,
         Advice advice) {

@@ -15,14 +15,16 @@ import java.util.concurrent.Flow;
  */
 record StreamBody(Flow.Publisher<List<ByteBuffer>> live, byte[] bytes) {
 
-    /** Reads 2xx event streams live and every other body whole. */
-    static final HttpResponse.BodyHandler<StreamBody> HANDLER = info -> {
-        String type = info.headers().firstValue("content-type").orElse("").toLowerCase(Locale.ROOT);
-        if (info.statusCode() / 100 == 2 && !type.startsWith("application/json")) {
-            return HttpResponse.BodySubscribers.mapping(HttpResponse.BodySubscribers.ofPublisher(),
-                    p -> new StreamBody(p, null));
-        }
-        return HttpResponse.BodySubscribers.mapping(HttpResponse.BodySubscribers.ofByteArray(),
-                b -> new StreamBody(null, b));
-    };
+    /** Reads 2xx event streams live and every other body whole, up to {@code limit} bytes. */
+    static HttpResponse.BodyHandler<StreamBody> handler(long limit) {
+        HttpResponse.BodyHandler<byte[]> whole = LimitedBody.handler(limit);
+        return info -> {
+            String type = info.headers().firstValue("content-type").orElse("").toLowerCase(Locale.ROOT);
+            if (info.statusCode() / 100 == 2 && !type.startsWith("application/json")) {
+                return HttpResponse.BodySubscribers.mapping(HttpResponse.BodySubscribers.ofPublisher(),
+                        p -> new StreamBody(p, null));
+            }
+            return HttpResponse.BodySubscribers.mapping(whole.apply(info), b -> new StreamBody(null, b));
+        };
+    }
 }

@@ -1,0 +1,95 @@
+package ai.synth.lm.internal;
+
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Flow;
+
+/** Reads a whole body into a byte array, failing with {@link TooLarge} as soon as it passes a size limit. */
+final class LimitedBody implements HttpResponse.BodySubscriber<byte[]> {
+
+    /** The body passed the limit; not retried. */
+    static final class TooLarge extends RuntimeException {
+        final long limit;
+
+        TooLarge(long limit) {
+            super("response body larger than " + limit + " bytes", null, false, false);
+            this.limit = limit;
+        }
+    }
+
+    private final long limit;
+    private final CompletableFuture<byte[]> result = new CompletableFuture<>();
+    private final List<ByteBuffer> buffers = new ArrayList<>();
+    private long size;
+    private Flow.Subscription subscription;
+
+    private LimitedBody(long limit) {
+        this.limit = limit;
+    }
+
+    /** A handler reading bodies of at most {@code limit} bytes. */
+    static HttpResponse.BodyHandler<byte[]> handler(long limit) {
+        return info -> {
+            long declared = info.headers().firstValueAsLong("content-length").orElse(-1);
+            LimitedBody body = new LimitedBody(limit);
+            if (declared > limit) {
+                body.result.completeExceptionally(new TooLarge(limit));
+            }
+            return body;
+        };
+    }
+
+    @Override
+    public CompletionStage<byte[]> getBody() {
+        return result;
+    }
+
+    @Override
+    public void onSubscribe(Flow.Subscription s) {
+        subscription = s;
+        if (result.isDone()) {
+            s.cancel();
+        } else {
+            s.request(Long.MAX_VALUE);
+        }
+    }
+
+    @Override
+    public void onNext(List<ByteBuffer> items) {
+        if (result.isDone()) {
+            return;
+        }
+        for (ByteBuffer b : items) {
+            size += b.remaining();
+            buffers.add(b);
+        }
+        if (size > limit) {
+            buffers.clear();
+            subscription.cancel();
+            result.completeExceptionally(new TooLarge(limit));
+        }
+    }
+
+    @Override
+    public void onError(Throwable t) {
+        buffers.clear();
+        result.completeExceptionally(t);
+    }
+
+    @Override
+    public void onComplete() {
+        byte[] bytes = new byte[(int) size];
+        int at = 0;
+        for (ByteBuffer b : buffers) {
+            int n = b.remaining();
+            b.get(bytes, at, n);
+            at += n;
+        }
+        buffers.clear();
+        result.complete(bytes);
+    }
+}
