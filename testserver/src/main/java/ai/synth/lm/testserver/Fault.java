@@ -78,7 +78,7 @@ public final class Fault {
      * @throws IllegalArgumentException if {@code retryAfter} is negative
      */
     public static Fault rateLimited(Duration retryAfter) {
-        requireNotNegative(retryAfter, "retryAfter");
+        Pause.requireNotNegative(retryAfter, "retryAfter");
         long seconds = retryAfter.toSeconds() + (retryAfter.toNanosPart() > 0 ? 1 : 0);
         return rateLimited().withHeader("Retry-After", Long.toString(seconds));
     }
@@ -103,7 +103,7 @@ public final class Fault {
      * @throws IllegalArgumentException if {@code delay} is negative
      */
     public static Fault slowHeaders(Duration delay) {
-        requireNotNegative(delay, "delay");
+        Pause.requireNotNegative(delay, "delay");
         return new Fault(Kind.SLOW_HEADERS, 200, null, null, delay, 0, List.of());
     }
 
@@ -280,12 +280,6 @@ public final class Fault {
             throw new IllegalArgumentException("status must be from 200 to 599, was " + status);
         }
         return status;
-    }
-
-    private static void requireNotNegative(Duration duration, String name) {
-        if (duration.isNegative()) {
-            throw new IllegalArgumentException(name + " must not be negative, was " + duration);
-        }
     }
 
     /**

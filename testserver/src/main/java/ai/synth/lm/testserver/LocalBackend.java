@@ -260,7 +260,7 @@ public final class LocalBackend implements AutoCloseable {
          * @throws IllegalArgumentException if negative
          */
         public Builder coldStart(Duration coldStart) {
-            return new Builder(config.withColdStart(notNegative(coldStart, "coldStart")));
+            return new Builder(config.withColdStart(Pause.requireNotNegative(coldStart, "coldStart")));
         }
 
         /**
@@ -298,7 +298,7 @@ public final class LocalBackend implements AutoCloseable {
          * @throws IllegalArgumentException if negative
          */
         public Builder streamChunkDelay(Duration delay) {
-            return new Builder(config.withStreamChunkDelay(notNegative(delay, "streamChunkDelay")));
+            return new Builder(config.withStreamChunkDelay(Pause.requireNotNegative(delay, "streamChunkDelay")));
         }
 
         /**
@@ -308,13 +308,6 @@ public final class LocalBackend implements AutoCloseable {
          */
         public LocalBackend build() {
             return new LocalBackend(config);
-        }
-
-        private static Duration notNegative(Duration duration, String name) {
-            if (duration.isNegative()) {
-                throw new IllegalArgumentException(name + " must not be negative, was " + duration);
-            }
-            return duration;
         }
     }
 }
