@@ -159,7 +159,7 @@ public final class ChunkStream implements Flow.Publisher<ChatCompletionChunk> {
                 return;
             }
             lastProgressNanos = System.nanoTime();
-            schedule(Math.min(s.firstByteTimeout().toNanos(), s.streamTimeout().toNanos()));
+            schedule(Math.min(Math.min(s.firstByteTimeout().toNanos(), s.idleTimeout().toNanos()), s.streamTimeout().toNanos()));
             drain();
         }
 
@@ -396,7 +396,9 @@ public final class ChunkStream implements Flow.Publisher<ChatCompletionChunk> {
                 }
                 return;
             }
-            schedule(Math.min(left, total));
+            // Never sleep past one idle period: the first byte may come before the first-byte deadline, and from
+            // then on the idle limit, usually much shorter, applies.
+            schedule(Math.min(Math.min(left, total), s.idleTimeout().toNanos()));
         }
 
         private void timeout(RequestTimeoutException.Kind kind, Duration limit, String what) {
