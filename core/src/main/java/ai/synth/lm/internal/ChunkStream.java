@@ -120,7 +120,8 @@ public final class ChunkStream implements Flow.Publisher<ChatCompletionChunk> {
         private volatile long lastProgressNanos = System.nanoTime();
         private volatile ScheduledFuture<?> watchdog;
         private boolean sawDone;
-        private boolean sawFinish;
+        private final java.util.Set<Integer> seen = new java.util.HashSet<>(); // choice indices, on the upstream thread
+        private final java.util.Set<Integer> finished = new java.util.HashSet<>();
         private int chunks;
 
         Bridge(Flow.Subscriber<? super ChatCompletionChunk> downstream) {
@@ -193,14 +194,14 @@ public final class ChunkStream implements Flow.Publisher<ChatCompletionChunk> {
                 return;
             }
             try {
-                boolean partial = parser.hasPartialEvent();
-                parser.finish();
+                parser.finish(); // a last event without its blank line: a cut JSON fails to parse, a whole one counts
                 if (!done) {
-                    if (sawFinish && !partial) {
-                        finish(); // closed without [DONE] after a finish chunk: a normal end
+                    if (!finished.isEmpty() && finished.containsAll(seen)) {
+                        finish(); // closed without [DONE] after every choice's finish chunk: a normal end
                     } else {
                         fail(new ConnectionException("The " + s.provider() + " stream ended after " + chunks
-                                + " chunks without finishing (no finish_reason and no [DONE]): the answer is"
+                                + " chunks without finishing (no [DONE], and " + (finished.isEmpty() ? "no finish_reason"
+                                : "no finish_reason for choice " + unfinished()) + "): the answer is"
                                 + " incomplete", null, s.provider(), attempts));
                     }
                 }
@@ -208,6 +209,10 @@ public final class ChunkStream implements Flow.Publisher<ChatCompletionChunk> {
                 fail(invalid(e.getMessage(), e));
             }
             drain();
+        }
+
+        private Integer unfinished() {
+            return seen.stream().filter(i -> !finished.contains(i)).sorted().findFirst().orElse(null);
         }
 
         // ---- events
@@ -239,7 +244,10 @@ public final class ChunkStream implements Flow.Publisher<ChatCompletionChunk> {
             }
             chunks++;
             for (ChatCompletionChunk.Choice c : chunk.choices()) {
-                sawFinish |= c.finishReason() != null;
+                seen.add(c.index());
+                if (c.finishReason() != null) {
+                    finished.add(c.index());
+                }
             }
             queue.add(chunk);
         }
