@@ -74,6 +74,14 @@ final class Exchange {
         abort();
     }
 
+    /** Sends a head that announces {@code contentLength} bytes and only {@code part} of them. */
+    void sendHeadAndPartOfBody(int status, String contentType, int contentLength, byte[] part) throws IOException {
+        keepAlive = false;
+        writeHead(status, contentType, "Content-Length", Integer.toString(contentLength));
+        out.write(part, 0, Math.min(part.length, contentLength - 1));
+        out.flush();
+    }
+
     void startChunked(int status, String contentType) throws IOException {
         writeHead(status, contentType, "Transfer-Encoding", "chunked");
         out.flush();

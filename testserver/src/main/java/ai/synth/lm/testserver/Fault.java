@@ -29,8 +29,8 @@ public final class Fault {
 
     /** What a fault does; the order matters: every kind from {@code REPLAY} on is a stream fault. */
     enum Kind {
-        STATUS, SLOW_HEADERS, DISCONNECT_BEFORE_HEADERS, DISCONNECT_AFTER_HEADERS, MALFORMED_JSON, BODY,
-        REPLAY, STREAM_STALL, STREAM_DISCONNECT, STREAM_ERROR_EVENT, STREAM_MALFORMED_CHUNK, STREAM_NO_DONE;
+        STATUS, SLOW_HEADERS, DISCONNECT_BEFORE_HEADERS, DISCONNECT_AFTER_HEADERS, DISCONNECT_MID_BODY, BODY_STALL,
+        MALFORMED_JSON, BODY, REPLAY, STREAM_STALL, STREAM_DISCONNECT, STREAM_ERROR_EVENT, STREAM_MALFORMED_CHUNK, STREAM_NO_DONE;
 
         boolean streaming() {
             return compareTo(REPLAY) >= 0;
@@ -127,6 +127,27 @@ public final class Fault {
      */
     public static Fault disconnectAfterHeaders() {
         return of(Kind.DISCONNECT_AFTER_HEADERS);
+    }
+
+    /**
+     * Sends a {@code 200} status line and headers announcing a JSON body ({@code Content-Length} of a full
+     * body), then the first part of the body, then closes the connection without sending the rest.
+     *
+     * @return the fault
+     */
+    public static Fault disconnectMidBody() {
+        return of(Kind.DISCONNECT_MID_BODY);
+    }
+
+    /**
+     * Sends a {@code 200} status line and headers announcing a JSON body ({@code Content-Length} of a full
+     * body) and the first part of the body, then sends nothing more but keeps the connection open until the
+     * client disconnects or the backend is closed: a non-streamed response whose body stalls.
+     *
+     * @return the fault
+     */
+    public static Fault bodyStall() {
+        return of(Kind.BODY_STALL);
     }
 
     /**

@@ -9,7 +9,7 @@ final class FaultResponder {
     /** What a truncated completion looks like: valid up to the cut, then nothing. */
     static final byte[] TRUNCATED_JSON = "{\"id\":\"chatcmpl-local-truncated\",\"object\":\"chat.completion\",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assis"
             .getBytes(StandardCharsets.UTF_8);
-    /** The body length that {@link Fault#disconnectAfterHeaders()} announces but never sends. */
+    /** The body length that {@link Fault#disconnectAfterHeaders()} and the mid-body faults announce but never send. */
     static final int ANNOUNCED_LENGTH = 512;
 
     private FaultResponder() {
@@ -37,6 +37,14 @@ final class FaultResponder {
                 return true;
             case DISCONNECT_AFTER_HEADERS:
                 exchange.sendHeadThenDisconnect(200, "application/json", ANNOUNCED_LENGTH);
+                return true;
+            case DISCONNECT_MID_BODY:
+                exchange.sendHeadAndPartOfBody(200, "application/json", ANNOUNCED_LENGTH, TRUNCATED_JSON);
+                exchange.abort();
+                return true;
+            case BODY_STALL:
+                exchange.sendHeadAndPartOfBody(200, "application/json", ANNOUNCED_LENGTH, TRUNCATED_JSON);
+                exchange.awaitClientGone();
                 return true;
             case REPLAY:
                 exchange.startChunked(200, fault.contentType());

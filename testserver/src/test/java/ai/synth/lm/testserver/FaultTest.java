@@ -7,7 +7,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
+import java.net.SocketTimeoutException;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -95,6 +97,45 @@ class FaultTest {
 
         assertThatThrownBy(this::chat).isInstanceOf(IOException.class);
         assertThat(chat().statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void disconnectsMidBody() throws Exception {
+        backend.enqueue(Fault.disconnectMidBody());
+
+        try (RawConnection raw = new RawConnection(backend)) {
+            raw.send(rawChat());
+            RawConnection.Response head = raw.readHead();
+            byte[] part = raw.readBytes(1024, Duration.ofSeconds(10));
+
+            assertThat(head.status()).isEqualTo(200);
+            assertThat(head.headers()).containsEntry("content-length", "512");
+            assertThat(part.length).isPositive().isLessThan(512);
+            assertThat(new String(part, StandardCharsets.UTF_8)).startsWith("{\"id\":");
+        }
+        assertThat(chat().statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void stallsMidBodyUntilTheClientGivesUp() throws Exception {
+        backend.enqueue(Fault.bodyStall());
+
+        try (RawConnection raw = new RawConnection(backend)) {
+            raw.send(rawChat());
+            RawConnection.Response head = raw.readHead();
+            byte[] part = raw.readBytes(FaultResponder.TRUNCATED_JSON.length, Duration.ofSeconds(10));
+
+            assertThat(head.headers()).containsEntry("content-length", "512");
+            assertThat(part).isEqualTo(FaultResponder.TRUNCATED_JSON);
+            assertThatThrownBy(() -> raw.readBytes(1, Duration.ofMillis(200))).isInstanceOf(SocketTimeoutException.class);
+        }
+        assertThat(chat().statusCode()).isEqualTo(200);
+    }
+
+    private static String rawChat() {
+        String body = TestClient.json(HELLO);
+        return "POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: "
+                + body.getBytes(StandardCharsets.UTF_8).length + "\r\n\r\n" + body;
     }
 
     @Test

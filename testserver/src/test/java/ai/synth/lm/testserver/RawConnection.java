@@ -61,6 +61,16 @@ final class RawConnection implements AutoCloseable {
         return new Response(statusLine, headers, body);
     }
 
+    /** Reads body bytes until {@code n} arrived or the server closed the connection; a stall times out. */
+    byte[] readBytes(int n, java.time.Duration timeout) throws IOException {
+        socket.setSoTimeout((int) timeout.toMillis());
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        for (int b = bytes.size() < n ? in.read() : -1; b >= 0; b = bytes.size() < n ? in.read() : -1) {
+            bytes.write(b);
+        }
+        return bytes.toByteArray();
+    }
+
     /** True when the server has closed the connection (no more bytes). */
     boolean closedByServer() throws IOException {
         return in.read() < 0;
