@@ -233,7 +233,7 @@ public record ChatCompletionRequest(
             return this;
         }
 
-        /** Up to 4 stop sequences; null to leave unset. */
+        /** Up to 4 stop sequences; null or empty to leave unset. */
         public Builder stop(List<String> stop) {
             this.stop = stop;
             return this;
@@ -281,7 +281,7 @@ public record ChatCompletionRequest(
             return this;
         }
 
-        /** The response format object, e.g. {@code Map.of("type", "json_object")}; null to leave unset. */
+        /** The response format object, e.g. {@code Map.of("type", "json_object")}; null or empty to leave unset. */
         public Builder responseFormat(Map<String, ?> responseFormat) {
             this.responseFormat = responseFormat == null ? null : JsonValues.copyOf(responseFormat);
             return this;

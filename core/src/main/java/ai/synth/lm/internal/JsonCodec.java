@@ -50,7 +50,9 @@ public final class JsonCodec {
             writeNumber(g, "max_tokens", r.maxTokens());
             writeNumber(g, "max_completion_tokens", r.maxCompletionTokens());
             writeNumber(g, "n", r.n());
-            if (r.stop() != null) {
+            // An empty stop list or response format says nothing, and the spec rejects both (stop has minItems 1,
+            // response_format requires type): send them as unset.
+            if (r.stop() != null && !r.stop().isEmpty()) {
                 g.writeFieldName("stop");
                 JsonValueIO.write(g, r.stop());
             }
@@ -69,7 +71,7 @@ public final class JsonCodec {
             if (r.parallelToolCalls() != null) {
                 g.writeBooleanField("parallel_tool_calls", r.parallelToolCalls());
             }
-            if (r.responseFormat() != null) {
+            if (r.responseFormat() != null && !r.responseFormat().isEmpty()) {
                 g.writeFieldName("response_format");
                 JsonValueIO.write(g, r.responseFormat());
             }
