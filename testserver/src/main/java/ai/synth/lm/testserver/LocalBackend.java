@@ -211,12 +211,12 @@ public final class LocalBackend implements AutoCloseable {
     }
 
     /**
-     * An immutable builder of {@link LocalBackend}: every setter returns a new builder and leaves this one as
-     * it was, so a builder can be shared and reused. Each setter checks its value at once.
+     * Builds a {@link LocalBackend}. Each setter checks its value at once and returns this builder. Not
+     * thread-safe; {@link #build()} may be called more than once.
      */
     public static final class Builder {
 
-        private final BackendConfig config;
+        private BackendConfig config;
 
         private Builder(BackendConfig config) {
             this.config = config;
@@ -226,14 +226,15 @@ public final class LocalBackend implements AutoCloseable {
          * Sets the port to listen on, on {@code 127.0.0.1} only. The default is 0: an ephemeral port.
          *
          * @param port from 0 to 65535
-         * @return a new builder
+         * @return this builder
          * @throws IllegalArgumentException if out of range
          */
         public Builder port(int port) {
             if (port < 0 || port > 65535) {
                 throw new IllegalArgumentException("port must be from 0 to 65535, was " + port);
             }
-            return new Builder(config.withPort(port));
+            config = config.withPort(port);
+            return this;
         }
 
         /**
@@ -241,14 +242,15 @@ public final class LocalBackend implements AutoCloseable {
          * OpenAI-style error ({@code code: invalid_api_key}). The default is null: no check.
          *
          * @param apiKey the key, or null for no check; not empty
-         * @return a new builder
+         * @return this builder
          * @throws IllegalArgumentException if empty
          */
         public Builder apiKey(String apiKey) {
             if (apiKey != null && apiKey.isBlank()) {
                 throw new IllegalArgumentException("apiKey must not be blank; use null for no key check");
             }
-            return new Builder(config.withApiKey(apiKey));
+            config = config.withApiKey(apiKey);
+            return this;
         }
 
         /**
@@ -256,11 +258,12 @@ public final class LocalBackend implements AutoCloseable {
          * request (which waits for it). The default is {@link Duration#ZERO}.
          *
          * @param coldStart not negative
-         * @return a new builder
+         * @return this builder
          * @throws IllegalArgumentException if negative
          */
         public Builder coldStart(Duration coldStart) {
-            return new Builder(config.withColdStart(Pause.requireNotNegative(coldStart, "coldStart")));
+            config = config.withColdStart(Pause.requireNotNegative(coldStart, "coldStart"));
+            return this;
         }
 
         /**
@@ -268,14 +271,15 @@ public final class LocalBackend implements AutoCloseable {
          * so tests need not wait; chat requests then warm a model at once. The default is 0: cold start only.
          *
          * @param polls not negative; 0 turns polling-based warming off
-         * @return a new builder
+         * @return this builder
          * @throws IllegalArgumentException if negative
          */
         public Builder warmAfterPolls(int polls) {
             if (polls < 0) {
                 throw new IllegalArgumentException("warmAfterPolls must not be negative, was " + polls);
             }
-            return new Builder(config.withWarmAfterPolls(polls));
+            config = config.withWarmAfterPolls(polls);
+            return this;
         }
 
         /**
@@ -283,10 +287,11 @@ public final class LocalBackend implements AutoCloseable {
          * is an empty list.
          *
          * @param models the names; no nulls; copied
-         * @return a new builder
+         * @return this builder
          */
         public Builder models(List<String> models) {
-            return new Builder(config.withModels(models));
+            config = config.withModels(models);
+            return this;
         }
 
         /**
@@ -294,11 +299,12 @@ public final class LocalBackend implements AutoCloseable {
          * {@link Duration#ZERO}.
          *
          * @param delay not negative
-         * @return a new builder
+         * @return this builder
          * @throws IllegalArgumentException if negative
          */
         public Builder streamChunkDelay(Duration delay) {
-            return new Builder(config.withStreamChunkDelay(Pause.requireNotNegative(delay, "streamChunkDelay")));
+            config = config.withStreamChunkDelay(Pause.requireNotNegative(delay, "streamChunkDelay"));
+            return this;
         }
 
         /**
