@@ -72,12 +72,22 @@ final class Failures {
                     + plural(attempts, "attempt") + ". " + s.advice().baseUrl() + " and the network.", cause,
                     s.provider(), RequestTimeoutException.Kind.CONNECT, s.connectTimeout(), attempts);
         }
-        String reason = cause instanceof UnknownHostException ? "unknown host " + cause.getMessage()
+        String reason = isUnresolved(cause) ? "unknown host " + java.net.URI.create(s.apiBase()).getHost()
                 : cause instanceof ConnectException ? "connection refused"
                 : cause.getMessage() == null ? cause.getClass().getSimpleName() : scrub(cause.getMessage());
         return new ConnectionException("Could not reach " + s.provider() + " at " + s.apiBase() + " after "
                 + plural(attempts, "attempt") + ": " + reason + ". " + s.advice().baseUrl()
                 + " and that the server is running.", cause, s.provider(), attempts);
+    }
+
+    /** The JDK client reports a name that does not resolve as a ConnectException caused by UnresolvedAddressException. */
+    private static boolean isUnresolved(Throwable cause) {
+        for (Throwable t = cause; t != null; t = t.getCause()) {
+            if (t instanceof UnknownHostException || t instanceof java.nio.channels.UnresolvedAddressException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Whether a failure without a response may be retried. */
