@@ -92,7 +92,8 @@ public final class ChatCompletionStream implements AutoCloseable, Iterable<ChatC
                 if (next != null) {
                     return true;
                 }
-                if (finished) {
+                if (finished || closed.get()) { // chunks buffered before close() are not handed out after it
+                    finished = true;
                     return false;
                 }
                 Object signal = take();
@@ -156,7 +157,10 @@ public final class ChatCompletionStream implements AutoCloseable, Iterable<ChatC
         }
     }
 
-    /** Stops reading and releases the connection. Idempotent; any thread. */
+    /**
+     * Stops reading and releases the connection; iteration then ends, also when chunks were already buffered, and a
+     * reader waiting for the next chunk on another thread wakes up. Idempotent; any thread.
+     */
     @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {
