@@ -174,8 +174,7 @@ public final class SynthLM {
                     case "api_key" -> apiKey = string(key, value);
                     case "timeout" -> timeout = duration(key, value);
                     case "connect_timeout" -> connectTimeout = duration(key, value);
-                    case "max_retries" -> maxRetries = value instanceof Number n ? n.intValue()
-                            : Settings.parseRetries(key, string(key, value));
+                    case "max_retries" -> maxRetries = retries(key, value);
                     default -> throw new IllegalArgumentException("Unknown setting \"" + e.getKey()
                             + "\": supported settings are " + String.join(", ", OVERRIDES));
                 }
@@ -188,6 +187,21 @@ public final class SynthLM {
                 return s;
             }
             throw new IllegalArgumentException(key + " must be a String, was " + typeOf(value));
+        }
+
+        /** A whole number 0 to 100, or its text; 2.5 or 2^32 + 2 is an error, never truncated to 2. */
+        private static int retries(String key, Object value) {
+            if (value instanceof String s) {
+                return Settings.parseRetries(key, s);
+            }
+            if (value instanceof Number n) {
+                double d = n.doubleValue();
+                if (d >= 0 && d <= 100 && d == Math.rint(d)) {
+                    return (int) d;
+                }
+            }
+            throw new IllegalArgumentException(key + " must be a whole number from 0 to 100, was "
+                    + (value instanceof Number ? value : typeOf(value)));
         }
 
         private static Duration duration(String key, Object value) {

@@ -253,14 +253,15 @@ public final class ChunkStream implements Flow.Publisher<ChatCompletionChunk> {
         }
 
         private ApiException streamError(String message) {
-            String text = message == null ? "(no message)" : message.replace(s.apiKey(), "****");
+            String text = message == null ? "(no message)" : new Failures(s).scrub(message);
             return new ApiException(s.provider() + " sent an error in the middle of the stream after " + chunks
                     + " chunks: " + text, s.provider(), 200, text, null, attempts);
         }
 
         private InvalidResponseException invalid(String what, Throwable cause) {
-            return new InvalidResponseException("The " + s.provider() + " stream is malformed: " + what, cause,
-                    s.provider(), 200, null, attempts);
+            Failures failures = new Failures(s); // a parser's message may quote a bad token: an echoed key
+            return new InvalidResponseException("The " + s.provider() + " stream is malformed: " + failures.scrub(what),
+                    failures.keyFreeCause(cause), s.provider(), 200, null, attempts);
         }
 
         private boolean isDone(byte[] data, int length) {

@@ -143,8 +143,26 @@ final class Failures {
         return null;
     }
 
+    /** Text without the API key. Keys under 8 characters are test placeholders, too short to find safely. */
     String scrub(String text) {
-        return text == null ? null : text.replace(s.apiKey(), "****");
+        return quotesKey(text) ? text.replace(s.apiKey(), "****") : text;
+    }
+
+    /**
+     * The cause to attach to an exception, or null when a message in its chain quotes the key: a JSON parser
+     * quotes the bad token, which may be an echoed key, and a logged stack trace shows every cause.
+     */
+    Throwable keyFreeCause(Throwable cause) {
+        for (Throwable t = cause; t != null; t = t.getCause()) {
+            if (quotesKey(t.getMessage())) {
+                return null;
+            }
+        }
+        return cause;
+    }
+
+    private boolean quotesKey(String text) {
+        return text != null && s.apiKey().length() >= 8 && text.contains(s.apiKey());
     }
 
     private static String plural(int n, String word) {

@@ -7,7 +7,9 @@ import ai.synth.lm.InvalidResponseException;
 import ai.synth.lm.SynthLMException;
 import java.io.IOException;
 import java.lang.reflect.Method;
+import java.net.InetAddress;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -45,7 +47,7 @@ public final class HttpEngine implements AutoCloseable {
     /** An engine for one provider. */
     public HttpEngine(ProviderSettings settings) {
         this.settings = settings;
-        boolean plain = settings.apiBase().startsWith("http://");
+        boolean plain = "http".equalsIgnoreCase(URI.create(settings.apiBase()).getScheme());
         this.http = HttpClient.newBuilder()
                 .connectTimeout(settings.connectTimeout())
                 .version(plain ? HttpClient.Version.HTTP_1_1 : HttpClient.Version.HTTP_2)
@@ -288,7 +290,8 @@ public final class HttpEngine implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             throw new InvalidResponseException(settings.provider() + " answered HTTP " + response.statusCode()
                     + " with a body that is not a valid chat completion (" + body.length + " bytes): "
-                    + failures.scrub(e.getMessage()), e, settings.provider(), response.statusCode(), requestId, attempts);
+                    + failures.scrub(e.getMessage()), failures.keyFreeCause(e), settings.provider(),
+                    response.statusCode(), requestId, attempts);
         }
         if (completion.choices().isEmpty() && completion.additionalProperties().containsKey("error")) {
             throw failures.status(response, body, attempts);
@@ -347,10 +350,20 @@ public final class HttpEngine implements AutoCloseable {
         return t;
     }
 
+    /** Whether the host is {@code localhost} or a loopback IP literal, not a name like {@code 127.0.0.1.example.com}. */
     private static boolean isLoopback(String url) {
         String host = URI.create(url).getHost();
-        return host != null && (host.equals("localhost") || host.startsWith("127.") || host.equals("[::1]")
-                || host.equals("::1"));
+        if (host == null) {
+            return false;
+        }
+        if (host.startsWith("[")) {
+            try {
+                return InetAddress.getByName(host).isLoopbackAddress(); // an IPv6 literal: parsed, never looked up
+            } catch (UnknownHostException notAnAddress) {
+                return false;
+            }
+        }
+        return host.equalsIgnoreCase("localhost") || host.matches("127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}");
     }
 
     /** Turns a 2xx response into a result, or throws a {@link SynthLMException}. */

@@ -68,4 +68,11 @@ public record ProviderSettings(
     public URI chatUri() {
         return URI.create(apiBase + "/chat/completions");
     }
+
+    /** The provider and its URLs; never the key. */
+    @Override
+    public String toString() {
+        return "ProviderSettings[provider=" + provider + ", apiBase=" + apiBase + ", warmupBase=" + warmupBase
+                + ", apiKey=" + Settings.redact(apiKey) + ", timeout=" + timeout + ", maxRetries=" + maxRetries + "]";
+    }
 }

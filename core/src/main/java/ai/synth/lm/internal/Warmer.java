@@ -34,11 +34,13 @@ public final class Warmer {
 
     private final HttpEngine engine;
     private final ProviderSettings settings;
+    private final Failures failures;
 
     /** A warmer using the engine's HTTP client and settings. */
     public Warmer(HttpEngine engine) {
         this.engine = engine;
         this.settings = engine.settings();
+        this.failures = new Failures(settings);
     }
 
     /** Forgets every model remembered as warm. */
@@ -182,7 +184,8 @@ public final class Warmer {
         }
 
         private void finish(Outcome outcome, int attempts, String error) {
-            WarmupResult r = new WarmupResult(model, outcome, attempts, elapsed(), error);
+            // The backend's words may quote the key (an echoed 401); results and their exceptions never do.
+            WarmupResult r = new WarmupResult(model, outcome, attempts, elapsed(), failures.scrub(error));
             if (r.warm()) {
                 WARM_UNTIL.put(key, settings.clock().instant().plus(TTL));
             }
@@ -202,21 +205,22 @@ public final class Warmer {
 
         private void event(String status, int attempt, String error) {
             try {
-                options.listener().accept(new WarmupEvent(model, status, attempt, elapsed(), error));
+                options.listener().accept(new WarmupEvent(model, status, attempt, elapsed(), failures.scrub(error)));
             } catch (RuntimeException e) {
                 log.warn("A warmup listener threw; ignoring it", e);
             }
         }
     }
 
-    private static String statusOf(HttpResponse<byte[]> response) {
+    private String statusOf(HttpResponse<byte[]> response) {
         try {
             Object json = JsonValueIO.parse(response.body());
             if (json instanceof Map<?, ?> map && map.get("status") instanceof String s) {
                 return s;
             }
         } catch (java.io.IOException | RuntimeException e) {
-            log.debug("Warmup status body is not JSON: {}", new String(response.body(), StandardCharsets.UTF_8));
+            log.debug("Warmup status body is not JSON: {}",
+                    failures.scrub(new String(response.body(), StandardCharsets.UTF_8)));
         }
         return null;
     }
