@@ -39,8 +39,10 @@ public record WarmupOptions(
         if (pollInterval.isNegative()) {
             throw new IllegalArgumentException("pollInterval must not be negative, was " + pollInterval);
         }
-        if (gpuPreference != null && (gpuPreference.isBlank() || gpuPreference.matches(".*[\\r\\n].*"))) {
-            throw new IllegalArgumentException("gpuPreference must be a GPU name such as \"A100\", without line breaks");
+        // a header value: no line breaks (matches(".*[\\r\\n].*") missed "A100\r\nX: 1", "." stops at line ends)
+        if (gpuPreference != null && (gpuPreference.isBlank() || gpuPreference.chars().anyMatch(c -> c < 0x20 || c == 0x7f))) {
+            throw new IllegalArgumentException("gpuPreference must be a GPU name such as \"A100\", without line breaks"
+                    + " or other control characters");
         }
         listener = listener == null ? event -> { } : listener;
     }

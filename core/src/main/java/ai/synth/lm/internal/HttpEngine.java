@@ -18,6 +18,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -43,6 +44,7 @@ public final class HttpEngine implements AutoCloseable {
     private final ScheduledThreadPoolExecutor timers;
     private final Set<CompletableFuture<?>> inFlight = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final CompletableFuture<Void> closing = new CompletableFuture<>();
 
     /** An engine for one provider. */
     public HttpEngine(ProviderSettings settings) {
@@ -203,11 +205,11 @@ public final class HttpEngine implements AutoCloseable {
         private void retryLater(int attempt, Duration delay, String reason) {
             log.debug("Retrying {} request to {} in {} ms after {} (retry {} of {})", settings.provider(),
                     request.uri().getPath(), delay.toMillis(), reason, attempt, retries.maxRetries());
-            settings.scheduler().delay(delay).whenComplete((ignored, error) -> {
+            delay(delay).whenComplete((ignored, error) -> {
                 if (error != null) {
                     result.completeExceptionally(error);
                 } else {
-                    attempt(attempt + 1);
+                    attempt(attempt + 1); // fails at once if the engine closed meanwhile
                 }
             });
         }
@@ -219,14 +221,26 @@ public final class HttpEngine implements AutoCloseable {
      */
     public <B> CompletableFuture<HttpResponse<B>> sendOnce(HttpRequest request, HttpResponse.BodyHandler<B> handler,
             Duration timeout) {
-        CompletableFuture<HttpResponse<B>> send = http.sendAsync(request, handler);
         CompletableFuture<HttpResponse<B>> out = new CompletableFuture<>();
         inFlight.add(out);
-        ScheduledFuture<?> timer = timers.schedule(() -> {
-            if (out.completeExceptionally(new Failures.ResponseTimeout())) {
-                send.cancel(true);
-            }
-        }, timeout.toNanos(), TimeUnit.NANOSECONDS);
+        if (closed.get()) { // close() may have passed the set before the add, and its timers no longer run
+            inFlight.remove(out);
+            out.completeExceptionally(closedInFlight(0));
+            return out;
+        }
+        CompletableFuture<HttpResponse<B>> send = http.sendAsync(request, handler);
+        ScheduledFuture<?> timer;
+        try {
+            timer = timers.schedule(() -> {
+                if (out.completeExceptionally(new Failures.ResponseTimeout())) {
+                    send.cancel(true);
+                }
+            }, timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException closedMeanwhile) { // close() has failed out already
+            out.completeExceptionally(closedInFlight(0));
+            send.cancel(true);
+            return out;
+        }
         send.whenComplete((response, error) -> {
             timer.cancel(false);
             if (error != null) {
@@ -269,6 +283,23 @@ public final class HttpEngine implements AutoCloseable {
                 public void onComplete() {}
             });
         }
+    }
+
+    /**
+     * A wait on the provider's scheduler that ends at once when the engine closes, so that a call waiting to retry,
+     * or a warmup waiting to poll, fails fast instead of outliving its provider.
+     */
+    public CompletableFuture<Void> delay(Duration delay) {
+        try {
+            return settings.scheduler().delay(delay).applyToEither(closing, ignored -> null);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /** How many attempts are in flight now; 0 once closed. For leak checks. */
+    public int inFlightCount() {
+        return inFlight.size();
     }
 
     /** The scheduler of timeouts, for stream watchdogs. */
@@ -326,6 +357,7 @@ public final class HttpEngine implements AutoCloseable {
         for (CompletableFuture<?> call : inFlight) {
             call.completeExceptionally(closedInFlight(0));
         }
+        closing.complete(null); // ends the waits between attempts
         timers.shutdownNow();
         shutdownClient(http);
     }

@@ -72,9 +72,9 @@ public final class Settings {
         return maxRetries;
     }
 
-    /** Checks an API key given in code: not blank, no line breaks (it goes into a header). */
+    /** Checks an API key: not blank, no line breaks or other control characters (it goes into a header). */
     public static String checkKey(String variable, String key) {
-        if (key.isBlank() || key.indexOf('\r') >= 0 || key.indexOf('\n') >= 0) {
+        if (key.isBlank() || key.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
             throw new ConfigurationException(variable
                     + " is not a valid API key: it must be one line of text without spaces around it");
         }

@@ -97,6 +97,14 @@ public final class Warmer {
         }
 
         void start() {
+            try {
+                send();
+            } catch (RuntimeException e) { // it is in FLIGHTS already: every later warmup of the model would join it
+                fail(e);
+            }
+        }
+
+        private void send() {
             HttpRequest.Builder start = engine.request(URI.create(settings.warmupBase() + "/warmup/" + path))
                     .POST(HttpRequest.BodyPublishers.noBody());
             if (options.gpuPreference() != null) {
@@ -174,11 +182,15 @@ public final class Warmer {
                         + Failures.seconds(elapsed()) + "); try again, or allow more with maxAttempts");
                 return;
             }
-            settings.scheduler().delay(options.pollInterval()).whenComplete((ignored, e) -> {
+            engine.delay(options.pollInterval()).whenComplete((ignored, e) -> { // ends early if the provider closes
                 if (e != null) {
                     fail(e);
                 } else {
-                    poll(attempt + 1);
+                    try {
+                        poll(attempt + 1);
+                    } catch (RuntimeException bug) {
+                        fail(bug);
+                    }
                 }
             });
         }
