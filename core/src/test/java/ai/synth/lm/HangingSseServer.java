@@ -13,9 +13,9 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A loopback HTTP server for one streamed request: it sends a 200 event-stream head and the given events, then
- * sends nothing more and waits until the client closes the connection, which {@link #awaitClientGone()} reports.
- * It shows whether closing or cancelling a stream really releases the connection.
+ * A loopback HTTP server for one streamed request: it sends a 200 event-stream head and the given events (maybe
+ * none), then sends nothing more and waits until the client closes the connection, which {@link #awaitClientGone()}
+ * reports. It shows whether closing or cancelling a stream really releases the connection.
  */
 final class HangingSseServer implements AutoCloseable {
 
@@ -55,9 +55,11 @@ final class HangingSseServer implements AutoCloseable {
             out.write(("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n")
                     .getBytes(StandardCharsets.US_ASCII));
             byte[] body = events.getBytes(StandardCharsets.UTF_8);
-            out.write((Integer.toHexString(body.length) + "\r\n").getBytes(StandardCharsets.US_ASCII));
-            out.write(body);
-            out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+            if (body.length > 0) { // an empty chunk would end the body: with no events, only the head is sent
+                out.write((Integer.toHexString(body.length) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+                out.write(body);
+                out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+            }
             out.flush();
             while (in.read() >= 0) {
                 // nothing more is sent; wait for the client to close its side

@@ -21,7 +21,7 @@ class StreamCancellationTest {
 
     private static final String THREE_EVENTS = event("Hel") + event("lo") + event(" there");
 
-    private static String event(String content) {
+    static String event(String content) {
         return "data: {\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"choices\":[{\"index\":0,\"delta\":"
                 + "{\"content\":\"" + content + "\"},\"finish_reason\":null}]}\n\n";
     }
@@ -41,6 +41,7 @@ class StreamCancellationTest {
 
             assertThat(recorder.first.get(StreamFace.HUNG.toSeconds(), TimeUnit.SECONDS).content()).isEqualTo("Hel");
             assertThat(server.awaitClientGone()).as("the server saw the client close the connection").isTrue();
+            assertThat(provider.engine.openStreamCount()).isZero();
             recorder.subscription.request(5); // after cancel, a no-op
             assertThat(recorder.signals).containsExactly("onSubscribe", "onNext Hel");
         }
@@ -70,6 +71,7 @@ class StreamCancellationTest {
 
             assertThat(chunks.hasNext()).as("chunks already buffered are not handed out after close").isFalse();
             assertThat(server.awaitClientGone()).isTrue();
+            assertThat(provider.engine.openStreamCount()).isZero();
         }
     }
 

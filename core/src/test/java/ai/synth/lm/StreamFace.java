@@ -1,5 +1,7 @@
 package ai.synth.lm;
 
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,11 +20,13 @@ enum StreamFace {
     SYNC {
         @Override
         List<ChatCompletionChunk> read(UnifiedLMProvider provider, ChatCompletionRequest request) {
-            try (ChatCompletionStream stream = provider.streamChatCompletion(request)) {
-                List<ChatCompletionChunk> chunks = new ArrayList<>();
-                stream.forEach(chunks::add);
-                return chunks;
-            }
+            return assertTimeoutPreemptively(HUNG, () -> { // a hung stream fails the test instead of hanging the build
+                try (ChatCompletionStream stream = provider.streamChatCompletion(request)) {
+                    List<ChatCompletionChunk> chunks = new ArrayList<>();
+                    stream.forEach(chunks::add);
+                    return chunks;
+                }
+            });
         }
     },
     ASYNC {

@@ -77,6 +77,7 @@ public final class ChunkStream implements Flow.Publisher<ChatCompletionChunk> {
         }
         Bridge bridge = new Bridge(subscriber);
         subscriber.onSubscribe(bridge);
+        bridge.track();
         CompletableFuture<Opened> call;
         try {
             call = open.get();
@@ -119,6 +120,7 @@ public final class ChunkStream implements Flow.Publisher<ChatCompletionChunk> {
         private volatile boolean firstByte;
         private volatile long lastProgressNanos = System.nanoTime();
         private volatile ScheduledFuture<?> watchdog;
+        private volatile Runnable untrack = () -> {};
         private boolean sawDone;
         private final java.util.Set<Integer> seen = new java.util.HashSet<>(); // choice indices, on the upstream thread
         private final java.util.Set<Integer> finished = new java.util.HashSet<>();
@@ -143,6 +145,7 @@ public final class ChunkStream implements Flow.Publisher<ChatCompletionChunk> {
         @Override
         public void cancel() {
             cancelled = true;
+            untrack.run();
             stop();
             CompletableFuture<Opened> c = call;
             if (c != null) {
@@ -285,6 +288,20 @@ public final class ChunkStream implements Flow.Publisher<ChatCompletionChunk> {
 
         // ---- termination
 
+        /** Fails this stream when the provider closes while it is open; a no-op once it ended. */
+        void track() {
+            Runnable handle = engine.trackStream(() -> {
+                if (!done && !cancelled) {
+                    fail(new ConnectionException("The " + s.provider() + " provider was closed while the stream was"
+                            + " open", null, s.provider(), attempts));
+                }
+            });
+            untrack = handle;
+            if (cancelled || terminated.get()) {
+                handle.run(); // ended while registering
+            }
+        }
+
         private void finish() {
             done = true;
             stop();
@@ -360,6 +377,7 @@ public final class ChunkStream implements Flow.Publisher<ChatCompletionChunk> {
             if (!terminated.compareAndSet(false, true)) {
                 return;
             }
+            untrack.run();
             Throwable t = error;
             if (t != null) {
                 downstream.onError(t);

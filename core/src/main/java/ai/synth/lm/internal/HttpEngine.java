@@ -43,6 +43,7 @@ public final class HttpEngine implements AutoCloseable {
     private final Failures failures;
     private final ScheduledThreadPoolExecutor timers;
     private final Set<CompletableFuture<?>> inFlight = ConcurrentHashMap.newKeySet();
+    private final Set<Runnable> openStreams = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final CompletableFuture<Void> closing = new CompletableFuture<>();
 
@@ -302,6 +303,20 @@ public final class HttpEngine implements AutoCloseable {
         return inFlight.size();
     }
 
+    /**
+     * Registers an open stream: {@code onClose} runs when the engine closes, since the stream's watchdog stops with
+     * the timers and nothing else would end it. Run the returned handle when the stream ends.
+     */
+    public Runnable trackStream(Runnable onClose) {
+        openStreams.add(onClose);
+        return () -> openStreams.remove(onClose);
+    }
+
+    /** How many streams are open now. For leak checks. */
+    public int openStreamCount() {
+        return openStreams.size();
+    }
+
     /** The scheduler of timeouts, for stream watchdogs. */
     public ScheduledThreadPoolExecutor timers() {
         return timers;
@@ -358,6 +373,7 @@ public final class HttpEngine implements AutoCloseable {
             call.completeExceptionally(closedInFlight(0));
         }
         closing.complete(null); // ends the waits between attempts
+        openStreams.forEach(Runnable::run);
         timers.shutdownNow();
         shutdownClient(http);
     }
