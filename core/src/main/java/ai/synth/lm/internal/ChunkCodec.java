@@ -33,7 +33,7 @@ public final class ChunkCodec {
                 switch (name) {
                     case "id" -> id = JsonCodec.text(p, t);
                     case "object" -> object = JsonCodec.text(p, t);
-                    case "created" -> created = t == JsonToken.VALUE_NULL ? 0 : p.getValueAsLong();
+                    case "created" -> created = t == JsonToken.VALUE_NULL ? 0 : JsonCodec.scalar(p, t).getValueAsLong();
                     case "model" -> model = JsonCodec.text(p, t);
                     case "system_fingerprint" -> fingerprint = JsonCodec.text(p, t);
                     case "choices" -> choices = readChoices(p, t);
@@ -64,7 +64,7 @@ public final class ChunkCodec {
                 String name = p.currentName();
                 JsonToken v = p.nextToken();
                 switch (name) {
-                    case "index" -> index = p.getValueAsInt(index);
+                    case "index" -> index = JsonCodec.scalar(p, v).getValueAsInt(index);
                     case "delta" -> delta = v == JsonToken.VALUE_NULL ? null : readDelta(p, v);
                     case "finish_reason" -> finish = JsonCodec.text(p, v);
                     default -> extra.put(name, JsonValueIO.read(p, v));
@@ -115,7 +115,7 @@ public final class ChunkCodec {
                 String field = p.currentName();
                 JsonToken v = p.nextToken();
                 switch (field) {
-                    case "index" -> index = v == JsonToken.VALUE_NULL ? null : p.getValueAsInt();
+                    case "index" -> index = v == JsonToken.VALUE_NULL ? null : JsonCodec.scalar(p, v).getValueAsInt();
                     case "id" -> id = JsonCodec.text(p, v);
                     case "type" -> type = JsonCodec.text(p, v);
                     case "function" -> {

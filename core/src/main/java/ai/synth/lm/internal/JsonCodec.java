@@ -199,7 +199,7 @@ public final class JsonCodec {
                 switch (name) {
                     case "id" -> id = text(p, t);
                     case "object" -> object = text(p, t);
-                    case "created" -> created = t == JsonToken.VALUE_NULL ? 0 : p.getValueAsLong();
+                    case "created" -> created = t == JsonToken.VALUE_NULL ? 0 : scalar(p, t).getValueAsLong();
                     case "model" -> model = text(p, t);
                     case "system_fingerprint" -> fingerprint = text(p, t);
                     case "choices" -> choices = readChoices(p, t);
@@ -227,7 +227,7 @@ public final class JsonCodec {
                 String name = p.currentName();
                 JsonToken v = p.nextToken();
                 switch (name) {
-                    case "index" -> index = p.getValueAsInt(index);
+                    case "index" -> index = scalar(p, v).getValueAsInt(index);
                     case "message" -> message = v == JsonToken.VALUE_NULL ? null : readAssistant(p, v);
                     case "finish_reason" -> finish = text(p, v);
                     default -> extra.put(name, JsonValueIO.read(p, v));
@@ -327,9 +327,9 @@ public final class JsonCodec {
             String name = p.currentName();
             JsonToken v = p.nextToken();
             switch (name) {
-                case "prompt_tokens" -> prompt = p.getValueAsLong();
-                case "completion_tokens" -> completion = p.getValueAsLong();
-                case "total_tokens" -> total = p.getValueAsLong();
+                case "prompt_tokens" -> prompt = scalar(p, v).getValueAsLong();
+                case "completion_tokens" -> completion = scalar(p, v).getValueAsLong();
+                case "total_tokens" -> total = scalar(p, v).getValueAsLong();
                 default -> extra.put(name, JsonValueIO.read(p, v));
             }
         }
@@ -344,6 +344,18 @@ public final class JsonCodec {
             return p.getText();
         }
         throw new IOException("expected a string but found " + t + " at " + p.currentLocation().offsetDescription());
+    }
+
+    /**
+     * The parser, at a number (or other scalar); an object or array there is an error, since reading it as a number
+     * would leave the parser inside it and the fields after it would be lost or misread.
+     */
+    static JsonParser scalar(JsonParser p, JsonToken t) throws IOException {
+        if (!t.isScalarValue()) {
+            throw new IOException("expected a number but found " + t
+                    + (p.currentName() != null ? " in \"" + p.currentName() + "\"" : ""));
+        }
+        return p;
     }
 
     static void expect(JsonParser p, JsonToken actual, JsonToken expected) throws IOException {
