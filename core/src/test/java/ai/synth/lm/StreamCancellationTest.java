@@ -61,6 +61,21 @@ class StreamCancellationTest {
     }
 
     @Test
+    void cancelInOnSubscribeSendsNoRequest() {
+        try (LocalBackend backend = LocalBackend.builder().build().start(); SynthProvider provider = providerFor(backend.baseUrl())) {
+            Recorder recorder = new Recorder(1);
+            recorder.cancelInOnSubscribe = true;
+
+            provider.streamChatCompletionAsync(StreamingTest.HELLO).subscribe(recorder);
+            provider.createChatCompletion(StreamingTest.HELLO); // a request after it, to see what reached the backend
+
+            assertThat(backend.requests()).singleElement().satisfies(r -> assertThat(r.bodyJson()).doesNotContainKey("stream"));
+            assertThat(recorder.signals).containsExactly("onSubscribe");
+            assertThat(provider.engine.openStreamCount()).isZero();
+        }
+    }
+
+    @Test
     void closeMidStreamEndsTheIteratorAndReleasesTheConnection() throws Exception {
         try (HangingSseServer server = new HangingSseServer(THREE_EVENTS); SynthProvider provider = providerFor(server.baseUrl())) {
             ChatCompletionStream stream = provider.streamChatCompletion(StreamingTest.HELLO);
@@ -168,6 +183,7 @@ class StreamCancellationTest {
         private final long initial;
         volatile Flow.Subscription subscription;
         volatile boolean cancelAfterFirst;
+        volatile boolean cancelInOnSubscribe;
 
         Recorder(long initial) {
             this.initial = initial;
@@ -177,6 +193,10 @@ class StreamCancellationTest {
         public void onSubscribe(Flow.Subscription s) {
             subscription = s;
             signals.add("onSubscribe");
+            if (cancelInOnSubscribe) {
+                s.cancel();
+                return;
+            }
             s.request(initial);
         }
 

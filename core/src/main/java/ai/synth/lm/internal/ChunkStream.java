@@ -77,6 +77,12 @@ public final class ChunkStream implements Flow.Publisher<ChatCompletionChunk> {
         }
         Bridge bridge = new Bridge(subscriber);
         subscriber.onSubscribe(bridge);
+        if (bridge.cancelled || bridge.done) { // cancelled, or request(n <= 0), in onSubscribe: send nothing
+            Throwable error = bridge.error;
+            opened.completeExceptionally(error != null ? error
+                    : new java.util.concurrent.CancellationException("The stream was cancelled before it was sent"));
+            return;
+        }
         bridge.track();
         CompletableFuture<Opened> call;
         try {
