@@ -33,7 +33,8 @@ class StreamCancellationTest {
 
     @Test
     void cancelMidStreamStopsSignalsAndReleasesTheConnection() throws Exception {
-        try (HangingSseServer server = new HangingSseServer(THREE_EVENTS); SynthProvider provider = providerFor(server.baseUrl())) {
+        try (HangingSseServer server = new HangingSseServer(THREE_EVENTS);
+                SynthProvider provider = providerFor(server.baseUrl())) {
             Recorder recorder = new Recorder(1);
             recorder.cancelAfterFirst = true;
 
@@ -49,7 +50,8 @@ class StreamCancellationTest {
 
     @Test
     void cancelBeforeTheResponseArrivesReleasesTheConnectionWhenItComes() throws Exception {
-        try (HangingSseServer server = new HangingSseServer(THREE_EVENTS); SynthProvider provider = providerFor(server.baseUrl())) {
+        try (HangingSseServer server = new HangingSseServer(THREE_EVENTS);
+                SynthProvider provider = providerFor(server.baseUrl())) {
             Recorder recorder = new Recorder(1);
 
             provider.streamChatCompletionAsync(StreamingTest.HELLO).subscribe(recorder);
@@ -62,14 +64,16 @@ class StreamCancellationTest {
 
     @Test
     void cancelInOnSubscribeSendsNoRequest() {
-        try (LocalBackend backend = LocalBackend.builder().build().start(); SynthProvider provider = providerFor(backend.baseUrl())) {
+        try (LocalBackend backend = LocalBackend.builder().build().start();
+                SynthProvider provider = providerFor(backend.baseUrl())) {
             Recorder recorder = new Recorder(1);
             recorder.cancelInOnSubscribe = true;
 
             provider.streamChatCompletionAsync(StreamingTest.HELLO).subscribe(recorder);
             provider.createChatCompletion(StreamingTest.HELLO); // a request after it, to see what reached the backend
 
-            assertThat(backend.requests()).singleElement().satisfies(r -> assertThat(r.bodyJson()).doesNotContainKey("stream"));
+            assertThat(backend.requests()).singleElement()
+                    .satisfies(r -> assertThat(r.bodyJson()).doesNotContainKey("stream"));
             assertThat(recorder.signals).containsExactly("onSubscribe");
             assertThat(provider.engine.openStreamCount()).isZero();
         }
@@ -77,7 +81,8 @@ class StreamCancellationTest {
 
     @Test
     void closeMidStreamEndsTheIteratorAndReleasesTheConnection() throws Exception {
-        try (HangingSseServer server = new HangingSseServer(THREE_EVENTS); SynthProvider provider = providerFor(server.baseUrl())) {
+        try (HangingSseServer server = new HangingSseServer(THREE_EVENTS);
+                SynthProvider provider = providerFor(server.baseUrl())) {
             ChatCompletionStream stream = provider.streamChatCompletion(StreamingTest.HELLO);
             Iterator<ChatCompletionChunk> chunks = stream.iterator();
             assertThat(chunks.next().content()).isEqualTo("Hel");
@@ -92,7 +97,8 @@ class StreamCancellationTest {
 
     @Test
     void breakingOutOfTheLoopInTryWithResourcesReleasesTheConnection() throws Exception {
-        try (HangingSseServer server = new HangingSseServer(THREE_EVENTS); SynthProvider provider = providerFor(server.baseUrl())) {
+        try (HangingSseServer server = new HangingSseServer(THREE_EVENTS);
+                SynthProvider provider = providerFor(server.baseUrl())) {
             List<String> read = new ArrayList<>();
             try (ChatCompletionStream stream = provider.streamChatCompletion(StreamingTest.HELLO)) {
                 for (ChatCompletionChunk chunk : stream) {
@@ -108,12 +114,14 @@ class StreamCancellationTest {
 
     @Test
     void closeFromAnotherThreadWakesAReaderWaitingForTheNextChunk() throws Exception {
-        try (HangingSseServer server = new HangingSseServer(event("only")); SynthProvider provider = providerFor(server.baseUrl())) {
+        try (HangingSseServer server = new HangingSseServer(event("only"));
+                SynthProvider provider = providerFor(server.baseUrl())) {
             ChatCompletionStream stream = provider.streamChatCompletion(StreamingTest.HELLO);
             CompletableFuture<Void> gotFirst = new CompletableFuture<>();
             CompletableFuture<List<String>> reader = CompletableFuture.supplyAsync(() -> stream.stream()
-                    .peek(chunk -> gotFirst.complete(null)).map(ChatCompletionChunk::content).collect(Collectors.toList()));
-            gotFirst.get(StreamFace.HUNG.toSeconds(), TimeUnit.SECONDS); // the reader now waits for a chunk that never comes
+                    .peek(chunk -> gotFirst.complete(null)).map(ChatCompletionChunk::content)
+                    .collect(Collectors.toList()));
+            gotFirst.get(StreamFace.HUNG.toSeconds(), TimeUnit.SECONDS); // now it waits for a chunk that never comes
 
             stream.close();
 
@@ -124,7 +132,8 @@ class StreamCancellationTest {
 
     @Test
     void aSecondSubscriberGetsOnErrorAndTheFirstIsUnharmed() {
-        try (LocalBackend backend = LocalBackend.builder().build().start(); SynthProvider provider = providerFor(backend.baseUrl())) {
+        try (LocalBackend backend = LocalBackend.builder().build().start();
+                SynthProvider provider = providerFor(backend.baseUrl())) {
             Flow.Publisher<ChatCompletionChunk> publisher = provider.streamChatCompletionAsync(StreamingTest.HELLO);
             StreamFace.Collector first = new StreamFace.Collector();
             publisher.subscribe(first);
@@ -140,7 +149,8 @@ class StreamCancellationTest {
 
     @Test
     void requestOfZeroIsAnError() {
-        try (LocalBackend backend = LocalBackend.builder().build().start(); SynthProvider provider = providerFor(backend.baseUrl())) {
+        try (LocalBackend backend = LocalBackend.builder().build().start();
+                SynthProvider provider = providerFor(backend.baseUrl())) {
             Recorder recorder = new Recorder(0);
 
             provider.streamChatCompletionAsync(StreamingTest.HELLO).subscribe(recorder);
@@ -155,10 +165,10 @@ class StreamCancellationTest {
         try (LocalBackend backend = LocalBackend.builder().streamChunkDelay(Duration.ofMillis(2)).build().start();
                 SynthProvider provider = providerFor(backend.baseUrl())) {
             ChatCompletionRequest request = StreamingTest.HELLO.withMessages(List.of(ChatMessage.user(
-                    "Please repeat these words back to me in order: one two three four five six seven eight nine ten")));
+                    "Please repeat these words in order: one two three four five six seven eight nine ten")));
 
-            List<String> async = StreamFace.ASYNC.read(provider, request).stream().map(ChatCompletionChunk::content).toList();
-            List<String> sync = StreamFace.SYNC.read(provider, request).stream().map(ChatCompletionChunk::content).toList();
+            List<String> async = contents(StreamFace.ASYNC.read(provider, request));
+            List<String> sync = contents(StreamFace.SYNC.read(provider, request));
 
             assertThat(async).hasSizeGreaterThan(20).isEqualTo(sync);
         }
@@ -166,13 +176,18 @@ class StreamCancellationTest {
 
     @Test
     void aStreamIsIteratedOnce() {
-        try (LocalBackend backend = LocalBackend.builder().build().start(); SynthProvider provider = providerFor(backend.baseUrl());
+        try (LocalBackend backend = LocalBackend.builder().build().start();
+                SynthProvider provider = providerFor(backend.baseUrl());
                 ChatCompletionStream stream = provider.streamChatCompletion(StreamingTest.HELLO)) {
             assertThat(stream.toCompletion().content()).contains("Hello, stream me a few words!");
 
             assertThatThrownBy(stream::iterator).isInstanceOf(IllegalStateException.class)
                     .hasMessage("A ChatCompletionStream can be iterated only once");
         }
+    }
+
+    private static List<String> contents(List<ChatCompletionChunk> chunks) {
+        return chunks.stream().map(ChatCompletionChunk::content).toList();
     }
 
     /** Records every signal as text; requests {@code initial} at subscription (0 means request(0)). */

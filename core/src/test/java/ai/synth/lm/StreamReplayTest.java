@@ -18,7 +18,8 @@ import org.junit.jupiter.params.provider.EnumSource;
  */
 class StreamReplayTest {
 
-    private static final String HEAD = "'id':'chatcmpl-r','object':'chat.completion.chunk','created':1700000000,'model':'m'";
+    private static final String HEAD =
+            "'id':'chatcmpl-r','object':'chat.completion.chunk','created':1700000000,'model':'m'";
 
     private LocalBackend backend;
     private SynthProvider provider;
@@ -49,13 +50,15 @@ class StreamReplayTest {
     @EnumSource(StreamFace.class)
     void crlfKeepAliveCommentsBomAndLineSeparatorsInJson(StreamFace face) {
         String sse = "\uFEFF: OPENROUTER PROCESSING\r\n\r\n"
-                + "data: " + chunk("{'index':0,'delta':{'role':'assistant','content':''},'finish_reason':null}") + "\r\n\r\n"
+                + "data: " + chunk("{'index':0,'delta':{'role':'assistant','content':''}}") + "\r\n\r\n"
                 + ": OPENROUTER PROCESSING\r\n\r\n"
                 + "data: " + chunk("{'index':0,'delta':{'content':'Hello'}}") + "\r\n\r\n"
                 + ":\r\n"
-                + "data: " + chunk("{'index':0,'delta':{'content':' w\u00f6rld \u2028 \u2029 \uD83D\uDE00'}}") + "\r\n\r\n"
+                + "data: " + chunk("{'index':0,'delta':{'content':' w\u00f6rld \u2028 \u2029 \uD83D\uDE00'}}")
+                + "\r\n\r\n"
                 + "data: " + chunk("{'index':0,'delta':{},'finish_reason':'stop'}") + "\r\n\r\n"
-                + "data: {" + HEAD + ",'choices':[],'usage':{'prompt_tokens':4,'completion_tokens':3,'total_tokens':7}}\r\n\r\n"
+                + "data: {" + HEAD + ",'choices':[],"
+                + "'usage':{'prompt_tokens':4,'completion_tokens':3,'total_tokens':7}}\r\n\r\n"
                 + "data: [DONE]\r\n\r\n";
 
         ChatCompletion c = replay(face, sse);
@@ -161,7 +164,8 @@ class StreamReplayTest {
     @ParameterizedTest
     @EnumSource(StreamFace.class)
     void aStreamThatEndsBeforeEveryChoiceFinishedIsAnError(StreamFace face) {
-        String sse = "data: " + chunk("{'index':0,'delta':{'content':'A'}},{'index':1,'delta':{'content':'B'}}") + "\n\n"
+        String sse = "data: " + chunk("{'index':0,'delta':{'content':'A'}},{'index':1,'delta':{'content':'B'}}")
+                + "\n\n"
                 + "data: " + chunk("{'index':0,'delta':{},'finish_reason':'stop'}") + "\n\n";
 
         assertThatThrownBy(() -> replay(face, sse)).isInstanceOf(ConnectionException.class)

@@ -23,7 +23,8 @@ class StreamTimeoutTest {
     private static final Duration GENEROUS = Duration.ofSeconds(20);
 
     private static SynthConfig.Builder config(String baseUrl) {
-        return SynthConfig.builder().baseUrl(baseUrl).apiKey("k").environment(Map.of()).scheduler(new RecordingScheduler());
+        return SynthConfig.builder().baseUrl(baseUrl).apiKey("k").environment(Map.of())
+                .scheduler(new RecordingScheduler());
     }
 
     @ParameterizedTest
@@ -31,7 +32,8 @@ class StreamTimeoutTest {
     void headersWithoutABodyTimeOutWithKindFirstByte(StreamFace face) throws Exception {
         Duration firstByte = Duration.ofMillis(300);
         try (HangingSseServer server = new HangingSseServer("");
-                SynthProvider provider = new SynthProvider(config(server.baseUrl()).firstByteTimeout(firstByte).build())) {
+                SynthProvider provider = new SynthProvider(
+                        config(server.baseUrl()).firstByteTimeout(firstByte).build())) {
             long start = System.nanoTime();
 
             RequestTimeoutException e = catchThrowableOfType(RequestTimeoutException.class,

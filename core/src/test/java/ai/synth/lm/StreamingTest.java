@@ -25,7 +25,8 @@ class StreamingTest {
     static final ChatCompletionRequest HELLO =
             ChatCompletionRequest.of(MODEL, List.of(ChatMessage.user("Hello, stream me a few words!")));
     static final Tool WEATHER = Tool.function("get_weather", "Get the current weather for a city",
-            Map.of("type", "object", "properties", Map.of("city", Map.of("type", "string")), "required", List.of("city")));
+            Map.of("type", "object", "properties", Map.of("city", Map.of("type", "string")),
+                    "required", List.of("city")));
 
     private LocalBackend backend;
     private RecordingScheduler scheduler;
@@ -156,7 +157,8 @@ class StreamingTest {
         try (SynthProvider quick = new SynthProvider(config().idleTimeout(idle).firstByteTimeout(Duration.ofSeconds(60))
                 .build())) {
             long start = System.nanoTime();
-            RequestTimeoutException e = catchThrowableOfType(RequestTimeoutException.class, () -> face.read(quick, HELLO));
+            RequestTimeoutException e = catchThrowableOfType(RequestTimeoutException.class,
+                    () -> face.read(quick, HELLO));
 
             // far below the 60 s first-byte timeout, yet generous for a loaded machine
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(20));
