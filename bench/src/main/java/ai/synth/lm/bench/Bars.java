@@ -1,0 +1,110 @@
+package ai.synth.lm.bench;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The bars of the benchmark issue, checked against one run's medians: synth-lm against each peer and the floor. */
+final class Bars {
+
+    static final List<String> PEERS = List.of("openai-java", "langchain4j");
+    /** "All complete in little more than 2 s", made a number. */
+    static final double INFLIGHT_SECONDS = 3.0;
+
+    private final Report r;
+    private final List<Map<String, Object>> bars = new ArrayList<>();
+
+    private Bars(Report r) {
+        this.r = r;
+    }
+
+    static List<Map<String, Object>> of(Report report) {
+        Bars b = new Bars(report);
+        b.latency();
+        b.throughput("throughput_sync", "2a");
+        b.throughput("throughput_async", "2b");
+        b.allocation();
+        b.streaming();
+        b.inflight();
+        return b.bars;
+    }
+
+    private void add(String bar, String figure, boolean met) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("bar", bar);
+        m.put("figure", figure);
+        m.put("met", met);
+        bars.add(m);
+    }
+
+    private double synth(String scenario, String key) {
+        return r.summary(scenario, "synth-lm").median(key);
+    }
+
+    private double of(String scenario, String client, String key) {
+        return r.summary(scenario, client).median(key);
+    }
+
+    private void latency() {
+        double overhead = synth("latency", "p50_us") - of("latency", "raw-jdk", "p50_us");
+        add("1. p50 overhead over the raw floor at most 20 µs", String.format("%+.0f µs", overhead), overhead <= 20);
+        for (String peer : PEERS) {
+            double ratio = synth("latency", "p50_us") / of("latency", peer, "p50_us");
+            add("1. p50 at most 0.8x " + peer + "'s", String.format("%.2fx", ratio), ratio <= 0.8);
+        }
+    }
+
+    private void throughput(String scenario, String n) {
+        for (String peer : PEERS) {
+            double ratio = synth(scenario, "calls_per_s") / of(scenario, peer, "calls_per_s");
+            add(n + ". calls/s at least 1.3x " + peer + "'s", String.format("%.2fx", ratio), ratio >= 1.3);
+        }
+        double floor = synth(scenario, "calls_per_s") / of(scenario, "raw-jdk", "calls_per_s");
+        add(n + ". calls/s at least 0.9x the raw floor's", String.format("%.2fx", floor), floor >= 0.9);
+    }
+
+    private void allocation() {
+        Map<String, Object> synth = r.jmhRow("AllocationBench", "synth-lm");
+        for (String peer : PEERS) {
+            Map<String, Object> row = r.jmhRow("AllocationBench", peer);
+            if (synth == null || row == null) {
+                add("3. bytes per call at most 0.8x " + peer + "'s", "not measured", false);
+                continue;
+            }
+            double ratio = bytes(synth) / bytes(row);
+            add("3. bytes per call at most 0.8x " + peer + "'s", String.format("%.2fx", ratio), ratio <= 0.8);
+        }
+    }
+
+    private static double bytes(Map<String, Object> row) {
+        return ((Number) row.getOrDefault("alloc_bytes_per_op", Double.NaN)).doubleValue();
+    }
+
+    private void streaming() {
+        for (String peer : PEERS) {
+            double ratio = synth("streaming", "chunks_per_s") / of("streaming", peer, "chunks_per_s");
+            add("4. chunks/s at least 1.3x " + peer + "'s", String.format("%.2fx", ratio), ratio >= 1.3);
+        }
+        Map<String, Object> parser = r.jmhRow("SseParserBench", "synth-lm");
+        double events = parser == null ? 0 : ((Number) parser.get("score")).doubleValue();
+        add("4. SSE parser at least 1,000,000 events/s on one core", String.format("%,.0f events/s", events),
+                events >= 1_000_000);
+    }
+
+    private void inflight() {
+        Summary s = r.summary("inflight", "synth-lm");
+        double calls = s.median("calls");
+        double completed = s.median("completed");
+        double seconds = s.median("seconds");
+        add("5. all calls complete in little more than 2 s (at most " + INFLIGHT_SECONDS + " s)",
+                String.format("%,.0f of %,.0f in %.2f s", completed, calls, seconds),
+                completed == calls && s.errors() == 0 && seconds <= INFLIGHT_SECONDS);
+        double threads = s.max("peak_threads");
+        add("5. at most 64 platform threads", String.format("%.0f (JVM and harness before the calls: %.0f)", threads,
+                s.max("baseline_threads")), threads <= 64);
+        double heap = s.max("peak_heap_mib");
+        add("5. at most 512 MiB heap", String.format("%.0f MiB in use at most (-Xmx512m)", heap), heap <= 512
+                && s.failures().isEmpty());
+    }
+}

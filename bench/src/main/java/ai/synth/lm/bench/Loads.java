@@ -1,0 +1,204 @@
+package ai.synth.lm.bench;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The end-to-end loads, run inside one child JVM for one client: warm up for a while, then measure for a while.
+ * Each returns its figures as a map (the child prints it as JSON).
+ */
+final class Loads {
+
+    private Loads() {}
+
+    /** Calls one after another; the latency of each measured call. */
+    static Map<String, Object> latency(BenchClient client, long warmupMs, long measureMs) {
+        Errors errors = new Errors();
+        long end = System.nanoTime() + warmupMs * 1_000_000;
+        while (System.nanoTime() < end) {
+            callCounting(client, errors);
+        }
+        Errors measured = new Errors();
+        long[] samples = new long[1 << 16];
+        int n = 0;
+        end = System.nanoTime() + measureMs * 1_000_000;
+        for (long now = System.nanoTime(); now < end; now = System.nanoTime()) {
+            if (callCounting(client, measured)) {
+                long took = System.nanoTime() - now;
+                if (n == samples.length) {
+                    samples = java.util.Arrays.copyOf(samples, n * 2);
+                }
+                samples[n++] = took;
+            }
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("calls", n);
+        out.put("p50_us", Stats.percentile(samples, n, 50) / 1000.0);
+        out.put("p99_us", Stats.percentile(samples, n, 99) / 1000.0);
+        putErrors(out, measured);
+        return out;
+    }
+
+    private static boolean callCounting(BenchClient client, Errors errors) {
+        try {
+            client.call();
+            return true;
+        } catch (Throwable t) {
+            errors.add(t);
+            return false;
+        }
+    }
+
+    /** {@code concurrency} threads each calling the sync face in a loop. */
+    static Map<String, Object> throughputSync(BenchClient client, int concurrency, long warmupMs, long measureMs)
+            throws InterruptedException {
+        LongAdder ok = new LongAdder();
+        Errors errors = new Errors();
+        AtomicBoolean stop = new AtomicBoolean();
+        List<Thread> threads = new ArrayList<>();
+        for (int i = 0; i < concurrency; i++) {
+            Thread t = new Thread(() -> {
+                while (!stop.get()) {
+                    if (callCounting(client, errors)) {
+                        ok.increment();
+                    }
+                }
+            }, "bench-caller-" + i);
+            t.setDaemon(true);
+            threads.add(t);
+            t.start();
+        }
+        Map<String, Object> out = window(ok, errors, warmupMs, measureMs);
+        stop.set(true);
+        for (Thread t : threads) {
+            t.join(10_000);
+        }
+        return out;
+    }
+
+    /** The async face with {@code concurrency} calls kept in flight: each completion lets the next call start. */
+    static Map<String, Object> throughputAsync(BenchClient client, int concurrency, long warmupMs, long measureMs)
+            throws InterruptedException {
+        LongAdder ok = new LongAdder();
+        Errors errors = new Errors();
+        Semaphore slots = new Semaphore(concurrency);
+        AtomicBoolean stop = new AtomicBoolean();
+        Thread driver = new Thread(() -> {
+            while (!stop.get()) {
+                try {
+                    if (!slots.tryAcquire(100, TimeUnit.MILLISECONDS)) {
+                        continue;
+                    }
+                } catch (InterruptedException e) {
+                    return;
+                }
+                try {
+                    client.callAsync().whenComplete((r, e) -> {
+                        if (e == null) {
+                            ok.increment();
+                        } else {
+                            errors.add(e);
+                        }
+                        slots.release();
+                    });
+                } catch (Throwable t) {
+                    errors.add(t);
+                    slots.release();
+                }
+            }
+        }, "bench-driver");
+        driver.setDaemon(true);
+        driver.start();
+        Map<String, Object> out = window(ok, errors, warmupMs, measureMs);
+        stop.set(true);
+        driver.join(10_000);
+        slots.tryAcquire(concurrency, 10, TimeUnit.SECONDS); // let the calls in flight finish
+        return out;
+    }
+
+    /** Counts completions in the measurement window that follows the warm-up. */
+    private static Map<String, Object> window(LongAdder ok, Errors errors, long warmupMs, long measureMs)
+            throws InterruptedException {
+        Thread.sleep(warmupMs);
+        long okBefore = ok.sum();
+        long errorsBefore = errors.count();
+        long start = System.nanoTime();
+        Thread.sleep(measureMs);
+        // A client still cold at the end of a short (smoke) window gets up to 30 s more to finish one call, so
+        // that a row with zero calls always means it could not make one.
+        for (long wait = 0; ok.sum() == okBefore && wait < 30_000; wait += 10) {
+            Thread.sleep(10);
+        }
+        long okAfter = ok.sum();
+        long errorsAfter = errors.count();
+        double seconds = (System.nanoTime() - start) / 1e9;
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("calls", okAfter - okBefore);
+        out.put("calls_per_s", (okAfter - okBefore) / seconds);
+        out.put("errors", errorsAfter - errorsBefore);
+        out.put("errors_total", errors.count());
+        out.put("error_kinds", errors.kinds());
+        return out;
+    }
+
+    /** Streams one after another, each read to the end; content chunks per second. */
+    static Map<String, Object> streaming(BenchClient client, long warmupMs, long measureMs) {
+        Errors ignored = new Errors();
+        long end = System.nanoTime() + warmupMs * 1_000_000;
+        while (System.nanoTime() < end) {
+            streamCounting(client, ignored);
+        }
+        Errors errors = new Errors();
+        long chunks = 0;
+        int streams = 0;
+        long start = System.nanoTime();
+        end = start + measureMs * 1_000_000;
+        while (System.nanoTime() < end) {
+            int n = streamCounting(client, errors);
+            chunks += n;
+            streams += n > 0 ? 1 : 0;
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("streams", streams);
+        out.put("chunks", chunks);
+        out.put("chunks_per_s", chunks / seconds);
+        putErrors(out, errors);
+        return out;
+    }
+
+    private static int streamCounting(BenchClient client, Errors errors) {
+        try {
+            int n = client.stream();
+            if (n != Fixtures.STREAM_CHUNKS) {
+                errors.add("short stream: " + n + " of " + Fixtures.STREAM_CHUNKS + " chunks");
+            }
+            return n;
+        } catch (Throwable t) {
+            errors.add(t);
+            return 0;
+        }
+    }
+
+    static void putErrors(Map<String, Object> out, Errors errors) {
+        out.put("errors", errors.count());
+        out.put("error_kinds", errors.kinds());
+    }
+
+    /** Waits for a latch without an interrupt escaping. */
+    static boolean await(CountDownLatch latch, long nanos) {
+        try {
+            return latch.await(nanos, TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+}

@@ -1,0 +1,79 @@
+package ai.synth.lm.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The benchmark's entry point. {@code bench/run} uses {@code fixtures} and {@code free-port} to set nginx up, then
+ * {@code run}, which starts one {@code child} JVM per scenario, client and round.
+ *
+ * <pre>
+ * fixtures DIR                         write the canned bodies nginx serves
+ * free-port                            print a free loopback port
+ * run --base URL --cli-jar JAR --out DIR [--logs DIR] [--rounds N] [--smoke]
+ * child SCENARIO CLIENT BASE_URL [key=value...]
+ * </pre>
+ */
+public final class Main {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final String RESULT = "RESULT ";
+
+    private Main() {}
+
+    public static void main(String[] args) throws Exception {
+        if (args.length == 0) {
+            usage();
+        }
+        switch (args[0]) {
+            case "fixtures" -> Fixtures.write(Path.of(args[1]));
+            case "free-port" -> {
+                try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+                    System.out.println(socket.getLocalPort());
+                }
+            }
+            case "run" -> System.exit(Orchestrator.fromArgs(Arrays.copyOfRange(args, 1, args.length)).run());
+            case "child" -> child(args);
+            default -> usage();
+        }
+    }
+
+    private static void usage() {
+        System.err.println("usage: fixtures DIR | free-port | run --base URL --cli-jar JAR --out DIR [--smoke]"
+                + " | child SCENARIO CLIENT BASE_URL [key=value...]");
+        System.exit(2);
+    }
+
+    /** Runs one load for one client and prints its figures as one JSON line; then halts (peers leave threads). */
+    private static void child(String[] args) throws Exception {
+        String scenario = args[1];
+        String name = args[2];
+        String baseUrl = args[3];
+        Map<String, String> p = new HashMap<>();
+        for (int i = 4; i < args.length; i++) {
+            String[] kv = args[i].split("=", 2);
+            p.put(kv[0], kv[1]);
+        }
+        long warmup = Long.parseLong(p.getOrDefault("warmup_ms", "1000"));
+        long measure = Long.parseLong(p.getOrDefault("measure_ms", "1000"));
+        int concurrency = Integer.parseInt(p.getOrDefault("concurrency", "64"));
+        BenchClient client = BenchClient.create(name, baseUrl);
+        Map<String, Object> out = switch (scenario) {
+            case "latency", "latency_10k" -> Loads.latency(client, warmup, measure);
+            case "throughput_sync" -> Loads.throughputSync(client, concurrency, warmup, measure);
+            case "throughput_async" -> Loads.throughputAsync(client, concurrency, warmup, measure);
+            case "streaming" -> Loads.streaming(client, warmup, measure);
+            case "inflight" -> InFlight.run(client, Integer.parseInt(p.get("calls")),
+                    Integer.parseInt(p.getOrDefault("warmup_calls", "0")), Long.parseLong(p.get("cap_ms")));
+            default -> throw new IllegalArgumentException("unknown scenario " + scenario);
+        };
+        out.put("limits", client.limits());
+        System.out.println(RESULT + JSON.writeValueAsString(out));
+        System.out.flush();
+        Runtime.getRuntime().halt(0);
+    }
+}

@@ -1,0 +1,243 @@
+package ai.synth.lm.bench;
+
+import java.util.List;
+import java.util.Map;
+
+/** The report as Markdown: machine facts, one table per scenario with ratios to synth-lm, then the bars. */
+final class Markdown {
+
+    private final Report r;
+    private final StringBuilder md = new StringBuilder();
+
+    Markdown(Report report) {
+        this.r = report;
+    }
+
+    String render() {
+        header();
+        for (Table t : Table.ALL) {
+            table(t);
+        }
+        allocation();
+        parser();
+        startup();
+        bars();
+        return md.toString();
+    }
+
+    private void line(String s) {
+        md.append(s).append('\n');
+    }
+
+    private void header() {
+        Map<String, Object> m = r.machine;
+        line("# synth-lm benchmark" + (r.smoke ? " (smoke run: a few iterations, figures mean nothing)" : ""));
+        line("");
+        line("Run " + m.get("date") + " on " + m.get("cores") + " cores (" + m.get("cpu") + "), " + m.get("memory_gib")
+                + " GiB, " + m.get("os") + "; JDK " + m.get("jdk") + "; nginx " + m.get("nginx") + "; commit "
+                + m.get("git_commit") + ". The whole run took " + Math.round(r.elapsedSeconds / 60) + " min.");
+        line("");
+        line("Peers: openai-java " + m.get("openai-java") + " (OkHttp " + m.get("okhttp") + "), langchain4j-open-ai "
+                + m.get("langchain4j-open-ai") + ", and the floor: the JDK HttpClient posting a prebuilt body and"
+                + " Jackson " + m.get("jackson") + " reading the tree. Server: nginx on loopback, one worker, serving"
+                + " canned bodies. Reproduce with `bench/run`.");
+        line("");
+        line("Every client runs in its own fresh JVM per scenario and round (-Xms1g -Xmx1g, G1), warms up, then is"
+                + " measured; the order of the clients rotates each round. Figures are the median of " + r.rounds
+                + " rounds, with the range over the rounds in brackets; **x synth-lm** is the client's median"
+                + " divided by synth-lm's from this same run. These machines are shared and noisy: compare ratios,"
+                + " not absolute times.");
+        line("");
+        line("| client | async face, concurrency and connection limits |");
+        line("| --- | --- |");
+        for (String client : BenchClient.NAMES) {
+            String limits = "";
+            for (Table t : Table.ALL) {
+                String l = r.summary(t.scenario(), client).limits();
+                if (!l.isEmpty()) {
+                    limits = l;
+                    break;
+                }
+            }
+            line("| " + client + " | " + limits + " |");
+        }
+        line("");
+        line("The sync throughput runs 64 caller threads for everyone; the async throughput keeps 64 calls in flight"
+                + " for everyone; nobody's retries or timeouts were changed from their defaults.");
+        line("");
+    }
+
+    private void table(Table t) {
+        line("## " + t.title());
+        line("");
+        line(t.how());
+        line("");
+        StringBuilder head = new StringBuilder("| client |");
+        StringBuilder rule = new StringBuilder("| --- |");
+        for (Table.Column c : t.columns()) {
+            head.append(' ').append(c.label()).append(c.higherIsBetter() ? " ↑" : " ↓").append(" |");
+            rule.append(" ---: |");
+            if (c.ratio()) {
+                head.append(" x synth-lm |");
+                rule.append(" ---: |");
+            }
+        }
+        head.append(" errors |");
+        rule.append(" ---: |");
+        line(head.toString());
+        line(rule.toString());
+        Summary synth = r.summary(t.scenario(), "synth-lm");
+        for (String client : BenchClient.NAMES) {
+            Summary s = r.summary(t.scenario(), client);
+            StringBuilder row = new StringBuilder("| " + client + " |");
+            if (s.good().isEmpty()) {
+                row.append(" failed: ").append(cell(String.join("; ", s.failures()))).append(" |");
+                line(row.toString());
+                continue;
+            }
+            for (Table.Column c : t.columns()) {
+                row.append(' ').append(figure(s, c.key())).append(" |");
+                if (c.ratio()) {
+                    row.append(' ').append(ratio(s.median(c.key()), synth.median(c.key()))).append(" |");
+                }
+            }
+            row.append(' ').append(String.format("%,d", s.errors())).append(" |");
+            line(row.toString());
+        }
+        line("");
+        notes(t);
+    }
+
+    /** Errors by cause, failures, and for in-flight what happened to each client. */
+    private void notes(Table t) {
+        for (String client : BenchClient.NAMES) {
+            Summary s = r.summary(t.scenario(), client);
+            if (!s.errorKinds().isEmpty()) {
+                line("- " + client + " errors: " + cell(s.errorKinds().toString()));
+            }
+            if (!s.failures().isEmpty() && !s.good().isEmpty()) {
+                line("- " + client + " failed rounds: " + String.join("; ", s.failures()));
+            }
+            if (t.scenario().equals("inflight") && !s.good().isEmpty()) {
+                Map<String, Object> last = s.good().get(s.good().size() - 1);
+                boolean all = Boolean.TRUE.equals(last.get("all_done"));
+                line("- " + client + ": " + (all ? "all " + num(last.get("calls")) + " completed in "
+                        + String.format("%.2f s", (Double) last.get("seconds"))
+                        : num(last.get("completed")) + " of " + num(last.get("calls")) + " completed within the "
+                        + num(last.get("cap_s")) + " s cap, " + num(last.get("unfinished")) + " still unfinished")
+                        + "; threads " + num(last.get("baseline_threads")) + " before the calls, "
+                        + num(last.get("peak_threads")) + " at the peak (last round).");
+            }
+        }
+        line("");
+    }
+
+    /** Text that cannot break a table row or a list item. */
+    static String cell(String text) {
+        return text.replace('|', '/').replaceAll("\\s+", " ");
+    }
+
+    private static String num(Object o) {
+        return o instanceof Number n ? String.format("%,.0f", n.doubleValue()) : String.valueOf(o);
+    }
+
+    private String figure(Summary s, String key) {
+        double median = s.median(key);
+        if (Double.isNaN(median)) {
+            return "-";
+        }
+        String value = format(median);
+        List<Double> values = s.values(key);
+        if (values.size() > 1) {
+            value += " (" + format(s.min(key)) + "–" + format(s.max(key)) + ")";
+        }
+        return value;
+    }
+
+    static String format(double v) {
+        if (v == Math.rint(v) && Math.abs(v) < 1e15) {
+            return String.format("%,.0f", v);
+        }
+        return Math.abs(v) >= 100 ? String.format("%,.0f", v) : Math.abs(v) >= 10 ? String.format("%.1f", v)
+                : String.format("%.2f", v);
+    }
+
+    static String ratio(double value, double synth) {
+        if (Double.isNaN(value) || Double.isNaN(synth) || synth == 0) {
+            return "-";
+        }
+        return String.format("%.2fx", value / synth);
+    }
+
+    private void allocation() {
+        line("## 3. Allocation per call (JMH, `-prof gc`)");
+        line("");
+        line("One request build + JSON encode + response decode (~1 KB), each with the client's own code and no"
+                + " transport; `gc.alloc.rate.norm`. JMH " + r.jmh.get("options") + ". The floor's body is"
+                + " prebuilt, so it only decodes.");
+        line("");
+        line("| client | bytes/call ↓ | x synth-lm | ns/call ↓ | x synth-lm |");
+        line("| --- | ---: | ---: | ---: | ---: |");
+        Map<String, Object> synth = r.jmhRow("AllocationBench", "synth-lm");
+        for (String client : BenchClient.NAMES) {
+            Map<String, Object> row = r.jmhRow("AllocationBench", client);
+            if (row == null || synth == null) {
+                line("| " + client + " | failed: " + r.jmh.get("failed") + " | | | |");
+                continue;
+            }
+            double bytes = ((Number) row.get("alloc_bytes_per_op")).doubleValue();
+            double ns = ((Number) row.get("score")).doubleValue();
+            line("| " + client + " | " + String.format("%,.0f", bytes) + " | "
+                    + ratio(bytes, ((Number) synth.get("alloc_bytes_per_op")).doubleValue()) + " | "
+                    + String.format("%,.0f ± %,.0f", ns, ((Number) row.get("score_error")).doubleValue()) + " | "
+                    + ratio(ns, ((Number) synth.get("score")).doubleValue()) + " |");
+        }
+        line("");
+    }
+
+    private void parser() {
+        Map<String, Object> row = r.jmhRow("SseParserBench", "synth-lm");
+        line("## 4b. SSE parser alone (JMH, one thread)");
+        line("");
+        line("synth-lm's `SseParser` on the canned 1,000-chunk stream fed in 16 KiB reads: "
+                + (row == null ? "failed: " + r.jmh.get("failed") : String.format("**%,.0f events/s** (± %,.0f)",
+                        ((Number) row.get("score")).doubleValue(), ((Number) row.get("score_error")).doubleValue()))
+                + ".");
+        line("");
+    }
+
+    @SuppressWarnings("unchecked")
+    private void startup() {
+        line("## 6. Start-up, for the record");
+        line("");
+        line("`" + r.startup.get("command") + "` as a whole process (JVM start included), against `curl` posting"
+                + " the same request; alternating runs, wall time.");
+        line("");
+        line("| command | median ms ↓ | range | runs | failures |");
+        line("| --- | ---: | ---: | ---: | ---: |");
+        for (String command : List.of("synth-lm chat", "curl")) {
+            if (!(r.startup.get(command) instanceof Map<?, ?> row)) {
+                line("| " + command + " | not run | | | |");
+                continue;
+            }
+            List<Double> runs = (List<Double>) row.get("runs_ms");
+            List<String> failures = (List<String>) row.get("failures");
+            line("| " + command + " | " + (runs.isEmpty() ? "-" : format(Stats.median(runs))) + " | "
+                    + (runs.isEmpty() ? "-" : format(Stats.min(runs)) + "–" + format(Stats.max(runs))) + " | "
+                    + runs.size() + " | " + failures.size() + " |");
+        }
+        line("");
+    }
+
+    private void bars() {
+        line("## The bars of the issue, from this run");
+        line("");
+        line("| bar | synth-lm | met |");
+        line("| --- | ---: | --- |");
+        for (Map<String, Object> bar : Bars.of(r)) {
+            line("| " + bar.get("bar") + " | " + bar.get("figure") + " | "
+                    + (Boolean.TRUE.equals(bar.get("met")) ? "yes" : "**no**") + " |");
+        }
+        line("");
+    }
+}

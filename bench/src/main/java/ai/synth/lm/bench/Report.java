@@ -1,0 +1,172 @@
+package ai.synth.lm.bench;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+/** Everything one run measured, and the machine it ran on; renders itself as JSON and (via Markdown) as tables. */
+final class Report {
+
+    final boolean smoke;
+    final int rounds;
+    final String base;
+    final Map<String, Map<String, Summary>> results = new LinkedHashMap<>();
+    final Map<String, Object> machine = machine();
+    Map<String, Object> startup = Map.of();
+    Map<String, Object> jmh = Map.of();
+    double elapsedSeconds;
+
+    Report(boolean smoke, int rounds, String base) {
+        this.smoke = smoke;
+        this.rounds = rounds;
+        this.base = base;
+    }
+
+    void add(String scenario, String client, Map<String, Object> result) {
+        results.computeIfAbsent(scenario, s -> new LinkedHashMap<>()).computeIfAbsent(client, c -> new Summary())
+                .add(result);
+    }
+
+    void startup(Map<String, Object> s) {
+        startup = s;
+    }
+
+    void jmh(Map<String, Object> j) {
+        jmh = j;
+    }
+
+    void elapsedSeconds(double s) {
+        elapsedSeconds = s;
+    }
+
+    Summary summary(String scenario, String client) {
+        return results.getOrDefault(scenario, Map.of()).getOrDefault(client, new Summary());
+    }
+
+    @SuppressWarnings("unchecked")
+    List<Map<String, Object>> jmhRows() {
+        return (List<Map<String, Object>>) jmh.getOrDefault("rows", List.of());
+    }
+
+    Map<String, Object> jmhRow(String benchmark, String client) {
+        return jmhRows().stream().filter(r -> String.valueOf(r.get("benchmark")).startsWith(benchmark)
+                && client.equals(r.get("client"))).findFirst().orElse(null);
+    }
+
+    /** For the smoke check: every scenario, client, start-up command and JMH row that produced nothing. */
+    List<String> missingRows() {
+        List<String> missing = new ArrayList<>();
+        for (Table t : Table.ALL) {
+            for (String client : BenchClient.NAMES) {
+                Summary s = summary(t.scenario(), client);
+                double produced = s.good().isEmpty() ? 0 : s.median(t.producedKey());
+                if (!(produced > 0)) {
+                    missing.add(t.scenario() + " / " + client + ": " + (s.rounds.isEmpty() ? "no result"
+                            : s.failures().isEmpty() ? "zero " + t.producedKey() + ", errors " + s.errorKinds()
+                            : String.join("; ", s.failures())));
+                }
+            }
+        }
+        for (String command : List.of("synth-lm chat", "curl")) {
+            if (!(startup.get(command) instanceof Map<?, ?> row) || ((List<?>) row.get("runs_ms")).isEmpty()) {
+                missing.add("startup / " + command + ": no successful run " + startup.get(command));
+            }
+        }
+        for (String client : BenchClient.NAMES) {
+            Map<String, Object> row = jmhRow("AllocationBench", client);
+            if (row == null || !(((Number) row.getOrDefault("alloc_bytes_per_op", 0)).doubleValue() > 0)) {
+                missing.add("jmh allocation / " + client + ": " + (row == null ? jmh.get("failed") : row));
+            }
+        }
+        Map<String, Object> parser = jmhRow("SseParserBench", "synth-lm");
+        if (parser == null || !(((Number) parser.get("score")).doubleValue() > 0)) {
+            missing.add("jmh sse parser: " + jmh.get("failed"));
+        }
+        return missing;
+    }
+
+    int rowCount() {
+        return Table.ALL.size() * BenchClient.NAMES.size() + 2 + BenchClient.NAMES.size() + 1;
+    }
+
+    String json() throws JsonProcessingException {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("mode", smoke ? "smoke" : "full");
+        out.put("machine", machine);
+        out.put("rounds", rounds);
+        out.put("elapsed_s", elapsedSeconds);
+        Map<String, Object> scenarios = new LinkedHashMap<>();
+        for (Table t : Table.ALL) {
+            Map<String, Object> clients = new LinkedHashMap<>();
+            for (String client : BenchClient.NAMES) {
+                clients.put(client, summary(t.scenario(), client).toMap(t.columns()));
+            }
+            scenarios.put(t.scenario(), clients);
+        }
+        out.put("scenarios", scenarios);
+        out.put("startup", startup);
+        out.put("jmh", jmh);
+        out.put("bars", Bars.of(this));
+        return Main.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(out) + "\n";
+    }
+
+    String markdown() {
+        return new Markdown(this).render();
+    }
+
+    private static Map<String, Object> machine() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("date", ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")));
+        m.put("cores", Runtime.getRuntime().availableProcessors());
+        m.put("cpu", cpuModel());
+        m.put("memory_gib", Math.round(((com.sun.management.OperatingSystemMXBean)
+                ManagementFactory.getOperatingSystemMXBean()).getTotalMemorySize() / (1024.0 * 1024 * 1024)));
+        m.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version"));
+        m.put("jdk", System.getProperty("java.vendor") + " " + System.getProperty("java.runtime.version"));
+        m.put("nginx", System.getenv().getOrDefault("BENCH_NGINX_VERSION", "?"));
+        m.put("git_commit", System.getenv().getOrDefault("BENCH_GIT_COMMIT", "?"));
+        Properties built = builtVersions();
+        m.put("openai-java", built.getProperty("openai-java", "?"));
+        m.put("langchain4j-open-ai", built.getProperty("langchain4j-open-ai", "?"));
+        m.put("jmh", built.getProperty("jmh", "?"));
+        m.put("jackson", com.fasterxml.jackson.databind.cfg.PackageVersion.VERSION.toString());
+        m.put("okhttp", okhttp3.OkHttp.VERSION);
+        return m;
+    }
+
+    private static String cpuModel() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+                if (line.startsWith("model name")) {
+                    return line.substring(line.indexOf(':') + 1).strip();
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // not Linux: leave it out
+        }
+        return "?";
+    }
+
+    private static Properties builtVersions() {
+        Properties p = new Properties();
+        try (InputStream in = Report.class.getResourceAsStream("/bench-versions.properties")) {
+            if (in != null) {
+                p.load(in);
+            }
+        } catch (IOException e) {
+            // shown as "?"
+        }
+        return p;
+    }
+}
