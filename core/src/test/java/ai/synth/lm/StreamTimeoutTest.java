@@ -9,6 +9,8 @@ import java.time.Duration;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -62,6 +64,57 @@ class StreamTimeoutTest {
             assertThat(e.kind()).isEqualTo(RequestTimeoutException.Kind.STREAM);
             assertThat(e.timeout()).isEqualTo(whole);
             assertThat(e.getMessage()).contains("whole stream took longer than 0.5 s").contains("streamTimeout");
+        }
+    }
+
+    @Test
+    void aSubscriberThatAsksLateIsNotTakenForASilentServer() throws Exception {
+        Duration quick = Duration.ofMillis(300);
+        try (LocalBackend backend = LocalBackend.builder().build().start(); SynthProvider provider =
+                new SynthProvider(config(backend.baseUrl()).firstByteTimeout(quick).idleTimeout(quick).build())) {
+            LateSubscriber late = new LateSubscriber(Duration.ofSeconds(1));
+
+            provider.streamChatCompletionAsync(StreamingTest.HELLO).subscribe(late);
+
+            // waits of 1 s before the first request and before the second, both longer than the timeouts
+            assertThat(late.done.get(GENEROUS.toSeconds(), TimeUnit.SECONDS)).isEqualTo("onComplete");
+            assertThat(late.chunks).hasSizeGreaterThan(3);
+        }
+    }
+
+    /** Asks for one chunk after a pause, then for the rest after another pause. */
+    private static final class LateSubscriber implements Flow.Subscriber<ChatCompletionChunk> {
+        final CompletableFuture<String> done = new CompletableFuture<>();
+        final List<ChatCompletionChunk> chunks = new java.util.concurrent.CopyOnWriteArrayList<>();
+        private final java.util.concurrent.Executor later;
+        private Flow.Subscription subscription;
+
+        LateSubscriber(Duration pause) {
+            later = CompletableFuture.delayedExecutor(pause.toMillis(), TimeUnit.MILLISECONDS);
+        }
+
+        @Override
+        public void onSubscribe(Flow.Subscription s) {
+            subscription = s;
+            later.execute(() -> s.request(1));
+        }
+
+        @Override
+        public void onNext(ChatCompletionChunk chunk) {
+            if (chunks.isEmpty()) {
+                later.execute(() -> subscription.request(Long.MAX_VALUE));
+            }
+            chunks.add(chunk);
+        }
+
+        @Override
+        public void onError(Throwable t) {
+            done.complete("onError " + t.getMessage());
+        }
+
+        @Override
+        public void onComplete() {
+            done.complete("onComplete");
         }
     }
 

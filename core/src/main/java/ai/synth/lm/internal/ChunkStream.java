@@ -370,10 +370,13 @@ public final class ChunkStream implements Flow.Publisher<ChatCompletionChunk> {
                     requested.addAndGet(-e);
                 }
                 Flow.Subscription up = upstream;
-                if (up != null && !done && queue.isEmpty() && requested.get() > 0
-                        && awaitingNetwork.compareAndSet(false, true)) {
-                    lastProgressNanos = firstByte ? System.nanoTime() : lastProgressNanos;
-                    up.request(1);
+                if (up != null && !done && queue.isEmpty() && requested.get() > 0 && !awaitingNetwork.get()) {
+                    // The first-byte or idle wait starts with the request; set before the flag, so that a watchdog
+                    // seeing the flag also sees the new start.
+                    lastProgressNanos = System.nanoTime();
+                    if (awaitingNetwork.compareAndSet(false, true)) {
+                        up.request(1);
+                    }
                 }
                 missed = wip.addAndGet(-missed);
             } while (missed != 0);
@@ -416,8 +419,8 @@ public final class ChunkStream implements Flow.Publisher<ChatCompletionChunk> {
                 timeout(RequestTimeoutException.Kind.STREAM, s.streamTimeout(), "the whole stream took longer than");
                 return;
             }
-            if (firstByte && !awaitingNetwork.get()) {
-                lastProgressNanos = now; // waiting on the subscriber, not the network: not idle
+            if (!awaitingNetwork.get()) {
+                lastProgressNanos = now; // waiting on the subscriber, not the network: no timeout but the total
             }
             Duration limit = firstByte ? s.idleTimeout() : s.firstByteTimeout();
             long left = limit.toNanos() - (now - lastProgressNanos);
