@@ -87,6 +87,7 @@ class LoadTest {
         long millis = (System.nanoTime() - started) / 1_000_000;
         int peakThreads = threads.getPeakThreadCount();
         int peakClientThreads = sampler.stop();
+        report("threads not the backend's at their peak, by name: " + sampler.names);
         int openConnections = connectionsTo(backend.port());
 
         provider.close();
@@ -114,8 +115,15 @@ class LoadTest {
         assertThat(outcomes.values().stream().mapToInt(Integer::intValue).sum()).isEqualTo(calls);
         assertThat(outcomes).containsKey("ok").doesNotContainKeys("hung", "untyped");
         assertThat(outcomes.getOrDefault("ok", 0)).isGreaterThan(calls * 9 / 10);
-        assertThat(peakThreads).as("peak threads").isLessThan(baselineThreads + CONCURRENCY + 200);
-        assertThat(peakClientThreads).as("peak threads not the backend's").isLessThan(baselineThreads + CONCURRENCY / 2);
+        // The HTTP client's workers are bounded by the engine. Beside them the JDK 17 client hands each finished
+        // exchange to CompletableFuture's default async pool, which with fewer than 3 cores is a new short-lived
+        // thread per task ("Thread-N"): not the library's to bound, so only a generous overall bound here.
+        long workers = sampler.names.entrySet().stream().filter(e -> e.getKey().startsWith("synth-lm-http-")
+                || e.getKey().startsWith("HttpClient-N-Worker")).mapToLong(Map.Entry::getValue).sum();
+        assertThat(workers).as("HTTP worker threads at the peak").isLessThanOrEqualTo(
+                Math.max(16, 4 * Runtime.getRuntime().availableProcessors()));
+        assertThat(peakClientThreads).as("peak threads not the backend's").isLessThan(baselineThreads + 256);
+        assertThat(peakThreads).as("peak threads").isLessThan(baselineThreads + 256 + CONCURRENCY + 64);
         assertThat(leftConnections).as("connections left after close").isZero();
         assertThat(leftThreads).as("threads left after close").isLessThanOrEqualTo(2);
         assertThat(heapMiB).as("used heap after GC, MiB").isLessThan(256);
@@ -278,6 +286,7 @@ class LoadTest {
         private final Thread sampler;
         private volatile boolean running = true;
         private volatile int peak;
+        volatile Map<String, Long> names = Map.of();
 
         ClientThreads(int backendPort) {
             backendPrefix = "synth-lm-local-backend-" + backendPort + "-";
@@ -288,8 +297,12 @@ class LoadTest {
 
         private void sample() {
             while (running) {
-                int n = (int) liveThreads().stream().filter(t -> !t.getName().startsWith(backendPrefix)).count();
-                peak = Math.max(peak, n);
+                List<Thread> mine = liveThreads().stream().filter(t -> !t.getName().startsWith(backendPrefix)).toList();
+                if (mine.size() > peak) {
+                    peak = mine.size();
+                    names = new TreeMap<>(mine.stream().collect(java.util.stream.Collectors.groupingBy(
+                            t -> t.getName().replaceAll("[0-9]+", "N"), java.util.stream.Collectors.counting())));
+                }
                 try {
                     Thread.sleep(50);
                 } catch (InterruptedException e) {

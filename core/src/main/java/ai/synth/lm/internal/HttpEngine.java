@@ -21,7 +21,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.Flow;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
@@ -36,6 +39,7 @@ public final class HttpEngine implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(HttpEngine.class);
     private static final String USER_AGENT = "synth-lm-java/" + Version.VERSION;
+    private static final int WORKERS = Math.max(16, 4 * Runtime.getRuntime().availableProcessors());
 
     private final ProviderSettings settings;
     private final HttpClient http;
@@ -46,12 +50,15 @@ public final class HttpEngine implements AutoCloseable {
     private final Set<Runnable> openStreams = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final CompletableFuture<Void> closing = new CompletableFuture<>();
+    private final ThreadPoolExecutor workers;
 
     /** An engine for one provider. */
     public HttpEngine(ProviderSettings settings) {
         this.settings = settings;
         boolean plain = "http".equalsIgnoreCase(URI.create(settings.apiBase()).getScheme());
+        this.workers = workers(settings.provider());
         this.http = HttpClient.newBuilder()
+                .executor(workers)
                 .connectTimeout(settings.connectTimeout())
                 .version(plain ? HttpClient.Version.HTTP_1_1 : HttpClient.Version.HTTP_2)
                 .followRedirects(HttpClient.Redirect.NEVER)
@@ -375,7 +382,25 @@ public final class HttpEngine implements AutoCloseable {
         closing.complete(null); // ends the waits between attempts
         openStreams.forEach(Runnable::run);
         timers.shutdownNow();
+        workers.shutdown(); // on JDK 17 the client cannot be shut down, but its threads end here
         shutdownClient(http);
+    }
+
+    /**
+     * The HTTP client's threads: at most {@link #WORKERS}, idle ones ending after a minute. The JDK's default, a
+     * cached pool, grew to some 700 threads at 512 concurrent calls (LoadTest); the engine's own callbacks never
+     * block, and callers' dependent stages should not either.
+     */
+    private static ThreadPoolExecutor workers(String provider) {
+        AtomicInteger n = new AtomicInteger();
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(WORKERS, WORKERS, 60, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(), r -> {
+                    Thread t = new Thread(r, "synth-lm-http-" + provider + "-" + n.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
+        pool.allowCoreThreadTimeOut(true);
+        return pool;
     }
 
     /** On JDK 21 and later the HTTP client can be shut down; on 17 it is released when unreachable. */
