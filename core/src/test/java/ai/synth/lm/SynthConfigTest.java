@@ -91,6 +91,18 @@ class SynthConfigTest {
     }
 
     @Test
+    void aBaseUrlWithCredentialsIsRejectedWithoutEchoingThem() {
+        Map<String, String> env = new java.util.HashMap<>(MINIMAL);
+        env.put("SYNTH_BASE_URL", "https://user:sk-in-url-42@synth.example.com");
+        assertThatThrownBy(() -> SynthConfig.builder().environment(env).build())
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageStartingWith("SYNTH_BASE_URL must not contain credentials")
+                .hasMessageNotContaining("sk-in-url-42");
+        assertThatThrownBy(() -> SynthConfig.builder().baseUrl("http://k:secret-pw@127.0.0.1:8080"))
+                .isInstanceOf(ConfigurationException.class).hasMessageNotContaining("secret-pw");
+    }
+
+    @Test
     void toStringNeverShowsTheKey() {
         SynthConfig config = SynthConfig.builder().environment(MINIMAL).build();
         assertThat(config.toString()).doesNotContain("sk-secret-123").contains("apiKey=****")

@@ -44,6 +44,11 @@ public final class Settings {
         String url = value.trim();
         try {
             URI uri = new URI(url);
+            if (uri.getRawUserInfo() != null) {
+                // Never echoed: the user info may hold a password or key.
+                throw new ConfigurationException(variable + " must not contain credentials (user:password@):"
+                        + " put the key in the API key setting instead");
+            }
             String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
             if ((scheme.equals("http") || scheme.equals("https")) && uri.getHost() != null
                     && uri.getRawQuery() == null && uri.getRawFragment() == null) {
