@@ -312,8 +312,8 @@ public final class JsonCodec {
 
     /** Arguments as text; some backends send an object instead of a JSON string, which is re-serialized. */
     static String argumentsText(JsonParser p, JsonToken v) throws IOException {
-        if (v == JsonToken.VALUE_STRING) {
-            return p.getText();
+        if (v == JsonToken.VALUE_STRING || v.isNumeric()) {
+            return p.getText(); // a number as sent: 1e999 read as a double would be Infinity, which JSON cannot hold
         }
         Object raw = JsonValueIO.read(p, v);
         return raw == null ? null : JsonValueIO.toJson(raw);

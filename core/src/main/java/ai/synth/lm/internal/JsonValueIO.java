@@ -42,8 +42,10 @@ public final class JsonValueIO {
                 return p.getText();
             case VALUE_NUMBER_INT:
                 return p.getNumberValue();
-            case VALUE_NUMBER_FLOAT:
-                return p.getDoubleValue();
+            case VALUE_NUMBER_FLOAT: {
+                double d = p.getDoubleValue();
+                return Double.isFinite(d) ? d : p.getDecimalValue(); // 1e999 is JSON, but Infinity cannot be sent back
+            }
             case VALUE_TRUE:
                 return Boolean.TRUE;
             case VALUE_FALSE:

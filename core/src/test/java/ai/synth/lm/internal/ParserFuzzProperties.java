@@ -87,6 +87,22 @@ class ParserFuzzProperties {
         assertThat(JsonValueIO.toJson(chunk.additionalProperties())).isEqualTo(JsonValueIO.toJson(unknown));
     }
 
+    @Property(tries = 200)
+    void numbersNoDoubleCanHoldAreKeptAsSentAndCanBeWrittenBack(@ForAll("hugeNumbers") String number) throws IOException {
+        String json = "{\"choices\":[{\"message\":{\"tool_calls\":[{\"function\":{\"name\":\"f\",\"arguments\":"
+                + number + "}},{\"function\":{\"name\":\"g\",\"arguments\":{\"a\":" + number + "}}}]}}],\"x\":" + number + "}";
+        ChatCompletion c = JsonCodec.readCompletion(json.getBytes(StandardCharsets.UTF_8));
+        assertThat(c.choices().get(0).message().toolCalls().get(0).function().arguments()).isEqualTo(number);
+        assertThat(new java.math.BigDecimal(JsonValueIO.toJson(c.additionalProperties().get("x"))))
+                .isEqualByComparingTo(new java.math.BigDecimal(number));
+        assertThat(c.choices().get(0).message().toolCalls().get(1).function().arguments()).startsWith("{\"a\":");
+    }
+
+    @Provide
+    Arbitrary<String> hugeNumbers() {
+        return Arbitraries.of("1e999", "-1e999", "1.5e400", "-2E+309", "1e308", "0.5");
+    }
+
     // ---- SSE parser and chunk decoding, as ChunkStream uses them
 
     @Property(tries = 1000)
