@@ -1,0 +1,90 @@
+package ai.synth.lm.internal;
+
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One logical call: its attempts, until a result or a final failure. Each retry is scheduled on the engine's
+ * {@link HttpEngine#delay(Duration) delay}, never slept, and ends at once when the engine closes.
+ */
+final class RetryingCall<B, T> {
+
+    private static final Logger log = LoggerFactory.getLogger(HttpEngine.class);
+
+    private final HttpEngine engine;
+    private final HttpRequest request;
+    private final HttpResponse.BodyHandler<B> handler;
+    private final Function<B, byte[]> errorBody;
+    private final HttpEngine.SuccessHandler<B, T> onSuccess;
+    private final CompletableFuture<T> result;
+
+    RetryingCall(HttpEngine engine, HttpRequest request, HttpResponse.BodyHandler<B> handler,
+            Function<B, byte[]> errorBody, HttpEngine.SuccessHandler<B, T> onSuccess, CompletableFuture<T> result) {
+        this.engine = engine;
+        this.request = request;
+        this.handler = handler;
+        this.errorBody = errorBody;
+        this.onSuccess = onSuccess;
+        this.result = result;
+    }
+
+    void attempt(int attempt) {
+        if (engine.isClosed()) {
+            result.completeExceptionally(engine.closedInFlight(attempt - 1));
+            return;
+        }
+        if (result.isDone()) {
+            return; // cancelled by the caller
+        }
+        long started = System.nanoTime();
+        engine.sendOnce(request, handler, engine.settings().timeout()).whenComplete((response, error) -> {
+            if (log.isDebugEnabled()) {
+                log.debug("{} {} {} -> {} in {} ms (attempt {})", engine.settings().provider(), request.method(),
+                        request.uri().getPath(),
+                        error != null ? HttpEngine.unwrap(error).toString() : response.statusCode(),
+                        (System.nanoTime() - started) / 1_000_000, attempt);
+            }
+            if (error != null) {
+                onFailure(attempt, HttpEngine.unwrap(error));
+            } else if (response.statusCode() / 100 == 2) {
+                try {
+                    if (!result.complete(onSuccess.handle(response, attempt))) {
+                        HttpEngine.discard(response); // the caller gave up meanwhile
+                    }
+                } catch (RuntimeException e) {
+                    result.completeExceptionally(e);
+                }
+            } else if (RetryPolicy.isRetryable(response.statusCode(), response.headers())
+                    && attempt <= engine.retries.maxRetries()) {
+                retryLater(attempt, engine.retries.delay(attempt, response.headers()), "HTTP " + response.statusCode());
+            } else {
+                result.completeExceptionally(engine.failures.status(response, errorBody.apply(response.body()), attempt));
+            }
+        });
+    }
+
+    private void onFailure(int attempt, Throwable cause) {
+        if (Failures.isRetryable(cause) && attempt <= engine.retries.maxRetries() && !engine.isClosed()) {
+            retryLater(attempt, engine.retries.delay(attempt, null), cause.toString());
+        } else {
+            result.completeExceptionally(engine.isClosed() ? engine.closedInFlight(attempt) : engine.failures.noResponse(cause, attempt));
+        }
+    }
+
+    private void retryLater(int attempt, Duration delay, String reason) {
+        log.debug("Retrying {} request to {} in {} ms after {} (retry {} of {})", engine.settings().provider(),
+                request.uri().getPath(), delay.toMillis(), reason, attempt, engine.retries.maxRetries());
+        engine.delay(delay).whenComplete((ignored, error) -> {
+            if (error != null) {
+                result.completeExceptionally(error);
+            } else {
+                attempt(attempt + 1); // fails at once if the engine closed meanwhile
+            }
+        });
+    }
+}
