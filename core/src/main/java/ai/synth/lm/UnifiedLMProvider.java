@@ -44,7 +44,9 @@ public interface UnifiedLMProvider extends AutoCloseable {
 
     /**
      * Sends a chat completion without blocking. Retries are scheduled, not slept. The future fails with a
-     * {@link SynthLMException} subtype; cancelling it abandons the call.
+     * {@link SynthLMException} subtype; cancelling it abandons the call. Dependent stages added without an
+     * executor run on the provider's bounded pool of HTTP threads: keep them short, or pass your own executor
+     * ({@code thenApplyAsync(fn, executor)}) for blocking work.
      *
      * @throws IllegalStateException if the provider is closed
      */
