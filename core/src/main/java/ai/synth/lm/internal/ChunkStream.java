@@ -1,16 +1,10 @@
 package ai.synth.lm.internal;
 
-import ai.synth.lm.ApiException;
 import ai.synth.lm.ChatCompletionChunk;
 import ai.synth.lm.ConnectionException;
-import ai.synth.lm.InvalidResponseException;
 import ai.synth.lm.RequestTimeoutException;
 import ai.synth.lm.SynthLMException;
-import ai.synth.lm.internal.sse.SseException;
-import ai.synth.lm.internal.sse.SseParser;
-import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Queue;
@@ -34,9 +28,6 @@ import java.util.function.Supplier;
  * the network, or when the whole stream runs too long.
  */
 public final class ChunkStream implements Flow.Publisher<ChatCompletionChunk> {
-
-    private static final int MAX_EVENT_BYTES = 16 * 1024 * 1024;
-    private static final byte[] DONE = "[DONE]".getBytes(StandardCharsets.US_ASCII);
 
     private final HttpEngine engine;
     private final Supplier<CompletableFuture<Opened>> open;
@@ -99,7 +90,7 @@ public final class ChunkStream implements Flow.Publisher<ChatCompletionChunk> {
                 opened.completeExceptionally(cause);
                 bridge.fail(cause);
             } else {
-                bridge.attempts = o.attempts();
+                bridge.opened(o.attempts());
                 opened.complete(o);
                 o.body().subscribe(bridge); // when already cancelled, onSubscribe cancels: the connection is released
             }
@@ -114,7 +105,7 @@ public final class ChunkStream implements Flow.Publisher<ChatCompletionChunk> {
         private final AtomicInteger wip = new AtomicInteger();
         private final AtomicBoolean awaitingNetwork = new AtomicBoolean();
         private final AtomicBoolean terminated = new AtomicBoolean();
-        private final SseParser parser = new SseParser(this::onEvent, MAX_EVENT_BYTES);
+        private final ChunkEvents events;
         private final ProviderSettings s = engine.settings();
         private volatile long startNanos = System.nanoTime();
         private volatile Flow.Subscription upstream;
@@ -127,13 +118,37 @@ public final class ChunkStream implements Flow.Publisher<ChatCompletionChunk> {
         private volatile long lastProgressNanos = System.nanoTime();
         private volatile ScheduledFuture<?> watchdog;
         private volatile Runnable untrack = () -> {};
-        private boolean sawDone;
-        private final java.util.Set<Integer> seen = new java.util.HashSet<>(); // choice indices, on the upstream thread
-        private final java.util.Set<Integer> finished = new java.util.HashSet<>();
-        private int chunks;
 
         Bridge(Flow.Subscriber<? super ChatCompletionChunk> downstream) {
             this.downstream = downstream;
+            this.events = new ChunkEvents(s, new ChunkEvents.Sink() {
+                @Override
+                public void progress() {
+                    lastProgressNanos = System.nanoTime();
+                }
+
+                @Override
+                public void chunk(ChatCompletionChunk chunk) {
+                    if (!done) {
+                        queue.add(chunk);
+                    }
+                }
+
+                @Override
+                public void done() {
+                    finish();
+                }
+
+                @Override
+                public void fail(SynthLMException e) {
+                    Bridge.this.fail(e);
+                }
+            });
+        }
+
+        void opened(int attempts) {
+            this.attempts = attempts;
+            events.attempts(attempts);
         }
 
         // ---- downstream: Flow.Subscription
@@ -177,119 +192,26 @@ public final class ChunkStream implements Flow.Publisher<ChatCompletionChunk> {
         public void onNext(List<ByteBuffer> buffers) {
             firstByte = true;
             awaitingNetwork.set(false);
-            try {
-                for (ByteBuffer buffer : buffers) {
-                    if (done) {
-                        break;
-                    }
-                    parser.feed(buffer);
+            for (ByteBuffer buffer : buffers) {
+                if (done) {
+                    break;
                 }
-            } catch (SseException e) {
-                fail(invalid(e.getMessage(), e));
+                events.feed(buffer);
             }
             drain();
         }
 
         @Override
         public void onError(Throwable t) {
-            fail(t instanceof SynthLMException ? t : new ConnectionException("The " + s.provider()
-                    + " stream broke after " + chunks + " chunks: " + t.getMessage()
-                    + ". Streams are not retried once they have started.", t, s.provider(), attempts));
+            fail(events.broken(t));
         }
 
         @Override
         public void onComplete() {
-            if (done) {
-                return;
-            }
-            try {
-                parser.finish(); // a last event without its blank line: a cut JSON fails to parse, a whole one counts
-                if (!done) {
-                    if (!finished.isEmpty() && finished.containsAll(seen)) {
-                        finish(); // closed without [DONE] after every choice's finish chunk: a normal end
-                    } else {
-                        fail(new ConnectionException("The " + s.provider() + " stream ended after " + chunks
-                                + " chunks without finishing (no [DONE], and " + (finished.isEmpty() ? "no finish_reason"
-                                : "no finish_reason for choice " + unfinished()) + "): the answer is"
-                                + " incomplete", null, s.provider(), attempts));
-                    }
-                }
-            } catch (SseException e) {
-                fail(invalid(e.getMessage(), e));
+            if (!done) {
+                events.end();
             }
             drain();
-        }
-
-        private Integer unfinished() {
-            return seen.stream().filter(i -> !finished.contains(i)).sorted().findFirst().orElse(null);
-        }
-
-        // ---- events
-
-        private void onEvent(String event, byte[] data, int length, String id) {
-            if (done) {
-                return;
-            }
-            lastProgressNanos = System.nanoTime();
-            if (isDone(data, length)) {
-                sawDone = true;
-                finish();
-                return;
-            }
-            ChatCompletionChunk chunk;
-            try {
-                chunk = ChunkCodec.read(data, length);
-            } catch (IOException | RuntimeException e) {
-                if ("error".equals(event)) {
-                    fail(streamError(new String(data, 0, length, StandardCharsets.UTF_8)));
-                } else {
-                    fail(invalid("chunk " + (chunks + 1) + " is not valid JSON (" + e.getMessage() + ")", e));
-                }
-                return;
-            }
-            if ("error".equals(event) || (chunk.choices().isEmpty() && chunk.additionalProperties().containsKey("error"))) {
-                fail(streamError(Failures.messageOf(chunk.additionalProperties())));
-                return;
-            }
-            chunks++;
-            for (ChatCompletionChunk.Choice c : chunk.choices()) {
-                seen.add(c.index());
-                if (c.finishReason() != null) {
-                    finished.add(c.index());
-                }
-            }
-            queue.add(chunk);
-        }
-
-        private ApiException streamError(String message) {
-            String text = message == null ? "(no message)" : new Failures(s).scrub(message);
-            return new ApiException(s.provider() + " sent an error in the middle of the stream after " + chunks
-                    + " chunks: " + text, s.provider(), 200, text, null, attempts);
-        }
-
-        private InvalidResponseException invalid(String what, Throwable cause) {
-            Failures failures = new Failures(s); // a parser's message may quote a bad token: an echoed key
-            return new InvalidResponseException("The " + s.provider() + " stream is malformed: " + failures.scrub(what),
-                    failures.keyFreeCause(cause), s.provider(), 200, null, attempts);
-        }
-
-        private boolean isDone(byte[] data, int length) {
-            int start = 0, end = length;
-            while (start < end && data[start] == ' ') {
-                start++;
-            }
-            while (end > start && (data[end - 1] == ' ' || data[end - 1] == '\r')) {
-                end--;
-            }
-            if (end - start != DONE.length) {
-                return false;
-            }
-            for (int i = 0; i < DONE.length; i++) {
-                if (data[start + i] != DONE[i]) {
-                    return false;
-                }
-            }
-            return true;
         }
 
         // ---- termination
@@ -438,7 +360,8 @@ public final class ChunkStream implements Flow.Publisher<ChatCompletionChunk> {
         }
 
         private void timeout(RequestTimeoutException.Kind kind, Duration limit, String what) {
-            fail(new RequestTimeoutException("The " + s.provider() + " stream timed out after " + chunks + " chunks: "
+            fail(new RequestTimeoutException("The " + s.provider() + " stream timed out after " + events.chunks()
+                    + " chunks: "
                     + what + " " + Failures.seconds(limit) + " (" + kind.name().toLowerCase(java.util.Locale.ROOT)
                     + " timeout). Raise it with the config's " + switch (kind) {
                         case FIRST_BYTE -> "firstByteTimeout";
