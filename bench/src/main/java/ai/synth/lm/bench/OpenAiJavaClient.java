@@ -60,7 +60,8 @@ final class OpenAiJavaClient implements BenchClient {
 
     @Override
     public String limits() {
-        return "client.async(); OkHttp dispatcher 64 in flight (default), maxIdleConnections 64 (default 5), keep-alive 5 min";
+        return "client.async(); OkHttp dispatcher 64 in flight (default), maxIdleConnections 64 (default 5),"
+                + " keep-alive 5 min";
     }
 
     @Override

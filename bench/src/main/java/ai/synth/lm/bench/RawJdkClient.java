@@ -75,7 +75,7 @@ final class RawJdkClient implements BenchClient {
 
     @Override
     public String limits() {
-        return "sendAsync; JDK HttpClient defaults (HTTP/1.1 set, unbounded pool)";
+        return "sendAsync; JDK HttpClient defaults (HTTP/1.1 set; its pool keeps every connection)";
     }
 
     @Override

@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
-/** synth-lm's OpenAI provider with its default settings (no limits to set: the JDK client pools connections). */
+/** synth-lm's OpenAI provider with its default settings (it has no connection or concurrency limit to set). */
 final class SynthLmClient implements BenchClient {
 
     private final OpenAIProvider provider;
@@ -52,7 +52,7 @@ final class SynthLmClient implements BenchClient {
 
     @Override
     public String limits() {
-        return "createChatCompletionAsync; defaults (JDK HttpClient, HTTP/1.1 on http://, unbounded pool)";
+        return "createChatCompletionAsync; library defaults (JDK HttpClient, HTTP/1.1 on http://), nothing to set";
     }
 
     @Override
