@@ -23,7 +23,9 @@ abstract class AbstractProvider implements UnifiedLMProvider {
 
     @Override
     public ChatCompletion createChatCompletion(ChatCompletionRequest request) {
-        return Futures.await(createChatCompletionAsync(request));
+        Objects.requireNonNull(request, "request");
+        engine.ensureOpen();
+        return engine.chatBlocking(request);
     }
 
     @Override

@@ -25,7 +25,7 @@ final class LimitedBody implements HttpResponse.BodySubscriber<byte[]> {
     private final CompletableFuture<byte[]> result = new CompletableFuture<>();
     private final List<ByteBuffer> buffers = new ArrayList<>();
     private long size;
-    private Flow.Subscription subscription;
+    private volatile Flow.Subscription subscription;
 
     private LimitedBody(long limit) {
         this.limit = limit;
@@ -33,14 +33,27 @@ final class LimitedBody implements HttpResponse.BodySubscriber<byte[]> {
 
     /** A handler reading bodies of at most {@code limit} bytes. */
     static HttpResponse.BodyHandler<byte[]> handler(long limit) {
-        return info -> {
-            long declared = info.headers().firstValueAsLong("content-length").orElse(-1);
-            LimitedBody body = new LimitedBody(limit);
-            if (declared > limit) {
-                body.result.completeExceptionally(new TooLarge(limit));
+        return info -> of(info, limit);
+    }
+
+    /** A body of at most {@code limit} bytes for the response described by {@code info}. */
+    static LimitedBody of(HttpResponse.ResponseInfo info, long limit) {
+        long declared = info.headers().firstValueAsLong("content-length").orElse(-1);
+        LimitedBody body = new LimitedBody(limit);
+        if (declared > limit) {
+            body.result.completeExceptionally(new TooLarge(limit));
+        }
+        return body;
+    }
+
+    /** Ends the body with {@code cause}, e.g. when its deadline passed; the connection is released. */
+    void abort(RuntimeException cause) {
+        if (result.completeExceptionally(cause)) {
+            Flow.Subscription s = subscription;
+            if (s != null) {
+                s.cancel();
             }
-            return body;
-        };
+        }
     }
 
     @Override

@@ -1,9 +1,11 @@
 package ai.synth.lm.internal;
 
+import ai.synth.lm.ConnectionException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,6 +24,7 @@ final class RetryingCall<B, T> {
     private final Function<B, byte[]> errorBody;
     private final HttpEngine.SuccessHandler<B, T> onSuccess;
     private final CompletableFuture<T> result;
+    private final boolean blocking;
 
     RetryingCall(HttpEngine engine, HttpRequest request, HttpResponse.BodyHandler<B> handler,
             Function<B, byte[]> errorBody, HttpEngine.SuccessHandler<B, T> onSuccess, CompletableFuture<T> result) {
@@ -31,6 +34,29 @@ final class RetryingCall<B, T> {
         this.errorBody = errorBody;
         this.onSuccess = onSuccess;
         this.result = result;
+        this.blocking = false;
+    }
+
+    private RetryingCall(HttpEngine engine, HttpRequest request, HttpEngine.SuccessHandler<B, T> onSuccess,
+            Function<B, byte[]> errorBody) {
+        this.engine = engine;
+        this.request = request;
+        this.handler = null;
+        this.errorBody = errorBody;
+        this.onSuccess = onSuccess;
+        this.result = new CompletableFuture<>();
+        this.blocking = true;
+    }
+
+    /**
+     * Runs a whole call on the caller's thread: each attempt with {@link HttpEngine#sendBlocking}, each wait
+     * between attempts blocking. The returned future is complete when this returns.
+     */
+    static <T> CompletableFuture<T> blocking(HttpEngine engine, HttpRequest request,
+            HttpEngine.SuccessHandler<byte[], T> onSuccess) {
+        RetryingCall<byte[], T> call = new RetryingCall<>(engine, request, onSuccess, body -> body);
+        call.attempt(1);
+        return call.result;
     }
 
     void attempt(int attempt) {
@@ -42,7 +68,7 @@ final class RetryingCall<B, T> {
             return; // cancelled by the caller
         }
         long started = System.nanoTime();
-        engine.sendOnce(request, handler, engine.settings().timeout()).whenComplete((response, error) -> {
+        send().whenComplete((response, error) -> {
             if (log.isDebugEnabled()) {
                 log.debug("{} {} {} -> {} in {} ms (attempt {})", engine.settings().provider(), request.method(),
                         request.uri().getPath(),
@@ -68,6 +94,15 @@ final class RetryingCall<B, T> {
         });
     }
 
+    @SuppressWarnings("unchecked")
+    private CompletableFuture<HttpResponse<B>> send() {
+        if (blocking) { // only made by blocking(), where B is byte[]
+            return (CompletableFuture<HttpResponse<B>>) (CompletableFuture<?>)
+                    engine.sendBlocking(request, engine.settings().timeout());
+        }
+        return engine.sendOnce(request, handler, engine.settings().timeout());
+    }
+
     private void onFailure(int attempt, Throwable cause) {
         if (Failures.isRetryable(cause) && attempt <= engine.retries.maxRetries() && !engine.isClosed()) {
             retryLater(attempt, engine.retries.delay(attempt, null), cause.toString());
@@ -79,7 +114,24 @@ final class RetryingCall<B, T> {
     private void retryLater(int attempt, Duration delay, String reason) {
         log.debug("Retrying {} request to {} in {} ms after {} (retry {} of {})", engine.settings().provider(),
                 request.uri().getPath(), delay.toMillis(), reason, attempt, engine.retries.maxRetries());
-        engine.delay(delay).whenComplete((ignored, error) -> {
+        CompletableFuture<Void> wait = engine.delay(delay);
+        if (blocking) {
+            try {
+                wait.get(); // the caller's own thread waits; nothing else is held
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                result.completeExceptionally(new ConnectionException("Interrupted while waiting to retry "
+                        + engine.settings().provider() + "; the call was abandoned", e, engine.settings().provider(),
+                        attempt));
+                return;
+            } catch (ExecutionException e) {
+                result.completeExceptionally(e.getCause());
+                return;
+            }
+            attempt(attempt + 1); // fails at once if the engine closed meanwhile
+            return;
+        }
+        wait.whenComplete((ignored, error) -> {
             if (error != null) {
                 result.completeExceptionally(error);
             } else {
