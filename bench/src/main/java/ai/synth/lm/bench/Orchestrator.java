@@ -22,17 +22,17 @@ final class Orchestrator {
     static final List<String> HEAP = List.of("-Xms1g", "-Xmx1g", "-XX:+UseG1GC");
 
     static final List<Scenario> SCENARIOS = List.of(
-            new Scenario("latency", "/small/v1", HEAP, Map.of("warmup_ms", "3000", "measure_ms", "4000"),
+            new Scenario("latency", "/small/v1", HEAP, Map.of("warmup_ms", "2000", "measure_ms", "3000"),
                     Map.of("warmup_ms", "300", "measure_ms", "300")),
-            new Scenario("latency_10k", "/large/v1", HEAP, Map.of("warmup_ms", "2000", "measure_ms", "3000"),
+            new Scenario("latency_10k", "/large/v1", HEAP, Map.of("warmup_ms", "2000", "measure_ms", "2000"),
                     Map.of("warmup_ms", "200", "measure_ms", "300")),
             new Scenario("throughput_sync", "/small/v1", HEAP,
-                    Map.of("warmup_ms", "3000", "measure_ms", "5000", "concurrency", "64"),
+                    Map.of("warmup_ms", "2000", "measure_ms", "4000", "concurrency", "64"),
                     Map.of("warmup_ms", "500", "measure_ms", "700", "concurrency", "64")),
             new Scenario("throughput_async", "/small/v1", HEAP,
-                    Map.of("warmup_ms", "3000", "measure_ms", "5000", "concurrency", "64"),
+                    Map.of("warmup_ms", "2000", "measure_ms", "4000", "concurrency", "64"),
                     Map.of("warmup_ms", "500", "measure_ms", "700", "concurrency", "64")),
-            new Scenario("streaming", "/stream/v1", HEAP, Map.of("warmup_ms", "3000", "measure_ms", "5000"),
+            new Scenario("streaming", "/stream/v1", HEAP, Map.of("warmup_ms", "2000", "measure_ms", "4000"),
                     Map.of("warmup_ms", "300", "measure_ms", "500")),
             new Scenario("inflight", "/slow/v1", List.of("-Xmx512m", "-XX:+UseG1GC"),
                     Map.of("calls", "10000", "warmup_calls", "64", "cap_ms", "20000"),
@@ -79,8 +79,9 @@ final class Orchestrator {
         if (base == null || cli == null || out == null) {
             throw new IllegalArgumentException("run needs --base URL --cli-jar JAR --out DIR");
         }
+        // Five rounds: on a shared 2-core machine a neighbour's build can spoil one or two of them.
         return new Orchestrator(base, cli, out, logs != null ? logs : out.resolve("logs"), smoke,
-                rounds != null ? rounds : smoke ? 1 : 3);
+                rounds != null ? rounds : smoke ? 1 : 5);
     }
 
     int run() throws Exception {
