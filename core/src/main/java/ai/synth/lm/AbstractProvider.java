@@ -37,7 +37,8 @@ abstract class AbstractProvider implements UnifiedLMProvider {
     @Override
     public ChatCompletionStream streamChatCompletion(ChatCompletionRequest request) {
         Objects.requireNonNull(request, "request");
-        return new ChatCompletionStream(engine.stream(request));
+        engine.ensureOpen();
+        return new ChatCompletionStream(engine.streamBlocking(request));
     }
 
     @Override

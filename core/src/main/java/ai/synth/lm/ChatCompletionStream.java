@@ -1,14 +1,10 @@
 package ai.synth.lm;
 
-import ai.synth.lm.internal.ChunkStream;
-import ai.synth.lm.internal.Futures;
+import ai.synth.lm.internal.BlockingStream;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 import java.util.Spliterator;
 import java.util.Spliterators;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.Flow;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
@@ -25,51 +21,19 @@ import java.util.stream.StreamSupport;
  * }
  * }</pre>
  *
- * Iteration blocks until the next chunk arrives, and never longer than the configured first-byte, idle and stream
- * timeouts. A stream that breaks, times out or reports an error throws the {@link SynthLMException} from
- * {@code hasNext()}; one that ends early never passes for a whole answer. It can be iterated once. Reading it
- * from one thread at a time is required; {@link #close()} may be called from any thread.
+ * Each step of the iteration reads the response body on the calling thread until the next chunk, with no thread
+ * in between, and never waits longer than the configured first-byte, idle and stream timeouts. A stream that
+ * breaks, times out or reports an error throws the {@link SynthLMException} from {@code hasNext()}; one that ends
+ * early never passes for a whole answer. It can be iterated once. Reading it from one thread at a time is
+ * required; {@link #close()} may be called from any thread, and ends the iteration.
  */
 public final class ChatCompletionStream implements AutoCloseable, Iterable<ChatCompletionChunk> {
 
-    private static final int BATCH = 32;
-    private static final Object COMPLETE = new Object();
-    private static final Object CLOSED = new Object();
-
-    private final BlockingQueue<Object> signals = new LinkedBlockingQueue<>();
+    private final BlockingStream chunks;
     private final AtomicBoolean iterated = new AtomicBoolean();
-    private final AtomicBoolean closed = new AtomicBoolean();
-    private volatile Flow.Subscription subscription;
 
-    ChatCompletionStream(ChunkStream chunks) {
-        chunks.subscribe(new Flow.Subscriber<ChatCompletionChunk>() {
-            @Override
-            public void onSubscribe(Flow.Subscription s) {
-                subscription = s;
-                s.request(BATCH);
-            }
-
-            @Override
-            public void onNext(ChatCompletionChunk chunk) {
-                signals.add(chunk);
-            }
-
-            @Override
-            public void onError(Throwable t) {
-                signals.add(t);
-            }
-
-            @Override
-            public void onComplete() {
-                signals.add(COMPLETE);
-            }
-        });
-        try {
-            Futures.await(chunks.opened()); // errors before the first byte surface here, after their retries
-        } catch (RuntimeException e) {
-            close();
-            throw e;
-        }
+    ChatCompletionStream(BlockingStream chunks) {
+        this.chunks = chunks;
     }
 
     /**
@@ -83,33 +47,25 @@ public final class ChatCompletionStream implements AutoCloseable, Iterable<ChatC
             throw new IllegalStateException("A ChatCompletionStream can be iterated only once");
         }
         return new Iterator<>() {
-            private Object next;
+            private ChatCompletionChunk next;
             private boolean finished;
-            private int consumed;
 
             @Override
             public boolean hasNext() {
                 if (next != null) {
                     return true;
                 }
-                if (finished || closed.get()) { // chunks buffered before close() are not handed out after it
-                    finished = true;
+                if (finished) {
                     return false;
                 }
-                Object signal = take();
-                if (signal == COMPLETE || signal == CLOSED) {
+                try {
+                    next = chunks.next();
+                } catch (RuntimeException e) {
                     finished = true;
-                    return false;
+                    throw e;
                 }
-                if (signal instanceof Throwable t) {
-                    finished = true;
-                    if (t instanceof RuntimeException r) {
-                        throw r;
-                    }
-                    throw new IllegalStateException(t);
-                }
-                next = signal;
-                return true;
+                finished = next == null;
+                return !finished;
             }
 
             @Override
@@ -117,15 +73,8 @@ public final class ChatCompletionStream implements AutoCloseable, Iterable<ChatC
                 if (!hasNext()) {
                     throw new NoSuchElementException();
                 }
-                ChatCompletionChunk chunk = (ChatCompletionChunk) next;
+                ChatCompletionChunk chunk = next;
                 next = null;
-                if (++consumed == BATCH / 2) {
-                    consumed = 0;
-                    Flow.Subscription s = subscription;
-                    if (s != null) {
-                        s.request(BATCH / 2);
-                    }
-                }
                 return chunk;
             }
         };
@@ -147,28 +96,9 @@ public final class ChatCompletionStream implements AutoCloseable, Iterable<ChatC
         return acc.result();
     }
 
-    private Object take() {
-        try {
-            return signals.take();
-        } catch (InterruptedException e) {
-            close();
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("Interrupted while reading the stream; it was closed", e);
-        }
-    }
-
-    /**
-     * Stops reading and releases the connection; iteration then ends, also when chunks were already buffered, and a
-     * reader waiting for the next chunk on another thread wakes up. Idempotent; any thread.
-     */
+    /** Stops reading and releases the connection. Idempotent; any thread. */
     @Override
     public void close() {
-        if (closed.compareAndSet(false, true)) {
-            Flow.Subscription s = subscription;
-            if (s != null) {
-                s.cancel();
-            }
-            signals.add(CLOSED);
-        }
+        chunks.close();
     }
 }

@@ -132,7 +132,9 @@ class StreamingTest {
 
         ConnectionException e = catchThrowableOfType(ConnectionException.class, () -> face.read(provider, HELLO));
 
-        assertThat(e.getMessage()).contains("stream broke after 3 chunks").contains("not retried");
+        // The async face sees all 3 chunks before the break; the JDK's input stream (sync face) drops bytes it had
+        // buffered when the connection breaks, so there the count can be lower. Either way the stream fails.
+        assertThat(e.getMessage()).containsPattern("stream broke after [0-3] chunks").contains("not retried");
         assertThat(backend.requestCount("/v1/chat/completions")).isEqualTo(1);
         assertThat(scheduler.delays).isEmpty();
     }

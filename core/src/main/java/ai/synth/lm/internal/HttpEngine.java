@@ -85,7 +85,21 @@ public final class HttpEngine implements AutoCloseable {
      */
     public ChatCompletion chatBlocking(ChatCompletionRequest request) {
         HttpRequest http = post(settings.chatUri(), JsonCodec.writeRequest(request, false));
-        return Futures.await(RetryingCall.blocking(this, http, responses::completion));
+        return Futures.await(RetryingCall.blocking(this, http, LimitedBody.handler(settings.maxResponseSize()),
+                body -> body, responses::completion));
+    }
+
+    /**
+     * The synchronous face of {@link #stream}: sends on the caller's thread (retrying before the first byte) and
+     * returns once the headers are in; the caller then reads the events itself, with no thread in between.
+     */
+    public BlockingStream streamBlocking(ChatCompletionRequest request) {
+        byte[] body = JsonCodec.writeRequest(request, true);
+        ensureOpen();
+        HttpRequest http = request(settings.chatUri()).setHeader("Accept", "text/event-stream")
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+        return Futures.await(RetryingCall.blocking(this, http, StreamBody.blockingHandler(settings.maxResponseSize()),
+                StreamBody::bytes, (response, attempts) -> responses.openedBlocking(response, attempts, this)));
     }
 
     /** Opens a streamed chat completion; the request is sent when the returned publisher is subscribed to. */
@@ -173,7 +187,8 @@ public final class HttpEngine implements AutoCloseable {
      * would do the same but costs a selector wake-up per call, halving throughput at 64 threads.) Never throws: the
      * outcome is in the returned, already completed, future.
      */
-    CompletableFuture<HttpResponse<byte[]>> sendBlocking(HttpRequest request, Duration timeout) {
+    <B> CompletableFuture<HttpResponse<B>> sendBlocking(HttpRequest request, Duration timeout,
+            HttpResponse.BodyHandler<B> handler) {
         if (closed.get()) {
             return CompletableFuture.failedFuture(closedInFlight(0));
         }
@@ -181,7 +196,7 @@ public final class HttpEngine implements AutoCloseable {
         Deadlines.Entry deadline = deadlines.add(timeout, () -> attempt.end(new Failures.ResponseTimeout()),
                 () -> attempt.end(closedInFlight(0)));
         try {
-            return CompletableFuture.completedFuture(http.send(request, attempt::body));
+            return CompletableFuture.completedFuture(http.send(request, info -> attempt.body(info, handler)));
         } catch (IOException e) {
             RuntimeException cause = attempt.ended.get();
             return CompletableFuture.failedFuture(cause != null ? cause : causeOf(e));
@@ -213,15 +228,17 @@ public final class HttpEngine implements AutoCloseable {
             this.caller = caller;
         }
 
-        /** The body subscriber, made when the headers arrive. */
-        LimitedBody body(HttpResponse.ResponseInfo info) {
-            LimitedBody b = LimitedBody.of(info, settings.maxResponseSize());
-            body.set(b);
-            RuntimeException cause = ended.get();
-            if (cause != null) {
-                b.abort(cause); // the deadline passed while the headers were arriving
+        /** The body subscriber, made when the headers arrive; a whole body can be aborted, others are interrupted. */
+        <B> HttpResponse.BodySubscriber<B> body(HttpResponse.ResponseInfo info, HttpResponse.BodyHandler<B> handler) {
+            HttpResponse.BodySubscriber<B> subscriber = handler.apply(info);
+            if (subscriber instanceof LimitedBody b) {
+                body.set(b);
+                RuntimeException cause = ended.get();
+                if (cause != null) {
+                    b.abort(cause); // the deadline passed while the headers were arriving
+                }
             }
-            return b;
+            return subscriber;
         }
 
         /** Ends the attempt with {@code cause}: aborts the body, or interrupts the wait for the headers. */
@@ -267,8 +284,15 @@ public final class HttpEngine implements AutoCloseable {
 
     /** Releases a streamed body that arrived after its call was given up. */
     static void discard(HttpResponse<?> response) {
-        Object body = response.body() instanceof StreamBody stream ? stream.live() : response.body();
-        if (body instanceof Flow.Publisher<?> publisher) {
+        Object body = response.body() instanceof StreamBody stream
+                ? (stream.input() != null ? stream.input() : stream.live()) : response.body();
+        if (body instanceof java.io.InputStream input) {
+            try {
+                input.close();
+            } catch (IOException ignored) {
+                // closing releases the connection; nothing else to do
+            }
+        } else if (body instanceof Flow.Publisher<?> publisher) {
             publisher.subscribe(new Flow.Subscriber<Object>() {
                 @Override
                 public void onSubscribe(Flow.Subscription subscription) {

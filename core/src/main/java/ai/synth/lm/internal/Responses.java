@@ -19,10 +19,22 @@ final class Responses {
     /** The live body of a 2xx event stream; a 2xx answer that is not a stream throws. */
     ChunkStream.Opened opened(HttpResponse<StreamBody> response, int attempts) {
         StreamBody body = response.body();
-        if (body.live() != null) {
-            return new ChunkStream.Opened(body.live(), attempts);
+        if (body.live() == null) {
+            throw notAStream(response, body.bytes(), attempts);
         }
-        byte[] bytes = body.bytes();
+        return new ChunkStream.Opened(body.live(), attempts);
+    }
+
+    /** The body of a 2xx event stream as an input stream, for the synchronous face. */
+    BlockingStream openedBlocking(HttpResponse<StreamBody> response, int attempts, HttpEngine engine) {
+        StreamBody body = response.body();
+        if (body.input() == null) {
+            throw notAStream(response, body.bytes(), attempts);
+        }
+        return new BlockingStream(engine, body.input(), attempts);
+    }
+
+    private RuntimeException notAStream(HttpResponse<StreamBody> response, byte[] bytes, int attempts) {
         Object json = null;
         try {
             json = JsonValueIO.parse(bytes);
@@ -30,9 +42,9 @@ final class Responses {
             // described below
         }
         if (Failures.messageOf(json) != null) {
-            throw failures.status(response, bytes, attempts);
+            return failures.status(response, bytes, attempts);
         }
-        throw new InvalidResponseException(settings.provider() + " answered HTTP " + response.statusCode()
+        return new InvalidResponseException(settings.provider() + " answered HTTP " + response.statusCode()
                 + " with " + response.headers().firstValue("content-type").orElse("no content type")
                 + " instead of an event stream (text/event-stream); the backend may not support streaming",
                 null, settings.provider(), response.statusCode(),

@@ -28,33 +28,30 @@ final class RetryingCall<B, T> {
 
     RetryingCall(HttpEngine engine, HttpRequest request, HttpResponse.BodyHandler<B> handler,
             Function<B, byte[]> errorBody, HttpEngine.SuccessHandler<B, T> onSuccess, CompletableFuture<T> result) {
+        this(engine, request, handler, errorBody, onSuccess, result, false);
+    }
+
+    private RetryingCall(HttpEngine engine, HttpRequest request, HttpResponse.BodyHandler<B> handler,
+            Function<B, byte[]> errorBody, HttpEngine.SuccessHandler<B, T> onSuccess, CompletableFuture<T> result,
+            boolean blocking) {
         this.engine = engine;
         this.request = request;
         this.handler = handler;
         this.errorBody = errorBody;
         this.onSuccess = onSuccess;
         this.result = result;
-        this.blocking = false;
+        this.blocking = blocking;
     }
 
-    private RetryingCall(HttpEngine engine, HttpRequest request, HttpEngine.SuccessHandler<B, T> onSuccess,
-            Function<B, byte[]> errorBody) {
-        this.engine = engine;
-        this.request = request;
-        this.handler = null;
-        this.errorBody = errorBody;
-        this.onSuccess = onSuccess;
-        this.result = new CompletableFuture<>();
-        this.blocking = true;
-    }
 
     /**
      * Runs a whole call on the caller's thread: each attempt with {@link HttpEngine#sendBlocking}, each wait
      * between attempts blocking. The returned future is complete when this returns.
      */
-    static <T> CompletableFuture<T> blocking(HttpEngine engine, HttpRequest request,
-            HttpEngine.SuccessHandler<byte[], T> onSuccess) {
-        RetryingCall<byte[], T> call = new RetryingCall<>(engine, request, onSuccess, body -> body);
+    static <B, T> CompletableFuture<T> blocking(HttpEngine engine, HttpRequest request,
+            HttpResponse.BodyHandler<B> handler, Function<B, byte[]> errorBody, HttpEngine.SuccessHandler<B, T> onSuccess) {
+        RetryingCall<B, T> call = new RetryingCall<>(engine, request, handler, errorBody, onSuccess,
+                new CompletableFuture<>(), true);
         call.attempt(1);
         return call.result;
     }
@@ -94,13 +91,9 @@ final class RetryingCall<B, T> {
         });
     }
 
-    @SuppressWarnings("unchecked")
     private CompletableFuture<HttpResponse<B>> send() {
-        if (blocking) { // only made by blocking(), where B is byte[]
-            return (CompletableFuture<HttpResponse<B>>) (CompletableFuture<?>)
-                    engine.sendBlocking(request, engine.settings().timeout());
-        }
-        return engine.sendOnce(request, handler, engine.settings().timeout());
+        return blocking ? engine.sendBlocking(request, engine.settings().timeout(), handler)
+                : engine.sendOnce(request, handler, engine.settings().timeout());
     }
 
     private void onFailure(int attempt, Throwable cause) {

@@ -1,5 +1,6 @@
 package ai.synth.lm.internal;
 
+import java.io.InputStream;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.util.List;
@@ -10,10 +11,11 @@ import java.util.concurrent.Flow;
  * The body of a streaming request: live for a 2xx event stream, read whole for anything else (an error body, or
  * a backend that answered JSON instead of streaming).
  *
- * @param live the unread event stream, or null
+ * @param live the unread event stream, for the asynchronous face; or null
+ * @param input the unread event stream, for the synchronous face; or null
  * @param bytes the whole body, or null
  */
-record StreamBody(Flow.Publisher<List<ByteBuffer>> live, byte[] bytes) {
+record StreamBody(Flow.Publisher<List<ByteBuffer>> live, InputStream input, byte[] bytes) {
 
     /** Reads 2xx event streams live and every other body whole, up to {@code limit} bytes. */
     static HttpResponse.BodyHandler<StreamBody> handler(long limit) {
@@ -22,9 +24,22 @@ record StreamBody(Flow.Publisher<List<ByteBuffer>> live, byte[] bytes) {
             String type = info.headers().firstValue("content-type").orElse("").toLowerCase(Locale.ROOT);
             if (info.statusCode() / 100 == 2 && !type.startsWith("application/json")) {
                 return HttpResponse.BodySubscribers.mapping(HttpResponse.BodySubscribers.ofPublisher(),
-                        p -> new StreamBody(p, null));
+                        p -> new StreamBody(p, null, null));
             }
-            return HttpResponse.BodySubscribers.mapping(whole.apply(info), b -> new StreamBody(null, b));
+            return HttpResponse.BodySubscribers.mapping(whole.apply(info), b -> new StreamBody(null, null, b));
+        };
+    }
+
+    /** Reads 2xx event streams as an {@link InputStream} and every other body whole, up to {@code limit} bytes. */
+    static HttpResponse.BodyHandler<StreamBody> blockingHandler(long limit) {
+        HttpResponse.BodyHandler<byte[]> whole = LimitedBody.handler(limit);
+        return info -> {
+            String type = info.headers().firstValue("content-type").orElse("").toLowerCase(Locale.ROOT);
+            if (info.statusCode() / 100 == 2 && !type.startsWith("application/json")) {
+                return HttpResponse.BodySubscribers.mapping(HttpResponse.BodySubscribers.ofInputStream(),
+                        in -> new StreamBody(null, in, null));
+            }
+            return HttpResponse.BodySubscribers.mapping(whole.apply(info), b -> new StreamBody(null, null, b));
         };
     }
 }
