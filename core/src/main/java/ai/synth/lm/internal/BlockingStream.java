@@ -2,17 +2,11 @@ package ai.synth.lm.internal;
 
 import ai.synth.lm.ChatCompletionChunk;
 import ai.synth.lm.ConnectionException;
-import ai.synth.lm.RequestTimeoutException;
 import ai.synth.lm.SynthLMException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
-import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.Locale;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -31,13 +25,10 @@ public final class BlockingStream implements AutoCloseable {
     private final ArrayDeque<ChatCompletionChunk> pending = new ArrayDeque<>();
     private final byte[] buffer = new byte[16 * 1024];
     private final AtomicReference<SynthLMException> stopped = new AtomicReference<>();
-    private final long startNanos = System.nanoTime();
     private final Runnable untrack;
-    private volatile long lastProgressNanos = System.nanoTime();
+    private final StreamWatchdog watchdog;
     private volatile boolean reading;
-    private volatile boolean firstByte;
     private volatile boolean closedByReader;
-    private volatile ScheduledFuture<?> watchdog;
     private boolean ended;
     private SynthLMException failure;
 
@@ -49,7 +40,7 @@ public final class BlockingStream implements AutoCloseable {
         this.events = new ChunkEvents(s, new ChunkEvents.Sink() {
             @Override
             public void progress() {
-                lastProgressNanos = System.nanoTime();
+                watchdog.progress();
             }
 
             @Override
@@ -71,8 +62,9 @@ public final class BlockingStream implements AutoCloseable {
         events.attempts(attempts);
         this.untrack = engine.trackStream(() -> stop(new ConnectionException("The " + s.provider()
                 + " provider was closed while the stream was open", null, s.provider(), attempts)));
-        schedule(Math.min(Math.min(s.firstByteTimeout().toNanos(), s.idleTimeout().toNanos()),
-                s.streamTimeout().toNanos()));
+        this.watchdog = new StreamWatchdog(engine, () -> stopped.get() != null || closedByReader, () -> reading,
+                events::chunks, () -> attempts, this::stop);
+        watchdog.start();
     }
 
     /**
@@ -105,7 +97,7 @@ public final class BlockingStream implements AutoCloseable {
         }
         int n;
         try {
-            lastProgressNanos = firstByte ? System.nanoTime() : lastProgressNanos;
+            watchdog.progress();
             reading = true;
             n = in.read(buffer);
         } catch (IOException e) {
@@ -123,7 +115,7 @@ public final class BlockingStream implements AutoCloseable {
         if (n < 0) {
             events.end();
         } else if (n > 0) {
-            firstByte = true;
+            watchdog.firstByte();
             events.feed(ByteBuffer.wrap(buffer, 0, n));
         }
     }
@@ -150,62 +142,12 @@ public final class BlockingStream implements AutoCloseable {
     }
 
     private void release() {
-        ScheduledFuture<?> w = watchdog;
-        if (w != null) {
-            w.cancel(false);
-        }
+        watchdog.stop();
         untrack.run();
         try {
             in.close(); // ends a blocked read, and the exchange: the connection is released
         } catch (IOException ignored) {
             // nothing more to release
         }
-    }
-
-    // ---- watchdog
-
-    private void schedule(long delayNanos) {
-        try {
-            watchdog = engine.timers().schedule(this::check, Math.max(delayNanos, 1), TimeUnit.NANOSECONDS);
-        } catch (RejectedExecutionException closed) {
-            stop(new ConnectionException("The " + s.provider() + " provider was closed while the stream was open",
-                    null, s.provider(), attempts));
-        }
-    }
-
-    private void check() {
-        if (stopped.get() != null) {
-            return;
-        }
-        long now = System.nanoTime();
-        long total = s.streamTimeout().toNanos() - (now - startNanos);
-        if (total <= 0) {
-            timeout(RequestTimeoutException.Kind.STREAM, s.streamTimeout(), "the whole stream took longer than");
-            return;
-        }
-        if (!reading) {
-            lastProgressNanos = now; // waiting on the reader, not the network: no timeout but the total
-        }
-        Duration limit = firstByte ? s.idleTimeout() : s.firstByteTimeout();
-        long left = limit.toNanos() - (now - lastProgressNanos);
-        if (left <= 0) {
-            if (firstByte) {
-                timeout(RequestTimeoutException.Kind.IDLE, limit, "no event arrived for");
-            } else {
-                timeout(RequestTimeoutException.Kind.FIRST_BYTE, limit, "the first byte did not arrive within");
-            }
-            return;
-        }
-        schedule(Math.min(Math.min(left, total), s.idleTimeout().toNanos()));
-    }
-
-    private void timeout(RequestTimeoutException.Kind kind, Duration limit, String what) {
-        stop(new RequestTimeoutException("The " + s.provider() + " stream timed out after " + events.chunks()
-                + " chunks: " + what + " " + Failures.seconds(limit) + " (" + kind.name().toLowerCase(Locale.ROOT)
-                + " timeout). Raise it with the config's " + switch (kind) {
-                    case FIRST_BYTE -> "firstByteTimeout";
-                    case IDLE -> "idleTimeout";
-                    default -> "streamTimeout";
-                } + "(...), or warm the model up first.", null, s.provider(), kind, limit, attempts));
     }
 }

@@ -2,17 +2,13 @@ package ai.synth.lm.internal;
 
 import ai.synth.lm.ChatCompletionChunk;
 import ai.synth.lm.ConnectionException;
-import ai.synth.lm.RequestTimeoutException;
 import ai.synth.lm.SynthLMException;
 import java.nio.ByteBuffer;
-import java.time.Duration;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Flow;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -107,16 +103,13 @@ public final class ChunkStream implements Flow.Publisher<ChatCompletionChunk> {
         private final AtomicBoolean terminated = new AtomicBoolean();
         private final ChunkEvents events;
         private final ProviderSettings s = engine.settings();
-        private volatile long startNanos = System.nanoTime();
         private volatile Flow.Subscription upstream;
         private volatile CompletableFuture<Opened> call;
         private volatile int attempts;
         private volatile boolean cancelled;
         private volatile boolean done;
         private volatile Throwable error;
-        private volatile boolean firstByte;
-        private volatile long lastProgressNanos = System.nanoTime();
-        private volatile ScheduledFuture<?> watchdog;
+        private final StreamWatchdog watchdog;
         private volatile Runnable untrack = () -> {};
 
         Bridge(Flow.Subscriber<? super ChatCompletionChunk> downstream) {
@@ -124,7 +117,7 @@ public final class ChunkStream implements Flow.Publisher<ChatCompletionChunk> {
             this.events = new ChunkEvents(s, new ChunkEvents.Sink() {
                 @Override
                 public void progress() {
-                    lastProgressNanos = System.nanoTime();
+                    watchdog.progress();
                 }
 
                 @Override
@@ -144,6 +137,14 @@ public final class ChunkStream implements Flow.Publisher<ChatCompletionChunk> {
                     Bridge.this.fail(e);
                 }
             });
+            this.watchdog = new StreamWatchdog(engine, () -> done || cancelled, awaitingNetwork::get, events::chunks,
+                    () -> attempts, e -> {
+                        fail(e);
+                        Flow.Subscription up = upstream;
+                        if (up != null) {
+                            up.cancel();
+                        }
+                    });
         }
 
         void opened(int attempts) {
@@ -183,14 +184,13 @@ public final class ChunkStream implements Flow.Publisher<ChatCompletionChunk> {
                 subscription.cancel();
                 return;
             }
-            lastProgressNanos = System.nanoTime();
-            schedule(Math.min(Math.min(s.firstByteTimeout().toNanos(), s.idleTimeout().toNanos()), s.streamTimeout().toNanos()));
+            watchdog.start();
             drain();
         }
 
         @Override
         public void onNext(List<ByteBuffer> buffers) {
-            firstByte = true;
+            watchdog.firstByte();
             awaitingNetwork.set(false);
             for (ByteBuffer buffer : buffers) {
                 if (done) {
@@ -248,10 +248,7 @@ public final class ChunkStream implements Flow.Publisher<ChatCompletionChunk> {
         }
 
         private void stop() {
-            ScheduledFuture<?> w = watchdog;
-            if (w != null) {
-                w.cancel(false);
-            }
+            watchdog.stop();
             if (cancelled) {
                 Flow.Subscription up = upstream;
                 if (up != null) {
@@ -295,7 +292,7 @@ public final class ChunkStream implements Flow.Publisher<ChatCompletionChunk> {
                 if (up != null && !done && queue.isEmpty() && requested.get() > 0 && !awaitingNetwork.get()) {
                     // The first-byte or idle wait starts with the request; set before the flag, so that a watchdog
                     // seeing the flag also sees the new start.
-                    lastProgressNanos = System.nanoTime();
+                    watchdog.progress();
                     if (awaitingNetwork.compareAndSet(false, true)) {
                         up.request(1);
                     }
@@ -314,63 +311,6 @@ public final class ChunkStream implements Flow.Publisher<ChatCompletionChunk> {
                 downstream.onError(t);
             } else {
                 downstream.onComplete();
-            }
-        }
-
-        // ---- watchdog
-
-        private void schedule(long delayNanos) {
-            if (done || cancelled) {
-                return;
-            }
-            try {
-                watchdog = engine.timers().schedule(this::check, Math.max(delayNanos, 1), TimeUnit.NANOSECONDS);
-            } catch (java.util.concurrent.RejectedExecutionException closed) {
-                fail(new ConnectionException("The " + s.provider() + " provider was closed while the stream was open",
-                        null, s.provider(), attempts));
-            }
-        }
-
-        private void check() {
-            if (done || cancelled) {
-                return;
-            }
-            long now = System.nanoTime();
-            long total = s.streamTimeout().toNanos() - (now - startNanos);
-            if (total <= 0) {
-                timeout(RequestTimeoutException.Kind.STREAM, s.streamTimeout(), "the whole stream took longer than");
-                return;
-            }
-            if (!awaitingNetwork.get()) {
-                lastProgressNanos = now; // waiting on the subscriber, not the network: no timeout but the total
-            }
-            Duration limit = firstByte ? s.idleTimeout() : s.firstByteTimeout();
-            long left = limit.toNanos() - (now - lastProgressNanos);
-            if (left <= 0) {
-                if (firstByte) {
-                    timeout(RequestTimeoutException.Kind.IDLE, limit, "no event arrived for");
-                } else {
-                    timeout(RequestTimeoutException.Kind.FIRST_BYTE, limit, "the first byte did not arrive within");
-                }
-                return;
-            }
-            // Never sleep past one idle period: the first byte may come before the first-byte deadline, and from
-            // then on the idle limit, usually much shorter, applies.
-            schedule(Math.min(Math.min(left, total), s.idleTimeout().toNanos()));
-        }
-
-        private void timeout(RequestTimeoutException.Kind kind, Duration limit, String what) {
-            fail(new RequestTimeoutException("The " + s.provider() + " stream timed out after " + events.chunks()
-                    + " chunks: "
-                    + what + " " + Failures.seconds(limit) + " (" + kind.name().toLowerCase(java.util.Locale.ROOT)
-                    + " timeout). Raise it with the config's " + switch (kind) {
-                        case FIRST_BYTE -> "firstByteTimeout";
-                        case IDLE -> "idleTimeout";
-                        default -> "streamTimeout";
-                    } + "(...), or warm the model up first.", null, s.provider(), kind, limit, attempts));
-            Flow.Subscription up = upstream;
-            if (up != null) {
-                up.cancel();
             }
         }
     }
