@@ -6,7 +6,6 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -26,7 +25,7 @@ public final class ChunkCodec {
             long created = 0;
             List<ChatCompletionChunk.Choice> choices = List.of();
             Usage usage = null;
-            Map<String, Object> extra = new LinkedHashMap<>();
+            Map<String, Object> extra = null; // made on the first unknown field: most objects have none
             while (p.nextToken() == JsonToken.FIELD_NAME) {
                 String name = p.currentName();
                 JsonToken t = p.nextToken();
@@ -38,7 +37,7 @@ public final class ChunkCodec {
                     case "system_fingerprint" -> fingerprint = JsonCodec.text(p, t);
                     case "choices" -> choices = readChoices(p, t);
                     case "usage" -> usage = t == JsonToken.VALUE_NULL ? null : JsonCodec.readUsage(p, t);
-                    default -> extra.put(name, JsonValueIO.read(p, t));
+                    default -> extra = JsonValueIO.put(extra, name, JsonValueIO.read(p, t));
                 }
             }
             if (p.nextToken() != null) {
@@ -59,7 +58,7 @@ public final class ChunkCodec {
             int index = choices.size();
             ChatCompletionChunk.Delta delta = null;
             String finish = null;
-            Map<String, Object> extra = new LinkedHashMap<>();
+            Map<String, Object> extra = null; // made on the first unknown field: most objects have none
             while (p.nextToken() == JsonToken.FIELD_NAME) {
                 String name = p.currentName();
                 JsonToken v = p.nextToken();
@@ -67,7 +66,7 @@ public final class ChunkCodec {
                     case "index" -> index = JsonCodec.scalar(p, v).getValueAsInt(index);
                     case "delta" -> delta = v == JsonToken.VALUE_NULL ? null : readDelta(p, v);
                     case "finish_reason" -> finish = JsonCodec.text(p, v);
-                    default -> extra.put(name, JsonValueIO.read(p, v));
+                    default -> extra = JsonValueIO.put(extra, name, JsonValueIO.read(p, v));
                 }
             }
             choices.add(new ChatCompletionChunk.Choice(index, delta, finish, extra));
@@ -79,7 +78,7 @@ public final class ChunkCodec {
         JsonCodec.expect(p, t, JsonToken.START_OBJECT);
         String role = null, content = null, refusal = null;
         List<ChatCompletionChunk.ToolCallDelta> calls = List.of();
-        Map<String, Object> extra = new LinkedHashMap<>();
+        Map<String, Object> extra = null; // made on the first unknown field: most objects have none
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String name = p.currentName();
             JsonToken v = p.nextToken();
@@ -89,12 +88,12 @@ public final class ChunkCodec {
                     if (v == JsonToken.VALUE_STRING || v == JsonToken.VALUE_NULL) {
                         content = JsonCodec.text(p, v);
                     } else {
-                        extra.put(name, JsonValueIO.read(p, v));
+                        extra = JsonValueIO.put(extra, name, JsonValueIO.read(p, v));
                     }
                 }
                 case "refusal" -> refusal = JsonCodec.text(p, v);
                 case "tool_calls" -> calls = readToolCalls(p, v);
-                default -> extra.put(name, JsonValueIO.read(p, v));
+                default -> extra = JsonValueIO.put(extra, name, JsonValueIO.read(p, v));
             }
         }
         return new ChatCompletionChunk.Delta(role, content, refusal, calls, extra);
@@ -110,7 +109,7 @@ public final class ChunkCodec {
             JsonCodec.expect(p, t, JsonToken.START_OBJECT);
             Integer index = null;
             String id = null, type = null, name = null, arguments = null;
-            Map<String, Object> extra = new LinkedHashMap<>();
+            Map<String, Object> extra = null; // made on the first unknown field: most objects have none
             while (p.nextToken() == JsonToken.FIELD_NAME) {
                 String field = p.currentName();
                 JsonToken v = p.nextToken();
@@ -135,7 +134,7 @@ public final class ChunkCodec {
                             }
                         }
                     }
-                    default -> extra.put(field, JsonValueIO.read(p, v));
+                    default -> extra = JsonValueIO.put(extra, field, JsonValueIO.read(p, v));
                 }
             }
             calls.add(new ChatCompletionChunk.ToolCallDelta(index, id, type, name, arguments, extra));

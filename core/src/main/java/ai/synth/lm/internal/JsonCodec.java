@@ -20,7 +20,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -192,7 +191,7 @@ public final class JsonCodec {
             long created = 0;
             List<Choice> choices = List.of();
             Usage usage = null;
-            Map<String, Object> extra = new LinkedHashMap<>();
+            Map<String, Object> extra = null; // made on the first unknown field: most objects have none
             while (p.nextToken() == JsonToken.FIELD_NAME) {
                 String name = p.currentName();
                 JsonToken t = p.nextToken();
@@ -204,7 +203,7 @@ public final class JsonCodec {
                     case "system_fingerprint" -> fingerprint = text(p, t);
                     case "choices" -> choices = readChoices(p, t);
                     case "usage" -> usage = t == JsonToken.VALUE_NULL ? null : readUsage(p, t);
-                    default -> extra.put(name, JsonValueIO.read(p, t));
+                    default -> extra = JsonValueIO.put(extra, name, JsonValueIO.read(p, t));
                 }
             }
             return new ChatCompletion(id, object, created, model, choices, usage, fingerprint, extra);
@@ -222,7 +221,7 @@ public final class JsonCodec {
             int index = choices.size();
             AssistantMessage message = null;
             String finish = null;
-            Map<String, Object> extra = new LinkedHashMap<>();
+            Map<String, Object> extra = null; // made on the first unknown field: most objects have none
             while (p.nextToken() == JsonToken.FIELD_NAME) {
                 String name = p.currentName();
                 JsonToken v = p.nextToken();
@@ -230,7 +229,7 @@ public final class JsonCodec {
                     case "index" -> index = scalar(p, v).getValueAsInt(index);
                     case "message" -> message = v == JsonToken.VALUE_NULL ? null : readAssistant(p, v);
                     case "finish_reason" -> finish = text(p, v);
-                    default -> extra.put(name, JsonValueIO.read(p, v));
+                    default -> extra = JsonValueIO.put(extra, name, JsonValueIO.read(p, v));
                 }
             }
             if (message == null) {
@@ -246,29 +245,29 @@ public final class JsonCodec {
         expect(p, t, JsonToken.START_OBJECT);
         String content = null, refusal = null, name = null;
         List<ToolCall> calls = List.of();
-        Map<String, Object> extra = new LinkedHashMap<>();
+        Map<String, Object> extra = null; // made on the first unknown field: most objects have none
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String field = p.currentName();
             JsonToken v = p.nextToken();
             switch (field) {
                 case "role" -> p.skipChildren();
-                case "content" -> content = v == JsonToken.VALUE_STRING ? p.getText() : contentOf(p, v, extra);
+                case "content" -> {
+                    if (v == JsonToken.VALUE_STRING) {
+                        content = p.getText();
+                    } else {
+                        Object raw = JsonValueIO.read(p, v); // null, or parts from some backends: kept raw
+                        if (raw != null) {
+                            extra = JsonValueIO.put(extra, "content", raw);
+                        }
+                    }
+                }
                 case "refusal" -> refusal = text(p, v);
                 case "name" -> name = text(p, v);
                 case "tool_calls" -> calls = readToolCalls(p, v);
-                default -> extra.put(field, JsonValueIO.read(p, v));
+                default -> extra = JsonValueIO.put(extra, field, JsonValueIO.read(p, v));
             }
         }
         return new AssistantMessage(content, refusal, calls, name, extra);
-    }
-
-    /** Content that is not a string (null, or an array of parts from some backends): kept raw when not null. */
-    private static String contentOf(JsonParser p, JsonToken v, Map<String, Object> extra) throws IOException {
-        Object raw = JsonValueIO.read(p, v);
-        if (raw != null) {
-            extra.put("content", raw);
-        }
-        return null;
     }
 
     private static List<ToolCall> readToolCalls(JsonParser p, JsonToken t) throws IOException {
@@ -280,7 +279,7 @@ public final class JsonCodec {
         while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
             expect(p, t, JsonToken.START_OBJECT);
             String id = null, type = null, fname = null, arguments = null;
-            Map<String, Object> extra = new LinkedHashMap<>();
+            Map<String, Object> extra = null; // made on the first unknown field: most objects have none
             while (p.nextToken() == JsonToken.FIELD_NAME) {
                 String field = p.currentName();
                 JsonToken v = p.nextToken();
@@ -301,7 +300,7 @@ public final class JsonCodec {
                             }
                         }
                     }
-                    default -> extra.put(field, JsonValueIO.read(p, v));
+                    default -> extra = JsonValueIO.put(extra, field, JsonValueIO.read(p, v));
                 }
             }
             calls.add(new ToolCall(id == null ? "call_" + calls.size() : id, type,
@@ -322,7 +321,7 @@ public final class JsonCodec {
     static Usage readUsage(JsonParser p, JsonToken t) throws IOException {
         expect(p, t, JsonToken.START_OBJECT);
         long prompt = 0, completion = 0, total = 0;
-        Map<String, Object> extra = new LinkedHashMap<>();
+        Map<String, Object> extra = null; // made on the first unknown field: most objects have none
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String name = p.currentName();
             JsonToken v = p.nextToken();
@@ -330,7 +329,7 @@ public final class JsonCodec {
                 case "prompt_tokens" -> prompt = scalar(p, v).getValueAsLong();
                 case "completion_tokens" -> completion = scalar(p, v).getValueAsLong();
                 case "total_tokens" -> total = scalar(p, v).getValueAsLong();
-                default -> extra.put(name, JsonValueIO.read(p, v));
+                default -> extra = JsonValueIO.put(extra, name, JsonValueIO.read(p, v));
             }
         }
         return new Usage(prompt, completion, total, extra);

@@ -57,6 +57,13 @@ public final class JsonValueIO {
         }
     }
 
+    /** Puts a field into {@code map}, making the map on first use; returns the map. */
+    static Map<String, Object> put(Map<String, Object> map, String name, Object value) {
+        Map<String, Object> m = map != null ? map : new LinkedHashMap<>(4);
+        m.put(name, value);
+        return m;
+    }
+
     /** Writes a plain Java value; maps need string keys. */
     public static void write(JsonGenerator g, Object value) throws IOException {
         if (value == null) {
