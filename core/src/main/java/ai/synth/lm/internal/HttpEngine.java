@@ -25,16 +25,22 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one engine behind every provider: JSON over the JDK {@link HttpClient}, a per-attempt timeout, and retries
- * scheduled on the provider's {@link ai.synth.lm.Scheduler} (never a blocked thread). Thread-safe.
+ * The one engine behind every provider: JSON over a {@link Transport} (the library's own HTTP/1.1 for plain http,
+ * the JDK's {@link HttpClient} for HTTPS), a per-attempt timeout, and retries scheduled on the provider's
+ * {@link ai.synth.lm.Scheduler} (never a blocked thread). Thread-safe.
  */
 public final class HttpEngine implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(HttpEngine.class);
     private static final String USER_AGENT = "synth-lm-java/" + Version.VERSION;
+    /**
+     * The system property that, set to {@code jdk}, sends plain-http calls through the JDK's HttpClient instead
+     * of the library's own HTTP/1.1 transport (HTTPS always goes through the JDK client).
+     */
+    public static final String TRANSPORT_PROPERTY = "ai.synth.lm.transport";
 
     private final ProviderSettings settings;
-    private final HttpClient http;
+    private final Transport transport;
     final RetryPolicy retries;
     final Failures failures;
     private final Responses responses;
@@ -43,14 +49,14 @@ public final class HttpEngine implements AutoCloseable {
     private final Set<Runnable> openStreams = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final CompletableFuture<Void> closing = new CompletableFuture<>();
-    private final ThreadPoolExecutor workers;
 
     /** An engine for one provider. */
     public HttpEngine(ProviderSettings settings) {
         this.settings = settings;
         boolean plain = "http".equalsIgnoreCase(URI.create(settings.apiBase()).getScheme());
-        this.workers = HttpClients.workers(settings.provider());
-        this.http = HttpClients.newClient(settings, workers, plain);
+        ThreadPoolExecutor workers = HttpClients.workers(settings.provider());
+        this.transport = plain && !"jdk".equals(System.getProperty(TRANSPORT_PROPERTY))
+                ? new Http1Transport(settings, workers) : new JdkTransport(settings, workers, plain);
         this.retries = new RetryPolicy(settings.maxRetries(), settings.clock());
         this.failures = new Failures(settings);
         this.responses = new Responses(settings, failures);
@@ -154,7 +160,7 @@ public final class HttpEngine implements AutoCloseable {
             out.completeExceptionally(closedInFlight(0));
             return out;
         }
-        CompletableFuture<HttpResponse<B>> send = http.sendAsync(request, handler);
+        CompletableFuture<HttpResponse<B>> send = transport.sendAsync(request, handler);
         Deadlines.Entry deadline = deadlines.add(timeout, () -> {
             if (out.completeExceptionally(new Failures.ResponseTimeout())) {
                 send.cancel(true);
@@ -196,7 +202,8 @@ public final class HttpEngine implements AutoCloseable {
         Deadlines.Entry deadline = deadlines.add(timeout, () -> attempt.end(new Failures.ResponseTimeout()),
                 () -> attempt.end(closedInFlight(0)));
         try {
-            return CompletableFuture.completedFuture(http.send(request, info -> attempt.body(info, handler)));
+            return CompletableFuture.completedFuture(
+                    transport.send(request, info -> attempt.body(info, handler), attempt::onAbort));
         } catch (IOException e) {
             RuntimeException cause = attempt.ended.get();
             return CompletableFuture.failedFuture(cause != null ? cause : causeOf(e));
@@ -222,6 +229,7 @@ public final class HttpEngine implements AutoCloseable {
         private final Thread caller;
         private final AtomicInteger state = new AtomicInteger(RUNNING);
         private final AtomicReference<LimitedBody> body = new AtomicReference<>();
+        private final AtomicReference<Runnable> abort = new AtomicReference<>();
         final AtomicReference<RuntimeException> ended = new AtomicReference<>();
 
         BlockingAttempt(Thread caller) {
@@ -241,14 +249,28 @@ public final class HttpEngine implements AutoCloseable {
             return subscriber;
         }
 
-        /** Ends the attempt with {@code cause}: aborts the body, or interrupts the wait for the headers. */
+        /** The transport's way to end the exchange; run at once if the attempt already ended. */
+        void onAbort(Runnable action) {
+            abort.set(action);
+            if (ended.get() != null) {
+                action.run();
+            }
+        }
+
+        /**
+         * Ends the attempt with {@code cause}: aborts the body, or runs the transport's abort action, or else
+         * interrupts the wait for the headers.
+         */
         void end(RuntimeException cause) {
             if (!ended.compareAndSet(null, cause)) {
                 return;
             }
             LimitedBody b = body.get();
+            Runnable action = abort.get();
             if (b != null) {
                 b.abort(cause);
+            } else if (action != null) {
+                action.run();
             } else if (state.compareAndSet(RUNNING, INTERRUPTING)) {
                 caller.interrupt();
                 state.set(INTERRUPTED);
@@ -375,8 +397,7 @@ public final class HttpEngine implements AutoCloseable {
         closing.complete(null); // ends the waits between attempts
         openStreams.forEach(Runnable::run);
         timers.shutdownNow();
-        workers.shutdown(); // on JDK 17 the client cannot be shut down, but its threads end here
-        HttpClients.shutdown(http);
+        transport.close();
     }
 
     static Throwable unwrap(Throwable t) {

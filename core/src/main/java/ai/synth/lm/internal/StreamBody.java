@@ -36,8 +36,7 @@ record StreamBody(Flow.Publisher<List<ByteBuffer>> live, InputStream input, byte
         return info -> {
             String type = info.headers().firstValue("content-type").orElse("").toLowerCase(Locale.ROOT);
             if (info.statusCode() / 100 == 2 && !type.startsWith("application/json")) {
-                return HttpResponse.BodySubscribers.mapping(HttpResponse.BodySubscribers.ofInputStream(),
-                        in -> new StreamBody(null, in, null));
+                return new PullBody<>(in -> new StreamBody(null, in, null));
             }
             return HttpResponse.BodySubscribers.mapping(whole.apply(info), b -> new StreamBody(null, null, b));
         };

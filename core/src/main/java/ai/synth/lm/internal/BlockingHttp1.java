@@ -1,0 +1,223 @@
+package ai.synth.lm.internal;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.net.URI;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpHeaders;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Flow;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+
+/**
+ * HTTP/1.1 on blocking sockets, read and written on the caller's thread: a call costs one write and the reads
+ * its response needs, with no hand-off to another thread. Keep-alive connections are pooled per host, newest
+ * first. A pooled connection the server dropped while idle fails before any response byte; such a request is sent
+ * once more on a new connection, as OkHttp does. Thread-safe.
+ */
+final class BlockingHttp1 implements AutoCloseable {
+
+    /** Idle connections older than this are not reused; servers commonly drop them after a minute or more. */
+    static final long MAX_IDLE_NANOS = TimeUnit.SECONDS.toNanos(55);
+    /** The most idle connections kept per host. */
+    static final int MAX_IDLE = 256;
+
+    private final int connectTimeoutMillis;
+    private final Map<String, ConcurrentLinkedDeque<SocketConnection>> idle = new ConcurrentHashMap<>();
+    private final Set<SocketConnection> open = ConcurrentHashMap.newKeySet();
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    BlockingHttp1(ProviderSettings settings) {
+        this.connectTimeoutMillis = (int) Math.min(Integer.MAX_VALUE, Math.max(1, settings.connectTimeout().toMillis()));
+    }
+
+    /**
+     * Sends {@code request} and reads the response as {@code handler} says: a {@link PullBody} gets the body as a
+     * stream read later by its consumer; any other body is read whole before this returns. {@code onAbort} gets
+     * the action that ends the exchange from another thread (it closes the socket).
+     */
+    <B> HttpResponse<B> send(HttpRequest request, HttpResponse.BodyHandler<B> handler, Consumer<Runnable> onAbort)
+            throws IOException {
+        byte[] bytes = Http1.encode(request);
+        String authority = Http1.authority(request.uri());
+        while (true) {
+            SocketConnection connection = connection(authority, request.uri());
+            onAbort.accept(connection::close);
+            Http1Decoder decoder = new Http1Decoder();
+            try {
+                connection.write(bytes);
+                connection.readHead(decoder);
+            } catch (IOException e) {
+                connection.close();
+                if (connection.reused && !decoder.started() && !closed.get()) {
+                    continue; // dropped while idle: the server never saw the request
+                }
+                throw e;
+            }
+            return response(request, handler, connection, decoder);
+        }
+    }
+
+    private <B> HttpResponse<B> response(HttpRequest request, HttpResponse.BodyHandler<B> handler,
+            SocketConnection connection, Http1Decoder decoder) throws IOException {
+        HttpHeaders headers = decoder.headers();
+        HttpResponse.BodySubscriber<B> subscriber = handler.apply(new Http1.Info(decoder.status(), headers));
+        if (subscriber instanceof PullBody<B> pull) {
+            return new Http1.Response<>(request, decoder.status(), headers, pull.of(connection.bodyStream(decoder, this)));
+        }
+        Pusher pusher = new Pusher(connection);
+        subscriber.onSubscribe(pusher);
+        try {
+            InputStream body = connection.bodyStream(decoder, this);
+            byte[] chunk = new byte[16 * 1024];
+            int n;
+            while (!pusher.cancelled && pusher.requested > 0 && (n = body.read(chunk)) >= 0) {
+                subscriber.onNext(List.of(ByteBuffer.wrap(java.util.Arrays.copyOf(chunk, n))));
+            }
+            if (!pusher.cancelled) {
+                if (pusher.requested <= 0) {
+                    throw new IllegalStateException("A blocking read needs a body that requests all its bytes");
+                }
+                subscriber.onComplete();
+                body.close();
+            }
+        } catch (IOException e) {
+            connection.close();
+            subscriber.onError(e);
+        }
+        CompletableFuture<B> result = subscriber.getBody().toCompletableFuture();
+        if (!result.isDone()) {
+            connection.close();
+            throw new IllegalStateException("A blocking read needs a body that completes with its last byte");
+        }
+        try {
+            return new Http1.Response<>(request, decoder.status(), headers, result.get());
+        } catch (ExecutionException e) {
+            throw new IOException(e.getCause().getMessage(), e.getCause());
+        } catch (InterruptedException e) {
+            throw new IllegalStateException(e); // cannot happen: the result is complete
+        }
+    }
+
+    /** The subscription of a body read on the caller's thread. */
+    private static final class Pusher implements Flow.Subscription {
+        private final SocketConnection connection;
+        volatile long requested;
+        volatile boolean cancelled;
+
+        Pusher(SocketConnection connection) {
+            this.connection = connection;
+        }
+
+        @Override
+        public void request(long n) {
+            requested = Math.max(requested, n); // only whole-body readers come here: they ask for everything
+        }
+
+        @Override
+        public void cancel() {
+            cancelled = true;
+            connection.close(); // from a deadline on another thread, this ends the blocked read
+        }
+    }
+
+    /** A pooled connection to {@code authority} if one is fresh enough, else a new one. */
+    private SocketConnection connection(String authority, URI uri) throws IOException {
+        ConcurrentLinkedDeque<SocketConnection> pooled = idle.get(authority);
+        if (pooled != null) {
+            long now = System.nanoTime();
+            SocketConnection c;
+            while ((c = pooled.pollFirst()) != null) {
+                if (now - c.idleSince < MAX_IDLE_NANOS && !c.isClosed()) {
+                    c.reused = true;
+                    return c;
+                }
+                c.close();
+            }
+        }
+        return connect(authority, uri);
+    }
+
+    private SocketConnection connect(String authority, URI uri) throws IOException {
+        if (closed.get()) {
+            throw new IOException("The HTTP client is closed");
+        }
+        int port = uri.getPort() < 0 ? 80 : uri.getPort();
+        InetSocketAddress address = new InetSocketAddress(uri.getHost(), port);
+        if (address.isUnresolved()) {
+            throw new java.net.UnknownHostException(uri.getHost());
+        }
+        Socket socket = new Socket();
+        try {
+            socket.setTcpNoDelay(true);
+            socket.connect(address, connectTimeoutMillis);
+        } catch (SocketTimeoutException e) {
+            socket.close();
+            HttpConnectTimeoutException timeout = new HttpConnectTimeoutException("HTTP connect timed out");
+            timeout.initCause(e);
+            throw timeout;
+        } catch (IOException e) {
+            socket.close();
+            throw e;
+        }
+        SocketConnection[] self = new SocketConnection[1];
+        SocketConnection connection = new SocketConnection(authority, socket, () -> open.remove(self[0]));
+        self[0] = connection;
+        open.add(connection);
+        if (closed.get()) {
+            connection.close();
+            throw new IOException("The HTTP client is closed");
+        }
+        return connection;
+    }
+
+    /** Takes back a connection whose body was read or given up: pooled if the response allows, else closed. */
+    void release(SocketConnection connection, Http1Decoder decoder) {
+        if (connection.isClosed()) {
+            return;
+        }
+        if (!decoder.reusable() || connection.buffer.hasRemaining() || closed.get()) {
+            connection.close();
+            return;
+        }
+        ConcurrentLinkedDeque<SocketConnection> pooled = idle.computeIfAbsent(connection.authority,
+                k -> new ConcurrentLinkedDeque<>());
+        if (pooled.size() >= MAX_IDLE) {
+            connection.close();
+            return;
+        }
+        connection.idleSince = System.nanoTime();
+        pooled.offerFirst(connection);
+        if (closed.get() && pooled.remove(connection)) {
+            connection.close();
+        }
+    }
+
+    /** How many connections are open, idle or in use. For leak checks. */
+    int openConnections() {
+        return open.size();
+    }
+
+    /** Closes every connection: idle ones, and those in use, whose exchanges then fail. Idempotent. */
+    @Override
+    public void close() {
+        if (closed.compareAndSet(false, true)) {
+            idle.clear();
+            open.forEach(SocketConnection::close);
+        }
+    }
+}

@@ -1,0 +1,252 @@
+package ai.synth.lm.internal;
+
+import java.io.IOException;
+import java.net.ProtocolException;
+import java.net.http.HttpHeaders;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Reads one HTTP/1.1 response from bytes as they arrive, in any split: the head, then the body's framing
+ * ({@code Content-Length}, chunked, or until the connection closes). Body bytes are never copied: {@link #body}
+ * says how many of the next input bytes belong to the body and the caller takes them in place, which suits a
+ * blocking reader and a selector loop alike. Not thread-safe; one per response.
+ */
+final class Http1Decoder {
+
+    /** The most a response head may take; a longer one is not an API's answer. */
+    static final int MAX_HEAD = 64 * 1024;
+
+    private enum State { STATUS, HEADERS, FIXED, SIZE, DATA, DATA_END, TRAILERS, UNTIL_CLOSE, DONE }
+
+    private State state = State.STATUS;
+    private final byte[] line = new byte[8 * 1024];
+    private int lineLength;
+    private int headBytes;
+    private int status;
+    private boolean http10;
+    private Map<String, List<String>> fields = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+    private long remaining;
+    private boolean closeRequested;
+
+    /**
+     * Consumes head bytes from {@code in}; true once a final (non-1xx) head is complete, with {@code in}
+     * positioned at the body's first byte. Informational heads are skipped.
+     */
+    boolean head(ByteBuffer in) throws IOException {
+        while (state == State.STATUS || state == State.HEADERS) {
+            String text = readLine(in);
+            if (text == null) {
+                return false;
+            }
+            if (state == State.STATUS) {
+                parseStatus(text);
+                state = State.HEADERS;
+            } else if (!text.isEmpty()) {
+                addField(text);
+            } else if (status / 100 == 1) {
+                fields = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+                state = State.STATUS; // 100 Continue and friends: the real head follows
+            } else {
+                startBody();
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Consumes framing from {@code in} and returns how many of the bytes at its position are body bytes: more
+     * than 0, take up to that many and report them with {@link #consumed}; 0, more input is needed; -1, the body
+     * is complete.
+     */
+    long body(ByteBuffer in) throws IOException {
+        while (true) {
+            switch (state) {
+                case FIXED, DATA:
+                    if (remaining == 0) {
+                        state = state == State.FIXED ? State.DONE : State.DATA_END;
+                        continue;
+                    }
+                    return Math.min(remaining, in.remaining());
+                case UNTIL_CLOSE:
+                    return in.remaining();
+                case SIZE: {
+                    String text = readLine(in);
+                    if (text == null) {
+                        return 0;
+                    }
+                    remaining = chunkSize(text);
+                    state = remaining == 0 ? State.TRAILERS : State.DATA;
+                    continue;
+                }
+                case DATA_END: {
+                    String text = readLine(in);
+                    if (text == null) {
+                        return 0;
+                    }
+                    if (!text.isEmpty()) {
+                        throw new ProtocolException("Malformed chunked body: no line end after a chunk");
+                    }
+                    state = State.SIZE;
+                    continue;
+                }
+                case TRAILERS: {
+                    String text = readLine(in);
+                    if (text == null) {
+                        return 0;
+                    }
+                    if (text.isEmpty()) {
+                        state = State.DONE;
+                    }
+                    continue;
+                }
+                case DONE:
+                    return -1;
+                default:
+                    throw new IllegalStateException("body read before the head");
+            }
+        }
+    }
+
+    /** Reports that {@code n} body bytes were taken. */
+    void consumed(long n) {
+        if (state != State.UNTIL_CLOSE) {
+            remaining -= n;
+        }
+    }
+
+    /**
+     * The connection closed: true if that ends the body (a body framed by the close), false if the response was
+     * cut short.
+     */
+    boolean closed() {
+        if (state == State.UNTIL_CLOSE) {
+            state = State.DONE;
+            return true;
+        }
+        return state == State.DONE;
+    }
+
+    /** Whether any byte of the response arrived. */
+    boolean started() {
+        return headBytes > 0;
+    }
+
+    /** Whether the whole body was read. */
+    boolean complete() {
+        return state == State.DONE;
+    }
+
+    /** Whether the connection may carry another request once the body is complete. */
+    boolean reusable() {
+        return state == State.DONE && !closeRequested && !http10;
+    }
+
+    int status() {
+        return status;
+    }
+
+    /** The head's fields; valid once {@link #head} returned true. */
+    HttpHeaders headers() {
+        return HttpHeaders.of(fields, (name, value) -> true);
+    }
+
+    private void startBody() throws ProtocolException {
+        closeRequested = fields.getOrDefault("connection", List.of()).stream()
+                .anyMatch(v -> v.toLowerCase(Locale.ROOT).contains("close"));
+        List<String> encodings = fields.get("transfer-encoding");
+        List<String> lengths = fields.get("content-length");
+        if (status == 204 || status == 304) {
+            state = State.DONE;
+        } else if (encodings != null) {
+            if (!encodings.get(encodings.size() - 1).toLowerCase(Locale.ROOT).trim().endsWith("chunked")) {
+                throw new ProtocolException("Unsupported transfer encoding " + encodings);
+            }
+            state = State.SIZE;
+        } else if (lengths != null) {
+            try {
+                remaining = Long.parseLong(lengths.get(0).trim());
+            } catch (NumberFormatException e) {
+                remaining = -1;
+            }
+            if (remaining < 0 || lengths.stream().anyMatch(v -> !v.trim().equals(lengths.get(0).trim()))) {
+                throw new ProtocolException("Malformed Content-Length " + lengths);
+            }
+            state = State.FIXED;
+        } else {
+            state = State.UNTIL_CLOSE;
+            closeRequested = true;
+        }
+    }
+
+    private void parseStatus(String text) throws ProtocolException {
+        // HTTP/1.1 200 OK
+        if (text.length() < 12 || !text.startsWith("HTTP/1.") || text.charAt(8) != ' '
+                || (text.length() > 12 && text.charAt(12) != ' ')) {
+            throw new ProtocolException("Not an HTTP/1.1 status line: " + printable(text));
+        }
+        http10 = text.charAt(7) == '0';
+        status = 0;
+        for (int i = 9; i < 12; i++) {
+            char c = text.charAt(i);
+            if (c < '0' || c > '9') {
+                throw new ProtocolException("Not an HTTP/1.1 status line: " + printable(text));
+            }
+            status = status * 10 + (c - '0');
+        }
+    }
+
+    private void addField(String text) throws ProtocolException {
+        int colon = text.indexOf(':');
+        if (colon <= 0) {
+            throw new ProtocolException("Malformed header line in the response: " + printable(text));
+        }
+        fields.computeIfAbsent(text.substring(0, colon).trim(), k -> new ArrayList<>(1))
+                .add(text.substring(colon + 1).trim());
+    }
+
+    private static long chunkSize(String text) throws ProtocolException {
+        int end = text.indexOf(';');
+        String hex = (end < 0 ? text : text.substring(0, end)).trim();
+        if (hex.isEmpty() || hex.length() > 15) {
+            throw new ProtocolException("Malformed chunk size: " + printable(text));
+        }
+        try {
+            return Long.parseLong(hex, 16);
+        } catch (NumberFormatException e) {
+            throw new ProtocolException("Malformed chunk size: " + printable(text));
+        }
+    }
+
+    /** The next line without its CR LF, or null if it is not complete yet (its start is kept). */
+    private String readLine(ByteBuffer in) throws ProtocolException {
+        while (in.hasRemaining()) {
+            byte b = in.get();
+            if (state == State.STATUS || state == State.HEADERS) {
+                if (++headBytes > MAX_HEAD) {
+                    throw new ProtocolException("Response head larger than " + MAX_HEAD + " bytes");
+                }
+            }
+            if (b == '\n') {
+                int n = lineLength > 0 && line[lineLength - 1] == '\r' ? lineLength - 1 : lineLength;
+                lineLength = 0;
+                return new String(line, 0, n, StandardCharsets.ISO_8859_1);
+            }
+            if (lineLength == line.length) {
+                throw new ProtocolException("Response line longer than " + line.length + " bytes");
+            }
+            line[lineLength++] = b;
+        }
+        return null;
+    }
+
+    private static String printable(String text) {
+        String cut = text.length() > 80 ? text.substring(0, 80) + "..." : text;
+        return "\"" + cut.replaceAll("[^\\x20-\\x7e]", "?") + "\"";
+    }
+}

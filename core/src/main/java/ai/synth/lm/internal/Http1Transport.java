@@ -1,0 +1,45 @@
+package ai.synth.lm.internal;
+
+import java.io.IOException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.function.Consumer;
+
+/**
+ * HTTP/1.1 on plain sockets: blocking sends on the caller's thread ({@link BlockingHttp1}) and asynchronous ones
+ * without a thread per call. Each face keeps its own connection pool.
+ */
+final class Http1Transport implements Transport {
+
+    private final BlockingHttp1 blocking;
+    private final Transport async;
+
+    Http1Transport(ProviderSettings settings, ThreadPoolExecutor workers) {
+        this.blocking = new BlockingHttp1(settings);
+        this.async = new JdkTransport(settings, workers, true);
+    }
+
+    @Override
+    public <B> HttpResponse<B> send(HttpRequest request, HttpResponse.BodyHandler<B> handler,
+            Consumer<Runnable> onAbort) throws IOException {
+        return blocking.send(request, handler, onAbort);
+    }
+
+    @Override
+    public <B> CompletableFuture<HttpResponse<B>> sendAsync(HttpRequest request, HttpResponse.BodyHandler<B> handler) {
+        return async.sendAsync(request, handler);
+    }
+
+    /** How many connections the blocking face has open. For leak checks. */
+    int openConnections() {
+        return blocking.openConnections();
+    }
+
+    @Override
+    public void close() {
+        blocking.close();
+        async.close();
+    }
+}
