@@ -73,6 +73,11 @@ public final class HttpEngine implements AutoCloseable {
         }
     }
 
+    /** Which transport carries this engine's calls: {@code "http1"} or {@code "jdk"}. For tests and logs. */
+    public String transportName() {
+        return transport instanceof Http1Transport ? "http1" : "jdk";
+    }
+
     /** The provider settings. */
     public ProviderSettings settings() {
         return settings;

@@ -7,6 +7,7 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * One blocking HTTP/1.1 connection: a socket and the buffer its responses are read through. Used by one
@@ -81,6 +82,8 @@ final class SocketConnection {
     InputStream bodyStream(Http1Decoder decoder, BlockingHttp1 pool) {
         return new InputStream() {
             private final AtomicBoolean done = new AtomicBoolean();
+            /** Held by a read; a close that cannot take it comes from another thread and just ends the read. */
+            private final ReentrantLock reading = new ReentrantLock();
 
             @Override
             public int read() throws IOException {
@@ -93,6 +96,18 @@ final class SocketConnection {
                 if (len == 0) {
                     return 0;
                 }
+                reading.lock();
+                try {
+                    if (done.get()) {
+                        throw new IOException("The response body was closed");
+                    }
+                    return readLocked(into, off, len);
+                } finally {
+                    reading.unlock();
+                }
+            }
+
+            private int readLocked(byte[] into, int off, int len) throws IOException {
                 while (true) {
                     long available = decoder.body(buffer);
                     if (available < 0) {
@@ -113,10 +128,33 @@ final class SocketConnection {
                 }
             }
 
+            /**
+             * Gives the connection back if the body is complete once the bytes already buffered are skipped (a
+             * stream's last chunk often arrives with its final event), else closes it. Any thread: a close from
+             * another thread while a read is blocked finds the body incomplete and ends the read.
+             */
             @Override
             public void close() {
-                if (done.compareAndSet(false, true)) {
+                if (!done.compareAndSet(false, true)) {
+                    return;
+                }
+                if (!reading.tryLock()) {
+                    SocketConnection.this.close(); // a read is blocked on another thread: end it
+                    return;
+                }
+                try {
+                    try {
+                        long available;
+                        while ((available = decoder.body(buffer)) > 0) {
+                            buffer.position(buffer.position() + (int) available);
+                            decoder.consumed(available);
+                        }
+                    } catch (IOException | RuntimeException malformed) {
+                        SocketConnection.this.close();
+                    }
                     pool.release(SocketConnection.this, decoder);
+                } finally {
+                    reading.unlock();
                 }
             }
         };
