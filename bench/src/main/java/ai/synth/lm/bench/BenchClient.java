@@ -9,8 +9,17 @@ import java.util.concurrent.CompletableFuture;
  */
 interface BenchClient extends AutoCloseable {
 
-    /** The clients in the order of the tables; synth-lm first, the raw floor last. */
-    List<String> NAMES = List.of("synth-lm", "openai-java", "langchain4j", "raw-jdk");
+    /**
+     * The clients in the order of the tables: synth-lm first, then synth-lm again over the JDK HttpClient (the A/B of
+     * its two plain-http transports, measured in the same run), the peers, the raw floor last.
+     */
+    List<String> NAMES = List.of("synth-lm", "synth-lm-jdk", "openai-java", "langchain4j", "raw-jdk");
+
+    /**
+     * The clients of the JMH allocation benchmark (its {@code @Param}): no synth-lm-jdk, whose request build, encode
+     * and decode are synth-lm's, only the transport differs.
+     */
+    List<String> CODECS = List.of("synth-lm", "openai-java", "langchain4j", "raw-jdk");
 
     /** One non-streamed call, on the calling thread; returns the length of the reply text. */
     int call() throws Exception;
@@ -30,11 +39,17 @@ interface BenchClient extends AutoCloseable {
     /** The client named {@code name} against {@code baseUrl} (ending in {@code /v1}). */
     static BenchClient create(String name, String baseUrl) {
         return switch (name) {
-            case "synth-lm" -> new SynthLmClient(baseUrl);
+            case "synth-lm" -> SynthLmClient.ownTransport(baseUrl);
+            case "synth-lm-jdk" -> SynthLmClient.jdkTransport(baseUrl);
             case "openai-java" -> new OpenAiJavaClient(baseUrl);
             case "langchain4j" -> new LangChain4jClient(baseUrl);
             case "raw-jdk" -> new RawJdkClient(baseUrl);
             default -> throw new IllegalArgumentException("unknown client " + name + "; one of " + NAMES);
         };
+    }
+
+    /** How the report names a client: its name, except synth-lm over the JDK HttpClient, which says so. */
+    static String label(String name) {
+        return name.equals("synth-lm-jdk") ? "synth-lm (JDK HttpClient)" : name;
     }
 }

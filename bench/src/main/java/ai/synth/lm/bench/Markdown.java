@@ -21,6 +21,7 @@ final class Markdown {
         allocation();
         parser();
         startup();
+        transports();
         bars();
         return md.toString();
     }
@@ -42,6 +43,11 @@ final class Markdown {
                 + " Jackson " + m.get("jackson") + " reading the tree. Server: nginx on loopback, one worker, serving"
                 + " canned bodies. Reproduce with `bench/run`.");
         line("");
+        line("synth-lm (JDK HttpClient) is synth-lm itself, run with -Dai.synth.lm.transport=jdk: the same code over the"
+                + " JDK HttpClient instead of the library's own HTTP/1.1 transport, so each table also shows the A/B of"
+                + " its two plain-http transports measured in the same run. It is no peer: the bars compare synth-lm"
+                + " (its default transport) with the others only.");
+        line("");
         line("Every client runs in its own fresh JVM per scenario and round (-Xms1g -Xmx1g, G1), warms up, then is"
                 + " measured; the order of the clients rotates each round. Figures are the median of " + r.rounds
                 + " rounds, with the range over the rounds in brackets; **x synth-lm** is the client's median"
@@ -59,7 +65,7 @@ final class Markdown {
                     break;
                 }
             }
-            line("| " + client + " | " + limits + " |");
+            line("| " + BenchClient.label(client) + " | " + limits + " |");
         }
         line("");
         line("The sync throughput runs 64 caller threads for everyone; the async throughput keeps 64 calls in flight"
@@ -89,7 +95,7 @@ final class Markdown {
         Summary synth = r.summary(t.scenario(), "synth-lm");
         for (String client : BenchClient.NAMES) {
             Summary s = r.summary(t.scenario(), client);
-            StringBuilder row = new StringBuilder("| " + client + " |");
+            StringBuilder row = new StringBuilder("| " + BenchClient.label(client) + " |");
             if (s.good().isEmpty()) {
                 row.append(" failed: ").append(cell(String.join("; ", s.failures()))).append(" |");
                 line(row.toString());
@@ -112,16 +118,17 @@ final class Markdown {
     private void notes(Table t) {
         for (String client : BenchClient.NAMES) {
             Summary s = r.summary(t.scenario(), client);
+            String name = BenchClient.label(client);
             if (!s.errorKinds().isEmpty()) {
-                line("- " + client + " errors: " + cell(s.errorKinds().toString()));
+                line("- " + name + " errors: " + cell(s.errorKinds().toString()));
             }
             if (!s.failures().isEmpty() && !s.good().isEmpty()) {
-                line("- " + client + " failed rounds: " + String.join("; ", s.failures()));
+                line("- " + name + " failed rounds: " + String.join("; ", s.failures()));
             }
             if (t.scenario().equals("inflight") && !s.good().isEmpty()) {
                 Map<String, Object> last = s.good().get(s.good().size() - 1);
                 boolean all = Boolean.TRUE.equals(last.get("all_done"));
-                line("- " + client + ": " + (all ? "all " + num(last.get("calls")) + " completed in "
+                line("- " + name + ": " + (all ? "all " + num(last.get("calls")) + " completed in "
                         + String.format("%.2f s", (Double) last.get("seconds"))
                         : num(last.get("completed")) + " of " + num(last.get("calls")) + " completed within the "
                         + num(last.get("cap_s")) + " s cap, " + num(last.get("unfinished")) + " still unfinished")
@@ -155,6 +162,9 @@ final class Markdown {
     }
 
     static String format(double v) {
+        if (Double.isNaN(v)) {
+            return "-";
+        }
         if (v == Math.rint(v) && Math.abs(v) < 1e15) {
             return String.format("%,.0f", v);
         }
@@ -179,7 +189,7 @@ final class Markdown {
         line("| client | bytes/call ↓ | x synth-lm | ns/call ↓ | x synth-lm |");
         line("| --- | ---: | ---: | ---: | ---: |");
         Map<String, Object> synth = r.jmhRow("AllocationBench", "synth-lm");
-        for (String client : BenchClient.NAMES) {
+        for (String client : BenchClient.CODECS) {
             Map<String, Object> row = r.jmhRow("AllocationBench", client);
             if (row == null || synth == null) {
                 line("| " + client + " | failed: " + r.jmh.get("failed") + " | | | |");
@@ -226,6 +236,32 @@ final class Markdown {
                     + (runs.isEmpty() ? "-" : format(Stats.min(runs)) + "–" + format(Stats.max(runs))) + " | "
                     + runs.size() + " | " + failures.size() + " |");
         }
+        line("");
+    }
+
+    /** One line: per scenario, synth-lm's headline figure over its own transport against over the JDK HttpClient. */
+    private void transports() {
+        line("## synth-lm's two transports, from this run");
+        line("");
+        StringBuilder ab = new StringBuilder("synth-lm over its own HTTP/1.1 transport vs over the JDK HttpClient,"
+                + " each table's headline median (the better in bold; in brackets the JDK's divided by its own's):");
+        List<Map<String, Object>> rows = r.transportAb();
+        for (int i = 0; i < rows.size(); i++) {
+            Map<String, Object> row = rows.get(i);
+            Table t = Table.ALL.get(i);
+            Table.Column c = t.columns().get(0);
+            String own = format((Double) row.get("own_http1"));
+            String jdk = format((Double) row.get("jdk_httpclient"));
+            if ("own http1".equals(row.get("better"))) {
+                own = "**" + own + "**";
+            } else if ("jdk httpclient".equals(row.get("better"))) {
+                jdk = "**" + jdk + "**";
+            }
+            ab.append(i == 0 ? " " : "; ").append(t.scenario()).append(' ').append(c.label()).append(' ')
+                    .append(own).append(" vs ").append(jdk).append(" (JDK ")
+                    .append(ratio((Double) row.get("jdk_httpclient"), (Double) row.get("own_http1"))).append(')');
+        }
+        line(ab.append('.').toString());
         line("");
     }
 

@@ -83,7 +83,7 @@ final class Report {
                 missing.add("startup / " + command + ": no successful run " + startup.get(command));
             }
         }
-        for (String client : BenchClient.NAMES) {
+        for (String client : BenchClient.CODECS) {
             Map<String, Object> row = jmhRow("AllocationBench", client);
             if (row == null || !(((Number) row.getOrDefault("alloc_bytes_per_op", 0)).doubleValue() > 0)) {
                 missing.add("jmh allocation / " + client + ": " + (row == null ? jmh.get("failed") : row));
@@ -97,7 +97,7 @@ final class Report {
     }
 
     int rowCount() {
-        return Table.ALL.size() * BenchClient.NAMES.size() + 2 + BenchClient.NAMES.size() + 1;
+        return Table.ALL.size() * BenchClient.NAMES.size() + 2 + BenchClient.CODECS.size() + 1;
     }
 
     String json() throws JsonProcessingException {
@@ -117,8 +117,32 @@ final class Report {
         out.put("scenarios", scenarios);
         out.put("startup", startup);
         out.put("jmh", jmh);
+        out.put("transport_ab", transportAb());
         out.put("bars", Bars.of(this));
         return Main.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(out) + "\n";
+    }
+
+    /**
+     * synth-lm's two plain-http transports side by side: per scenario, the headline figure's median over its own
+     * HTTP/1.1 transport (client synth-lm) and over the JDK HttpClient (synth-lm-jdk), and which did better.
+     */
+    List<Map<String, Object>> transportAb() {
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (Table t : Table.ALL) {
+            Table.Column c = t.columns().get(0);
+            double own = summary(t.scenario(), "synth-lm").median(c.key());
+            double jdk = summary(t.scenario(), "synth-lm-jdk").median(c.key());
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("scenario", t.scenario());
+            row.put("figure", c.key());
+            row.put("own_http1", own);
+            row.put("jdk_httpclient", jdk);
+            row.put("jdk_over_own", jdk / own);
+            row.put("better", Double.isNaN(own) || Double.isNaN(jdk) ? "not measured" : own == jdk ? "even"
+                    : (own > jdk) == c.higherIsBetter() ? "own http1" : "jdk httpclient");
+            rows.add(row);
+        }
+        return rows;
     }
 
     String markdown() {

@@ -16,6 +16,7 @@ import org.openjdk.jmh.annotations.State;
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 public class AllocationBench {
 
+    /** BenchClient.CODECS: synth-lm-jdk is synth-lm's codec over another transport, so it has no row here. */
     @Param({"synth-lm", "openai-java", "langchain4j", "raw-jdk"})
     public String client;
 
