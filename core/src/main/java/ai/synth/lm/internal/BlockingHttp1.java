@@ -54,16 +54,20 @@ final class BlockingHttp1 implements AutoCloseable {
             throws IOException {
         byte[] bytes = Http1.encode(request);
         String authority = Http1.authority(request.uri());
+        AtomicBoolean aborted = new AtomicBoolean();
         while (true) {
             SocketConnection connection = connection(authority, request.uri());
-            onAbort.accept(connection::close);
+            onAbort.accept(() -> {
+                aborted.set(true); // an abort closes the socket too, but must not look like an idle drop
+                connection.close();
+            });
             Http1Decoder decoder = new Http1Decoder();
             try {
                 connection.write(bytes);
                 connection.readHead(decoder);
             } catch (IOException e) {
                 connection.close();
-                if (connection.reused && !decoder.started() && !closed.get()) {
+                if (connection.reused && !decoder.started() && !closed.get() && !aborted.get()) {
                     continue; // dropped while idle: the server never saw the request
                 }
                 throw e;

@@ -169,8 +169,9 @@ final class Http1Decoder {
             }
             state = State.SIZE;
         } else if (lengths != null) {
+            String length = lengths.get(0).trim();
             try {
-                remaining = Long.parseLong(lengths.get(0).trim());
+                remaining = length.chars().allMatch(c -> c >= '0' && c <= '9') ? Long.parseLong(length) : -1;
             } catch (NumberFormatException e) {
                 remaining = -1;
             }
@@ -213,7 +214,7 @@ final class Http1Decoder {
     private static long chunkSize(String text) throws ProtocolException {
         int end = text.indexOf(';');
         String hex = (end < 0 ? text : text.substring(0, end)).trim();
-        if (hex.isEmpty() || hex.length() > 15) {
+        if (hex.isEmpty() || hex.length() > 15 || !hex.chars().allMatch(c -> Character.digit(c, 16) >= 0)) {
             throw new ProtocolException("Malformed chunk size: " + printable(text));
         }
         try {

@@ -90,9 +90,9 @@ public final class HttpEngine implements AutoCloseable {
     }
 
     /**
-     * The synchronous face of {@link #chat}: the same attempts and retries, each attempt sent with the blocking
-     * {@link HttpClient#send} on the caller's thread, which saves the two thread hand-offs an asynchronous send
-     * costs (a third of a call's time on loopback); waits between retries block the caller too.
+     * The synchronous face of {@link #chat}: the same attempts and retries, each attempt sent on the caller's
+     * thread ({@link Transport#send}), which saves the thread hand-offs an asynchronous send costs (a third of a
+     * call's time on loopback with the JDK client); waits between retries block the caller too.
      */
     public ChatCompletion chatBlocking(ChatCompletionRequest request) {
         HttpRequest http = post(settings.chatUri(), JsonCodec.writeRequest(request, false));
