@@ -1,0 +1,111 @@
+package ai.synth.lm.internal;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
+
+/**
+ * One non-blocking socket of {@link NioHttp1}: connecting, carrying one exchange, or idle in the pool. Confined to
+ * the selector thread, like everything it points to, so nothing here is synchronized.
+ */
+final class NioConnection {
+
+    /** The channel; non-blocking, registered with the selector under {@link #key}. */
+    final SocketChannel channel;
+
+    /** The pool key, host and port. */
+    final String authority;
+
+    /** The registration with the selector; null until registered. */
+    SelectionKey key;
+
+    /** The exchange this connection carries now, or null when idle (or closed). */
+    NioExchange<?> exchange;
+
+    /** Whether {@link SocketChannel#finishConnect} succeeded. */
+    boolean connected;
+
+    /** Whether this connection carried an exchange before, so it may have gone stale while pooled. */
+    boolean reused;
+
+    /** Whether {@link #close} ran. */
+    boolean closed;
+
+    /** When the connect times out, in {@link System#nanoTime} units; meaningful while connecting. */
+    long connectDeadline;
+
+    /** When the connection went idle in the pool, in {@link System#nanoTime} units. */
+    long idleSince;
+
+    /** What is left to write of the current request, or null once it is all written. */
+    private ByteBuffer out;
+
+    /** A connection on {@code channel}, open or connecting, to {@code authority}. */
+    NioConnection(SocketChannel channel, String authority) {
+        this.channel = channel;
+        this.authority = authority;
+    }
+
+    /** Starts carrying {@code exchange}: its request is written as soon as the socket takes it. */
+    void attach(NioExchange<?> exchange) {
+        this.exchange = exchange;
+        exchange.connection = this;
+        this.out = ByteBuffer.wrap(exchange.requestBytes);
+    }
+
+    /**
+     * Writes as much of the request as the socket takes now, and waits for {@link SelectionKey#OP_WRITE} if some
+     * is left (a large body, or a full send buffer).
+     */
+    void write() throws IOException {
+        if (out == null) {
+            return;
+        }
+        while (out.hasRemaining()) {
+            if (channel.write(out) == 0) {
+                interest(SelectionKey.OP_WRITE, true);
+                return;
+            }
+        }
+        out = null;
+        interest(SelectionKey.OP_WRITE, false);
+    }
+
+    /** Whether the whole request went out; a connection whose server answered before that is not reused. */
+    boolean written() {
+        return out == null;
+    }
+
+    /** Switches readiness interest {@code op} on or off; a no-op on a cancelled key. */
+    void interest(int op, boolean on) {
+        if (key == null || !key.isValid()) {
+            return;
+        }
+        int ops = key.interestOps();
+        int next = on ? ops | op : ops & ~op;
+        if (next != ops) {
+            key.interestOps(next);
+        }
+    }
+
+    /** Closes the channel, which also cancels its key. Idempotent. */
+    void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        exchange = null;
+        out = null;
+        try {
+            channel.close();
+        } catch (IOException ignored) {
+            // nothing left to release: the descriptor is gone either way
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "NioConnection[" + authority + (reused ? ", reused" : "") + (closed ? ", closed" : "") + "]";
+    }
+}

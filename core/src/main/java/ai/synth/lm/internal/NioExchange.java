@@ -1,0 +1,278 @@
+package ai.synth.lm.internal;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.Flow;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One request and its response in {@link NioHttp1}. Two halves: the selector thread feeds it bytes and owns the
+ * decoder, the demand and the bytes waiting for demand; the body subscriber is called only from a serial queue
+ * drained on the callbacks executor, one signal at a time and in order, so user code never runs on the selector
+ * thread and never concurrently for one exchange.
+ */
+final class NioExchange<B> implements Flow.Subscription {
+
+    /** The request, for the response object. */
+    final HttpRequest request;
+    /** The request as written on the wire. */
+    final byte[] requestBytes;
+    /** The pool key, host and port. */
+    final String authority;
+    /** Where a new connection goes, resolved before the exchange reached the selector thread. */
+    final InetSocketAddress address;
+    /** Completes when the handler's body does, or fails if the exchange fails first. */
+    final CompletableFuture<HttpResponse<B>> future = new CompletableFuture<>();
+
+    private final HttpResponse.BodyHandler<B> handler;
+    private final NioHttp1 client;
+    private final Executor callbacks;
+
+    // Selector thread only.
+    /** The connection carrying this exchange now, or null before it has one and after it ended. */
+    NioConnection connection;
+    /** Whether a response byte arrived, after which a failure is never retried. */
+    boolean received;
+    /** Whether the one transparent retry of a stale pooled connection was spent. */
+    boolean retried;
+    /** Whether the body completed, or the exchange failed or was cancelled. */
+    boolean ended;
+    private final Http1Decoder decoder = new Http1Decoder();
+    private boolean headDone;
+    private boolean bodyDone;
+    private boolean trailingBytes;
+    private long demand;
+    private ByteBuffer pending; // body bytes read while there was no demand
+
+    // Signals: touched only by the serial drain on the callbacks executor.
+    private final Queue<Runnable> signals = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger signalCount = new AtomicInteger();
+    private HttpResponse.BodySubscriber<B> subscriber;
+    private boolean terminated;
+    /** Set by {@link #cancel} on the subscriber's thread, so that no signal queued before it is delivered. */
+    private volatile boolean cancelled;
+
+    /** An exchange of {@code client}, signalling {@code handler}'s subscriber on {@code callbacks}. */
+    NioExchange(NioHttp1 client, Executor callbacks, HttpRequest request, HttpResponse.BodyHandler<B> handler,
+            byte[] requestBytes, String authority, InetSocketAddress address) {
+        this.client = client;
+        this.callbacks = callbacks;
+        this.request = request;
+        this.handler = handler;
+        this.requestBytes = requestBytes;
+        this.authority = authority;
+        this.address = address;
+        // HttpEngine cancels the future when an attempt times out: that must end the exchange, not just the future.
+        future.whenComplete((response, error) -> {
+            if (error instanceof CancellationException) {
+                client.execute(() -> client.abort(this, new IOException("The request was cancelled")));
+            }
+        });
+    }
+
+    /** Feeds bytes read from the connection (selector thread); on return the bytes not taken wait for demand. */
+    void input(ByteBuffer in) throws IOException {
+        received = true;
+        if (!headDone) {
+            if (!decoder.head(in)) {
+                return;
+            }
+            headDone = true;
+            Http1.Info info = new Http1.Info(decoder.status(), decoder.headers());
+            signal(() -> start(info));
+        }
+        take(in);
+    }
+
+    /** Adds demand (selector thread) and delivers what was waiting for it. */
+    void addDemand(long n) throws IOException {
+        demand = demand + n < 0 ? Long.MAX_VALUE : demand + n;
+        if (pending != null) {
+            take(pending);
+        }
+    }
+
+    /** The connection closed (selector thread): true if that ends the body, false if the response was cut short. */
+    boolean closedByPeer() {
+        if (headDone && pending == null && decoder.closed()) {
+            bodyDone = true;
+            return true;
+        }
+        return false;
+    }
+
+    /** Whether body bytes are waiting for demand, so reading must stop. */
+    boolean paused() {
+        return pending != null;
+    }
+
+    /** Whether the body is complete (and {@link #complete} is due). */
+    boolean bodyDone() {
+        return bodyDone;
+    }
+
+    /** Whether the connection can carry another exchange: nothing followed the body and the server allows it. */
+    boolean reusable() {
+        return bodyDone && !trailingBytes && decoder.reusable();
+    }
+
+    /** The body is complete (selector thread): the subscriber is told, after anything delivered before. */
+    void complete() {
+        ended = true;
+        signal(() -> {
+            if (subscriber != null && !terminated && !cancelled) {
+                terminated = true;
+                subscriber.onComplete();
+            }
+        });
+    }
+
+    /** Fails the exchange (any thread): the future if it is still open, else the subscriber. */
+    void fail(Throwable cause) {
+        ended = true;
+        signal(() -> {
+            if (subscriber != null && !terminated && !cancelled) {
+                terminated = true;
+                subscriber.onError(cause);
+            }
+            future.completeExceptionally(cause);
+        });
+    }
+
+    /** Moves the body bytes at {@code in} to the subscriber, as one item, while there is demand. */
+    private void take(ByteBuffer in) throws IOException {
+        List<ByteBuffer> item = null;
+        boolean canDeliver = demand > 0;
+        while (true) {
+            long n = decoder.body(in);
+            if (n < 0) {
+                bodyDone = true;
+                break;
+            }
+            if (n == 0 || !canDeliver) {
+                break;
+            }
+            ByteBuffer copy = ByteBuffer.allocate((int) n); // n <= in.remaining(), an int
+            int limit = in.limit();
+            in.limit(in.position() + (int) n);
+            copy.put(in).flip();
+            in.limit(limit);
+            decoder.consumed(n);
+            if (item == null) {
+                item = new ArrayList<>(2);
+            }
+            item.add(copy);
+        }
+        if (item != null) {
+            demand--;
+            List<ByteBuffer> delivered = Collections.unmodifiableList(item);
+            signal(() -> {
+                if (subscriber != null && !terminated && !cancelled) {
+                    subscriber.onNext(delivered);
+                }
+            });
+        }
+        if (bodyDone) {
+            trailingBytes = in.hasRemaining();
+            pending = null;
+        } else if (!in.hasRemaining()) {
+            pending = null;
+        } else if (in != pending) { // the shared read buffer: keep a copy until there is demand
+            pending = ByteBuffer.allocate(in.remaining()).put(in).flip();
+        }
+    }
+
+    /** The head arrived (callbacks executor): makes the subscriber and completes the future with its body. */
+    private void start(Http1.Info info) {
+        if (future.isDone()) {
+            return; // cancelled while the head was on its way; the abort closes the connection
+        }
+        try {
+            subscriber = handler.apply(info);
+            subscriber.getBody().whenComplete((body, error) -> {
+                if (error != null) {
+                    future.completeExceptionally(unwrap(error));
+                } else {
+                    future.complete(new Http1.Response<>(request, info.statusCode(), info.headers(), body));
+                }
+            });
+            subscriber.onSubscribe(this);
+        } catch (RuntimeException e) {
+            terminated = true;
+            cancel();
+            future.completeExceptionally(e);
+        }
+    }
+
+    /** From the subscriber, any thread: asks the selector for {@code n} more items. */
+    @Override
+    public void request(long n) {
+        if (n <= 0) {
+            cancel();
+            signal(() -> {
+                if (subscriber != null && !terminated) {
+                    terminated = true;
+                    subscriber.onError(new IllegalArgumentException("request(" + n + "): demand must be positive"));
+                }
+            });
+            return;
+        }
+        if (!cancelled) {
+            client.execute(() -> client.demand(this, n));
+        }
+    }
+
+    /** From the subscriber, any thread: no more signals, and the connection is closed rather than pooled. */
+    @Override
+    public void cancel() {
+        if (!cancelled) {
+            cancelled = true;
+            client.execute(() -> client.abort(this, null));
+        }
+    }
+
+    /** Queues a signal and makes sure a drain runs it on the callbacks executor. */
+    private void signal(Runnable task) {
+        signals.add(task);
+        if (signalCount.getAndIncrement() == 0) {
+            try {
+                callbacks.execute(this::drain);
+            } catch (RejectedExecutionException e) {
+                // The owner shut the executor down while closing: deliver the last signals anyway, never on the
+                // selector thread.
+                ForkJoinPool.commonPool().execute(this::drain);
+            }
+        }
+    }
+
+    private void drain() {
+        do {
+            Runnable task = signals.poll();
+            try {
+                task.run();
+            } catch (RuntimeException e) {
+                // A subscriber that throws breaks the Flow contract: stop its exchange instead of losing the loop.
+                cancel();
+                future.completeExceptionally(e);
+            }
+        } while (signalCount.decrementAndGet() != 0);
+    }
+
+    private static Throwable unwrap(Throwable error) {
+        return error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+    }
+}

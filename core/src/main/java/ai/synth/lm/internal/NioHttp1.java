@@ -1,0 +1,452 @@
+package ai.synth.lm.internal;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Asynchronous HTTP/1.1 over plain sockets with one selector thread for every connection, and a keep-alive pool.
+ * The JDK client's {@code sendAsync} costs a thread per call on JDK 17 when the common pool has one thread (two
+ * cores or fewer); this costs one thread in all, plus whatever the callbacks executor runs body subscribers on.
+ *
+ * <p>The selector thread ({@code synth-lm-nio-<provider>}, a daemon started on first use) owns every channel, the
+ * pool and the decoding; other threads hand it work through a queue. Body handlers and subscribers run on the
+ * callbacks executor, never on the selector thread. A pooled connection that turns out stale (closed by the server
+ * while idle) is retried once on a fresh one; any other failure is left to the engine's retries. Plain
+ * {@code http} only. Thread-safe.
+ */
+final class NioHttp1 implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(NioHttp1.class);
+
+    /** How long a connection may stay idle in the pool. */
+    static final Duration IDLE_TIMEOUT = Duration.ofSeconds(60);
+    /** The most idle connections kept per authority; more are closed when they come back. */
+    static final int MAX_IDLE_PER_AUTHORITY = 256;
+    private static final int READ_BUFFER_SIZE = 64 * 1024;
+
+    private final ProviderSettings settings;
+    private final Executor callbacks;
+    private final long connectNanos; // 0: no connect timeout
+    private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean wakeupPending = new AtomicBoolean();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final AtomicInteger open = new AtomicInteger();
+    private volatile Selector selector; // set once, before the thread starts
+    private volatile Thread thread; // set once, under the lock of this
+
+    // Selector thread only.
+    private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(READ_BUFFER_SIZE);
+    private final NioPool pool;
+    private final ArrayDeque<NioConnection> connecting = new ArrayDeque<>(); // in deadline order: one timeout for all
+
+    /** A client for the provider of {@code settings}, running body subscribers on {@code callbacks}. */
+    NioHttp1(ProviderSettings settings, Executor callbacks) {
+        this(settings, callbacks, IDLE_TIMEOUT);
+    }
+
+    /** As above, with connections closed after {@code idleTimeout} in the pool; for tests. */
+    NioHttp1(ProviderSettings settings, Executor callbacks, Duration idleTimeout) {
+        this.settings = settings;
+        this.callbacks = callbacks;
+        this.pool = new NioPool(idleTimeout.toNanos(), MAX_IDLE_PER_AUTHORITY, this::close);
+        Duration connect = settings.connectTimeout();
+        this.connectNanos = connect == null || connect.isZero() || connect.isNegative() ? 0 : connect.toNanos();
+    }
+
+    /**
+     * Sends {@code request} without blocking (except to resolve a host name not cached yet). The future completes
+     * on the callbacks executor when {@code handler}'s body does; cancelling it closes the connection.
+     */
+    <B> CompletableFuture<HttpResponse<B>> sendAsync(HttpRequest request, HttpResponse.BodyHandler<B> handler) {
+        NioExchange<B> exchange;
+        try {
+            URI uri = request.uri();
+            if (!"http".equalsIgnoreCase(uri.getScheme()) || uri.getHost() == null) {
+                throw new IllegalArgumentException("Only http:// URLs are sent over plain HTTP/1.1: " + uri);
+            }
+            InetSocketAddress address = new InetSocketAddress(uri.getHost(), uri.getPort() < 0 ? 80 : uri.getPort());
+            if (address.isUnresolved()) {
+                throw new UnknownHostException(uri.getHost());
+            }
+            exchange = new NioExchange<>(this, callbacks, request, handler, Http1.encode(request),
+                    Http1.authority(uri), address);
+            if (thread == null || closed.get()) {
+                start();
+            }
+        } catch (IOException | RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        execute(new Task() {
+            @Override
+            public void run() {
+                dispatch(exchange);
+            }
+
+            @Override
+            public void abandon(IOException cause) {
+                exchange.fail(cause);
+            }
+        });
+        return exchange.future;
+    }
+
+    /** How many connections are open now, connecting, busy or idle. For leak checks. */
+    int openConnections() {
+        return open.get();
+    }
+
+    /** Fails every exchange in flight, closes every connection and ends the selector thread. Idempotent. */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        Thread t;
+        synchronized (this) { // after start(), which checks closed under the same lock
+            t = thread;
+        }
+        if (t == null) {
+            return;
+        }
+        selector.wakeup();
+        if (t != Thread.currentThread()) {
+            try {
+                t.join(TimeUnit.SECONDS.toMillis(10)); // it only closes sockets: never long
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** Runs {@code task} on the selector thread, or abandons it if the client closed. Any thread. */
+    void execute(Runnable task) {
+        tasks.add(task);
+        if (closed.get()) {
+            abandonTasks(); // the loop may have ended already: nobody else would ever look at the queue
+        } else if (wakeupPending.compareAndSet(false, true)) {
+            selector.wakeup();
+        }
+    }
+
+    /** Selector thread: {@code n} more items for {@code exchange}'s subscriber. */
+    void demand(NioExchange<?> exchange, long n) {
+        NioConnection connection = exchange.connection;
+        if (exchange.ended || connection == null) {
+            return;
+        }
+        try {
+            exchange.addDemand(n);
+        } catch (IOException e) {
+            broken(connection, e);
+            return;
+        }
+        progressed(connection);
+    }
+
+    /** Selector thread: ends {@code exchange} early, closing its connection; {@code cause} goes to the subscriber. */
+    void abort(NioExchange<?> exchange, IOException cause) {
+        if (exchange.ended) {
+            return;
+        }
+        NioConnection connection = exchange.connection;
+        if (connection != null && connection.exchange == exchange) {
+            close(connection);
+        }
+        exchange.connection = null;
+        if (cause != null) {
+            exchange.fail(cause);
+        } else {
+            exchange.ended = true;
+        }
+    }
+
+    private synchronized void start() throws IOException {
+        if (closed.get()) {
+            throw new IOException("This " + settings.provider() + " HTTP client is closed");
+        }
+        if (thread == null) {
+            selector = Selector.open();
+            thread = new Thread(this::loop, "synth-lm-nio-" + settings.provider());
+            thread.setDaemon(true);
+            thread.start();
+        }
+    }
+
+    private void loop() {
+        try {
+            while (!closed.get()) {
+                selector.select(this::ready, selectTimeout());
+                wakeupPending.set(false); // before the drain: a task added after this wakes the next select
+                for (Runnable task; (task = tasks.poll()) != null; ) {
+                    runSafely(task);
+                }
+                expire(System.nanoTime());
+            }
+        } catch (IOException | RuntimeException | Error e) {
+            log.error("The {} HTTP/1.1 selector failed; closing every connection", settings.provider(), e);
+            closed.set(true);
+        } finally {
+            shutdown();
+        }
+    }
+
+    private void runSafely(Runnable task) {
+        try {
+            task.run();
+        } catch (RuntimeException e) {
+            log.error("A task of the {} HTTP/1.1 selector failed", settings.provider(), e);
+        }
+    }
+
+    private void ready(SelectionKey key) {
+        NioConnection connection = (NioConnection) key.attachment();
+        try {
+            if (key.isValid() && key.isConnectable()) {
+                connected(connection);
+            }
+            if (key.isValid() && key.isWritable()) {
+                connection.write();
+            }
+            if (key.isValid() && key.isReadable()) {
+                readable(connection);
+            }
+        } catch (IOException e) {
+            broken(connection, e);
+        } catch (RuntimeException e) {
+            log.error("Unexpected failure on a {} connection", settings.provider(), e);
+            broken(connection, new IOException(e));
+        }
+    }
+
+    /** Takes an idle connection for {@code exchange}, or opens one. */
+    private void dispatch(NioExchange<?> exchange) {
+        if (exchange.ended || exchange.future.isDone()) {
+            return; // cancelled before it left the queue
+        }
+        NioConnection pooled = pool.take(exchange.authority, System.nanoTime());
+        if (pooled == null) {
+            connect(exchange);
+            return;
+        }
+        pooled.reused = true;
+        send(pooled, exchange);
+    }
+
+    private void connect(NioExchange<?> exchange) {
+        SocketChannel channel;
+        try {
+            channel = SocketChannel.open();
+        } catch (IOException e) {
+            exchange.fail(e);
+            return;
+        }
+        open.incrementAndGet();
+        NioConnection connection = new NioConnection(channel, exchange.authority);
+        connection.attach(exchange);
+        try {
+            channel.configureBlocking(false);
+            channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            boolean now = channel.connect(exchange.address);
+            connection.key = channel.register(selector, now ? SelectionKey.OP_READ : SelectionKey.OP_CONNECT,
+                    connection);
+            if (now) {
+                connection.connected = true;
+                connection.write();
+            } else if (connectNanos > 0) {
+                connection.connectDeadline = System.nanoTime() + connectNanos;
+                connecting.addLast(connection);
+            }
+        } catch (IOException e) {
+            broken(connection, e);
+        }
+    }
+
+    private void connected(NioConnection connection) throws IOException {
+        try {
+            if (!connection.channel.finishConnect()) {
+                return; // not yet, despite the readiness: wait for the next one
+            }
+        } catch (ConnectException e) {
+            throw e;
+        } catch (IOException e) {
+            throw (ConnectException) new ConnectException(e.getMessage()).initCause(e);
+        }
+        connection.connected = true;
+        connection.key.interestOps(SelectionKey.OP_READ);
+        connection.write();
+    }
+
+    private void send(NioConnection connection, NioExchange<?> exchange) {
+        connection.attach(exchange);
+        connection.interest(SelectionKey.OP_READ, true);
+        try {
+            connection.write();
+        } catch (IOException e) {
+            broken(connection, e);
+        }
+    }
+
+    private void readable(NioConnection connection) throws IOException {
+        NioExchange<?> exchange = connection.exchange;
+        if (exchange != null && exchange.paused()) {
+            return; // interest was cleared after this key was selected
+        }
+        readBuffer.clear();
+        int n = connection.channel.read(readBuffer);
+        if (exchange == null) { // idle: the server closed it, or sent what nobody asked for
+            if (n != 0) {
+                pool.evict(connection);
+            }
+            return;
+        }
+        if (n < 0) {
+            if (exchange.closedByPeer()) {
+                progressed(connection);
+            } else {
+                broken(connection, new IOException("connection closed before the response was complete"));
+            }
+            return;
+        }
+        if (n > 0) {
+            readBuffer.flip();
+            exchange.input(readBuffer);
+            progressed(connection);
+        }
+    }
+
+    /** After input or demand: completes the exchange and frees the connection, or pauses or resumes reading. */
+    private void progressed(NioConnection connection) {
+        NioExchange<?> exchange = connection.exchange;
+        if (exchange == null) {
+            return;
+        }
+        if (exchange.bodyDone()) {
+            exchange.connection = null;
+            connection.exchange = null;
+            if (exchange.reusable() && connection.written() && !closed.get()) {
+                pool.offer(connection, System.nanoTime());
+            } else {
+                close(connection);
+            }
+            exchange.complete(); // after the release, so that the next call finds the connection pooled
+        } else {
+            connection.interest(SelectionKey.OP_READ, !exchange.paused());
+        }
+    }
+
+    /** A connection failed: a stale pooled one retries its exchange once on a fresh one, others fail it. */
+    private void broken(NioConnection connection, IOException cause) {
+        NioExchange<?> exchange = connection.exchange;
+        if (connection.exchange == null && !connection.closed) {
+            pool.evict(connection);
+            return;
+        }
+        close(connection);
+        if (exchange == null || exchange.ended) {
+            return;
+        }
+        exchange.connection = null;
+        if (connection.reused && !exchange.received && !exchange.retried && !closed.get()) {
+            exchange.retried = true;
+            connect(exchange);
+        } else {
+            exchange.fail(cause);
+        }
+    }
+
+    private void close(NioConnection connection) {
+        if (!connection.closed) {
+            open.decrementAndGet(); // first: once the peer sees the close, the count already says so
+            connection.close();
+        }
+    }
+
+    /** Fails connects past their deadline and closes connections idle too long. */
+    private void expire(long now) {
+        for (NioConnection c; (c = connecting.peekFirst()) != null; ) {
+            if (c.connected || c.closed) {
+                connecting.pollFirst();
+            } else if (now - c.connectDeadline >= 0) {
+                connecting.pollFirst();
+                NioExchange<?> exchange = c.exchange;
+                close(c);
+                if (exchange != null) {
+                    exchange.connection = null;
+                    exchange.fail(new HttpConnectTimeoutException("Connecting to " + c.authority + " timed out after "
+                            + TimeUnit.NANOSECONDS.toMillis(connectNanos) + " ms"));
+                }
+            } else {
+                break;
+            }
+        }
+        pool.expire(now);
+    }
+
+    /** Milliseconds until the next deadline, or 0 (no limit) if there is none. */
+    private long selectTimeout() {
+        long now = System.nanoTime();
+        NioConnection first = connecting.peekFirst();
+        long next = first == null ? Long.MAX_VALUE : first.connectDeadline - now;
+        next = Math.min(next, pool.untilNextExpiry(now));
+        return next == Long.MAX_VALUE ? 0 : Math.max(1, TimeUnit.NANOSECONDS.toMillis(next) + 1);
+    }
+
+    /** On the selector thread, leaving: every exchange fails and every channel closes. */
+    private void shutdown() {
+        IOException cause = new IOException("The " + settings.provider() + " HTTP client was closed");
+        for (SelectionKey key : new ArrayList<>(selector.keys())) {
+            NioConnection connection = (NioConnection) key.attachment();
+            NioExchange<?> exchange = connection.exchange;
+            close(connection);
+            if (exchange != null && !exchange.ended) {
+                exchange.connection = null;
+                exchange.fail(cause);
+            }
+        }
+        connecting.clear();
+        try {
+            selector.close();
+        } catch (IOException e) {
+            log.debug("Closing the {} selector failed", settings.provider(), e);
+        }
+        abandonTasks();
+    }
+
+    private void abandonTasks() {
+        IOException cause = new IOException("The " + settings.provider() + " HTTP client was closed");
+        for (Runnable task; (task = tasks.poll()) != null; ) {
+            if (task instanceof Task t) {
+                t.abandon(cause);
+            }
+        }
+    }
+
+    /** A task that must answer even when the selector is gone. */
+    private interface Task extends Runnable {
+        /** The client closed before the task ran. */
+        void abandon(IOException cause);
+    }
+}
