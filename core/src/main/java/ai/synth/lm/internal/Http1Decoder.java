@@ -49,6 +49,8 @@ final class Http1Decoder {
                 state = State.HEADERS;
             } else if (!text.isEmpty()) {
                 addField(text);
+            } else if (status == 101) {
+                throw new ProtocolException("Unexpected 101 Switching Protocols: no upgrade was asked for");
             } else if (status / 100 == 1) {
                 fields = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
                 state = State.STATUS; // 100 Continue and friends: the real head follows
@@ -168,6 +170,7 @@ final class Http1Decoder {
                 throw new ProtocolException("Unsupported transfer encoding " + encodings);
             }
             state = State.SIZE;
+            closeRequested |= lengths != null; // both framings: RFC 9112 says to close after this response
         } else if (lengths != null) {
             String length = lengths.get(0).trim();
             try {

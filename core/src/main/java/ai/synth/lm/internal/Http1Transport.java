@@ -9,16 +9,19 @@ import java.util.function.Consumer;
 
 /**
  * HTTP/1.1 on plain sockets: blocking sends on the caller's thread ({@link BlockingHttp1}) and asynchronous ones
- * without a thread per call. Each face keeps its own connection pool.
+ * on one selector thread ({@link NioHttp1}), with no thread per call. Each face keeps its own connection pool.
  */
 final class Http1Transport implements Transport {
 
     private final BlockingHttp1 blocking;
-    private final Transport async;
+    private final NioHttp1 async;
+    private final ThreadPoolExecutor workers;
 
+    /** {@code workers} run the asynchronous face's callbacks: body subscribers and dependent stages. */
     Http1Transport(ProviderSettings settings, ThreadPoolExecutor workers) {
         this.blocking = new BlockingHttp1(settings);
-        this.async = new JdkTransport(settings, workers, true);
+        this.async = new NioHttp1(settings, workers);
+        this.workers = workers;
     }
 
     @Override
@@ -32,14 +35,15 @@ final class Http1Transport implements Transport {
         return async.sendAsync(request, handler);
     }
 
-    /** How many connections the blocking face has open. For leak checks. */
+    /** How many connections both faces have open. For leak checks. */
     int openConnections() {
-        return blocking.openConnections();
+        return blocking.openConnections() + async.openConnections();
     }
 
     @Override
     public void close() {
         blocking.close();
         async.close();
+        workers.shutdown();
     }
 }
