@@ -62,6 +62,8 @@ final class NioExchange<B> implements Flow.Subscription {
     private final Queue<Runnable> signals = new ConcurrentLinkedQueue<>();
     private final AtomicInteger signalCount = new AtomicInteger();
     private HttpResponse.BodySubscriber<B> subscriber;
+    /** Set on the selector thread before any signal of a whole-body read, which then runs in place. */
+    private volatile boolean inline;
     private boolean terminated;
     /** Set by {@link #cancel} on the subscriber's thread, so that no signal queued before it is delivered. */
     private volatile boolean cancelled;
@@ -93,9 +95,56 @@ final class NioExchange<B> implements Flow.Subscription {
             }
             headDone = true;
             Http1.Info info = new Http1.Info(decoder.status(), decoder.headers());
-            signal(() -> start(info));
+            if (!startInline(info)) {
+                signal(() -> start(info));
+            }
         }
         take(in);
+    }
+
+    /**
+     * Starts a whole-body read ({@link LimitedBody}) right here on the selector thread: such a subscriber only
+     * gathers bytes, so its signals cost less run in place than handed to the callbacks executor, and its demand
+     * needs no round trip through the selector's queue. Only the future's completion, where callers' code runs, is
+     * handed over. Any other body starts on the callbacks executor. The handlers the engine passes only choose and
+     * make a subscriber, so applying one here is cheap.
+     */
+    private boolean startInline(Http1.Info info) {
+        if (future.isDone()) {
+            return false; // cancelled while the head was on its way: start() sees it
+        }
+        HttpResponse.BodySubscriber<B> made;
+        try {
+            made = handler.apply(info);
+        } catch (RuntimeException e) {
+            signal(() -> future.completeExceptionally(e));
+            client.execute(() -> client.abort(this, null));
+            return true;
+        }
+        if (!(made instanceof LimitedBody)) {
+            signal(() -> start(info, made));
+            return true;
+        }
+        inline = true;
+        subscriber = made;
+        made.getBody().whenComplete((body, error) -> handOver(() -> {
+            if (error != null) {
+                future.completeExceptionally(unwrap(error));
+            } else {
+                future.complete(new Http1.Response<>(request, info.statusCode(), info.headers(), body));
+            }
+        }));
+        made.onSubscribe(this);
+        return true;
+    }
+
+    /** Runs {@code task} on the callbacks executor, or, once that is shut down, anywhere but the selector thread. */
+    private void handOver(Runnable task) {
+        try {
+            callbacks.execute(task);
+        } catch (RejectedExecutionException e) {
+            ForkJoinPool.commonPool().execute(task);
+        }
     }
 
     /** Adds demand (selector thread) and delivers what was waiting for it. */
@@ -149,7 +198,9 @@ final class NioExchange<B> implements Flow.Subscription {
                 terminated = true;
                 subscriber.onError(cause);
             }
-            future.completeExceptionally(cause);
+            if (!inline) { // an inline body hands its outcome, this one included, to the future itself
+                future.completeExceptionally(cause);
+            }
         });
     }
 
@@ -198,11 +249,16 @@ final class NioExchange<B> implements Flow.Subscription {
 
     /** The head arrived (callbacks executor): makes the subscriber and completes the future with its body. */
     private void start(Http1.Info info) {
+        start(info, null);
+    }
+
+    /** As above, with the subscriber already made, or null to make it here. */
+    private void start(Http1.Info info, HttpResponse.BodySubscriber<B> made) {
         if (future.isDone()) {
             return; // cancelled while the head was on its way; the abort closes the connection
         }
         try {
-            subscriber = handler.apply(info);
+            subscriber = made != null ? made : handler.apply(info);
             subscriber.getBody().whenComplete((body, error) -> {
                 if (error != null) {
                     future.completeExceptionally(unwrap(error));
@@ -232,7 +288,11 @@ final class NioExchange<B> implements Flow.Subscription {
             return;
         }
         if (!cancelled) {
-            client.execute(() -> client.demand(this, n));
+            if (inline && client.onSelectorThread()) {
+                demand = demand + n < 0 ? Long.MAX_VALUE : demand + n; // from onSubscribe, inside input()
+            } else {
+                client.execute(() -> client.demand(this, n));
+            }
         }
     }
 
@@ -245,8 +305,17 @@ final class NioExchange<B> implements Flow.Subscription {
         }
     }
 
-    /** Queues a signal and makes sure a drain runs it on the callbacks executor. */
+    /** Queues a signal and makes sure a drain runs it on the callbacks executor; an inline body's runs here. */
     private void signal(Runnable task) {
+        if (inline) {
+            try {
+                task.run();
+            } catch (RuntimeException e) {
+                cancel();
+                handOver(() -> future.completeExceptionally(e));
+            }
+            return;
+        }
         signals.add(task);
         if (signalCount.getAndIncrement() == 0) {
             try {

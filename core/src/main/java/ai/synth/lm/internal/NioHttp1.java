@@ -113,6 +113,11 @@ final class NioHttp1 implements AutoCloseable {
         return exchange.future;
     }
 
+    /** Whether the caller is the selector thread. */
+    boolean onSelectorThread() {
+        return Thread.currentThread() == thread;
+    }
+
     /** How many connections are open now, connecting, busy or idle. For leak checks. */
     int openConnections() {
         return open.get();
