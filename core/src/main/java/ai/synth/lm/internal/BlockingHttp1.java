@@ -22,6 +22,8 @@ import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * HTTP/1.1 on blocking sockets, read and written on the caller's thread: a call costs one write and the reads
@@ -30,6 +32,8 @@ import java.util.function.Consumer;
  * once more on a new connection, as OkHttp does. Thread-safe.
  */
 final class BlockingHttp1 implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(BlockingHttp1.class);
 
     /** Idle connections older than this are not reused; servers commonly drop them after a minute or more. */
     static final long MAX_IDLE_NANOS = TimeUnit.SECONDS.toNanos(55);
@@ -68,6 +72,8 @@ final class BlockingHttp1 implements AutoCloseable {
             } catch (IOException e) {
                 connection.close();
                 if (connection.reused && !decoder.started() && !closed.get() && !aborted.get()) {
+                    log.debug("A pooled connection to {} was closed by the server while idle ({}); sending again"
+                            + " on a new one", authority, e.toString());
                     continue; // dropped while idle: the server never saw the request
                 }
                 throw e;

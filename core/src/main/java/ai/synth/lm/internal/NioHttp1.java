@@ -376,6 +376,8 @@ final class NioHttp1 implements AutoCloseable {
         exchange.connection = null;
         if (connection.reused && !exchange.received && !exchange.retried && !closed.get()) {
             exchange.retried = true;
+            log.debug("A pooled connection to {} was closed by the server while idle ({}); sending again on a new"
+                    + " one", connection.authority, cause.toString());
             connect(exchange);
         } else {
             exchange.fail(cause);
