@@ -92,13 +92,27 @@ final class Bars {
                 events >= 1_000_000);
     }
 
+    /** The bare-sockets floor's time in the same run, quoted next to synth-lm's, not compared with it. */
+    private String socketFloor() {
+        Summary s = r.summary("inflight", BenchClient.SOCKETS);
+        double calls = s.median("calls");
+        double completed = s.median("completed");
+        if (Double.isNaN(calls)) {
+            return "bare sockets on this machine: not measured";
+        }
+        return "bare sockets on this machine: " + (completed == calls && s.errors() == 0
+                ? String.format("%.2f s", s.median("seconds"))
+                : String.format("%,.0f of %,.0f in %.2f s, %,d errors", completed, calls, s.median("seconds"),
+                        s.errors()));
+    }
+
     private void inflight() {
         Summary s = r.summary("inflight", "synth-lm");
         double calls = s.median("calls");
         double completed = s.median("completed");
         double seconds = s.median("seconds");
         add("5. all calls complete in little more than 2 s (at most " + INFLIGHT_SECONDS + " s)",
-                String.format("%,.0f of %,.0f in %.2f s", completed, calls, seconds),
+                String.format("%,.0f of %,.0f in %.2f s (%s)", completed, calls, seconds, socketFloor()),
                 completed == calls && s.errors() == 0 && seconds <= INFLIGHT_SECONDS);
         double threads = s.max("peak_threads");
         add("5. at most 64 platform threads", String.format("%.0f (JVM and harness before the calls: %.0f)", threads,

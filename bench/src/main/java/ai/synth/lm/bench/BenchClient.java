@@ -2,6 +2,7 @@ package ai.synth.lm.bench;
 
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.stream.Stream;
 
 /**
  * One client under test, driven the way its own documentation shows: a request built per call, the reply text
@@ -20,6 +21,20 @@ interface BenchClient extends AutoCloseable {
      * and decode are synth-lm's, only the transport differs.
      */
     List<String> CODECS = List.of("synth-lm", "openai-java", "langchain4j", "raw-jdk");
+
+    /**
+     * Not a client: bare sockets ({@link SocketFloor}), the machine's own floor for the in-flight scenario, which
+     * runs there only, as the last row of its table. No peer either: the bars name its figure, never compare with it.
+     */
+    String SOCKETS = "sockets";
+
+    /** Every row of the report, the clients and then the bare-sockets floor. */
+    List<String> ROWS = Stream.concat(NAMES.stream(), Stream.of(SOCKETS)).toList();
+
+    /** The rows a scenario runs and shows: every client, and in the in-flight scenario the bare-sockets floor too. */
+    static List<String> rows(String scenario) {
+        return scenario.equals("inflight") ? ROWS : NAMES;
+    }
 
     /** One non-streamed call, on the calling thread; returns the length of the reply text. */
     int call() throws Exception;
@@ -48,8 +63,12 @@ interface BenchClient extends AutoCloseable {
         };
     }
 
-    /** How the report names a client: its name, except synth-lm over the JDK HttpClient, which says so. */
+    /** How the report names a row: its name, except synth-lm over the JDK HttpClient and bare sockets, which say so. */
     static String label(String name) {
-        return name.equals("synth-lm-jdk") ? "synth-lm (JDK HttpClient)" : name;
+        return switch (name) {
+            case "synth-lm-jdk" -> "synth-lm (JDK HttpClient)";
+            case SOCKETS -> "bare sockets (no client: one selector thread, one POST per fresh connection, no JSON)";
+            default -> name;
+        };
     }
 }

@@ -20,8 +20,6 @@ final class InFlight {
     private InFlight() {}
 
     static Map<String, Object> run(BenchClient client, int calls, int warmupCalls, long capMs) {
-        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-        MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
         if (warmupCalls > 0) { // loads the client's classes and opens its first connections
             CompletableFuture<?>[] warm = new CompletableFuture<?>[warmupCalls];
             for (int i = 0; i < warmupCalls; i++) {
@@ -29,21 +27,7 @@ final class InFlight {
             }
             CompletableFuture.allOf(warm).exceptionally(e -> null).join();
         }
-        AtomicLong peakHeap = new AtomicLong();
-        Thread sampler = new Thread(() -> {
-            while (!Thread.currentThread().isInterrupted()) {
-                peakHeap.accumulateAndGet(memory.getHeapMemoryUsage().getUsed(), Math::max);
-                try {
-                    Thread.sleep(5);
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-        }, "bench-heap-sampler");
-        sampler.setDaemon(true);
-        sampler.start();
-        int baselineThreads = threads.getThreadCount();
-        threads.resetPeakThreadCount();
+        Watch watch = new Watch();
 
         LongAdder ok = new LongAdder();
         Errors errors = new Errors();
@@ -71,24 +55,60 @@ final class InFlight {
         }
         long submitNanos = System.nanoTime() - start;
         boolean all = Loads.await(done, deadline - System.nanoTime());
-        long finished = ok.sum() + errors.count();
-        int peakThreads = threads.getPeakThreadCount();
-        sampler.interrupt();
+        return result(watch, calls, submitted, ok.sum(), errors, all, start, submitNanos, lastDone.get(), capMs);
+    }
+
+    /**
+     * The figures of one run, the same for every row: {@code all} says whether every call finished before the cap,
+     * {@code start}, {@code lastDone} are {@link System#nanoTime()} readings. Stops the watch.
+     */
+    static Map<String, Object> result(Watch watch, int calls, int submitted, long ok, Errors errors, boolean all,
+            long start, long submitNanos, long lastDone, long capMs) {
+        long finished = ok + errors.count();
+        int peakThreads = watch.threads.getPeakThreadCount();
+        watch.sampler.interrupt();
 
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("calls", calls);
         out.put("submitted", submitted);
-        out.put("completed", ok.sum());
+        out.put("completed", ok);
         out.put("all_done", all && errors.count() == 0);
-        out.put("seconds", all ? (lastDone.get() - start) / 1e9 : capMs / 1000.0);
+        out.put("seconds", all ? (lastDone - start) / 1e9 : capMs / 1000.0);
         out.put("submit_ms", submitNanos / 1e6);
         out.put("cap_s", capMs / 1000.0);
         out.put("unfinished", calls - finished);
         out.put("peak_threads", peakThreads);
-        out.put("baseline_threads", baselineThreads);
-        out.put("peak_heap_mib", peakHeap.get() / (1024.0 * 1024.0));
-        out.put("max_heap_mib", memory.getHeapMemoryUsage().getMax() / (1024.0 * 1024.0));
+        out.put("baseline_threads", watch.baselineThreads);
+        out.put("peak_heap_mib", watch.peakHeap.get() / (1024.0 * 1024.0));
+        out.put("max_heap_mib", watch.memory.getHeapMemoryUsage().getMax() / (1024.0 * 1024.0));
         Loads.putErrors(out, errors);
         return out;
+    }
+
+    /** Started just before the calls: the live threads then, the peak from then on, heap in use sampled every 5 ms. */
+    static final class Watch {
+
+        final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        final MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+        final AtomicLong peakHeap = new AtomicLong();
+        final Thread sampler;
+        final int baselineThreads;
+
+        Watch() {
+            sampler = new Thread(() -> {
+                while (!Thread.currentThread().isInterrupted()) {
+                    peakHeap.accumulateAndGet(memory.getHeapMemoryUsage().getUsed(), Math::max);
+                    try {
+                        Thread.sleep(5);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            }, "bench-heap-sampler");
+            sampler.setDaemon(true);
+            sampler.start();
+            baselineThreads = threads.getThreadCount();
+            threads.resetPeakThreadCount();
+        }
     }
 }

@@ -61,6 +61,15 @@ public final class Main {
         long warmup = Long.parseLong(p.getOrDefault("warmup_ms", "1000"));
         long measure = Long.parseLong(p.getOrDefault("measure_ms", "1000"));
         int concurrency = Integer.parseInt(p.getOrDefault("concurrency", "64"));
+        if (name.equals(BenchClient.SOCKETS)) { // no client, only the in-flight scenario's floor
+            if (!scenario.equals("inflight")) {
+                throw new IllegalArgumentException(name + " runs in the inflight scenario only, not " + scenario);
+            }
+            result(SocketFloor.run(baseUrl, Integer.parseInt(p.get("calls")),
+                    Integer.parseInt(p.getOrDefault("warmup_calls", "0")), Long.parseLong(p.get("cap_ms"))),
+                    SocketFloor.LIMITS);
+            return;
+        }
         BenchClient client = BenchClient.create(name, baseUrl);
         Map<String, Object> out = switch (scenario) {
             case "latency", "latency_10k" -> Loads.latency(client, warmup, measure);
@@ -71,7 +80,12 @@ public final class Main {
                     Integer.parseInt(p.getOrDefault("warmup_calls", "0")), Long.parseLong(p.get("cap_ms")));
             default -> throw new IllegalArgumentException("unknown scenario " + scenario);
         };
-        out.put("limits", client.limits());
+        result(out, client.limits());
+    }
+
+    /** Prints one child's figures as the line the orchestrator reads, and exits. */
+    private static void result(Map<String, Object> out, String limits) throws Exception {
+        out.put("limits", limits);
         System.out.println(RESULT + JSON.writeValueAsString(out));
         System.out.flush();
         System.exit(0); // not halt: a flight recording started with -XX:StartFlightRecording is written on exit

@@ -48,6 +48,11 @@ final class Markdown {
                 + " its two plain-http transports measured in the same run. It is no peer: the bars compare synth-lm"
                 + " (its default transport) with the others only.");
         line("");
+        line("Bare sockets, in the in-flight table only, is no client at all: one selector thread opens a fresh"
+                + " non-blocking connection per call, writes one fixed POST with the same body, reads the response to"
+                + " its end (no JSON) and closes it. It is this machine's own floor for that many fresh loopback"
+                + " connections at once, measured in the same run; the bars quote it, never compare with it.");
+        line("");
         line("Every client runs in its own fresh JVM per scenario and round (-Xms1g -Xmx1g, G1), warms up, then is"
                 + " measured; the order of the clients rotates each round. Figures are the median of " + r.rounds
                 + " rounds, with the range over the rounds in brackets; **x synth-lm** is the client's median"
@@ -56,7 +61,7 @@ final class Markdown {
         line("");
         line("| client | async face, concurrency and connection limits |");
         line("| --- | --- |");
-        for (String client : BenchClient.NAMES) {
+        for (String client : BenchClient.ROWS) {
             String limits = "";
             for (Table t : Table.ALL) {
                 String l = r.summary(t.scenario(), client).limits();
@@ -93,7 +98,7 @@ final class Markdown {
         line(head.toString());
         line(rule.toString());
         Summary synth = r.summary(t.scenario(), "synth-lm");
-        for (String client : BenchClient.NAMES) {
+        for (String client : BenchClient.rows(t.scenario())) {
             Summary s = r.summary(t.scenario(), client);
             StringBuilder row = new StringBuilder("| " + BenchClient.label(client) + " |");
             if (s.good().isEmpty()) {
@@ -116,7 +121,7 @@ final class Markdown {
 
     /** Errors by cause, failures, and for in-flight what happened to each client. */
     private void notes(Table t) {
-        for (String client : BenchClient.NAMES) {
+        for (String client : BenchClient.rows(t.scenario())) {
             Summary s = r.summary(t.scenario(), client);
             String name = BenchClient.label(client);
             if (!s.errorKinds().isEmpty()) {

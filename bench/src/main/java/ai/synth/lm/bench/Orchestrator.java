@@ -90,7 +90,7 @@ final class Orchestrator {
         for (Scenario s : SCENARIOS) {
             int scenarioRounds = s.name().equals("inflight") && !smoke ? Math.min(rounds, 2) : rounds;
             for (int r = 0; r < scenarioRounds; r++) {
-                for (String client : rotated(BenchClient.NAMES, r + SCENARIOS.indexOf(s))) {
+                for (String client : rotated(BenchClient.rows(s.name()), r + SCENARIOS.indexOf(s))) {
                     Map<String, Object> result = child(s, client, r);
                     report.add(s.name(), client, result);
                     progress(s.name(), client, r, scenarioRounds, result);

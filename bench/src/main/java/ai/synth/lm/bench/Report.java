@@ -68,7 +68,7 @@ final class Report {
     List<String> missingRows() {
         List<String> missing = new ArrayList<>();
         for (Table t : Table.ALL) {
-            for (String client : BenchClient.NAMES) {
+            for (String client : BenchClient.rows(t.scenario())) {
                 Summary s = summary(t.scenario(), client);
                 double produced = s.good().isEmpty() ? 0 : s.median(t.producedKey());
                 if (!(produced > 0)) {
@@ -97,7 +97,11 @@ final class Report {
     }
 
     int rowCount() {
-        return Table.ALL.size() * BenchClient.NAMES.size() + 2 + BenchClient.CODECS.size() + 1;
+        int rows = 0;
+        for (Table t : Table.ALL) {
+            rows += BenchClient.rows(t.scenario()).size();
+        }
+        return rows + 2 + BenchClient.CODECS.size() + 1;
     }
 
     String json() throws JsonProcessingException {
@@ -109,7 +113,7 @@ final class Report {
         Map<String, Object> scenarios = new LinkedHashMap<>();
         for (Table t : Table.ALL) {
             Map<String, Object> clients = new LinkedHashMap<>();
-            for (String client : BenchClient.NAMES) {
+            for (String client : BenchClient.rows(t.scenario())) {
                 clients.put(client, summary(t.scenario(), client).toMap(t.columns()));
             }
             scenarios.put(t.scenario(), clients);
