@@ -46,6 +46,12 @@ final class NioHttp1 implements AutoCloseable {
     /** The most idle connections kept per authority; more are closed when they come back. */
     static final int MAX_IDLE_PER_AUTHORITY = 256;
     private static final int READ_BUFFER_SIZE = 64 * 1024;
+    /**
+     * The most queued tasks run between two looks at the sockets. With 10,000 calls queued at once, opening every
+     * connection before writing any request would hold back the first requests until the last connection opened;
+     * in batches, requests go out while later connections are still opening.
+     */
+    private static final int TASKS_PER_SELECT = 64;
 
     private final ProviderSettings settings;
     private final Executor callbacks;
@@ -203,9 +209,14 @@ final class NioHttp1 implements AutoCloseable {
     private void loop() {
         try {
             while (!closed.get()) {
-                selector.select(this::ready, selectTimeout());
+                if (tasks.isEmpty()) {
+                    selector.select(this::ready, selectTimeout());
+                } else {
+                    selector.selectNow(this::ready); // work is waiting: only look at what is ready
+                }
                 wakeupPending.set(false); // before the drain: a task added after this wakes the next select
-                for (Runnable task; (task = tasks.poll()) != null; ) {
+                Runnable task;
+                for (int i = 0; i < TASKS_PER_SELECT && (task = tasks.poll()) != null; i++) {
                     runSafely(task);
                 }
                 expire(System.nanoTime());
