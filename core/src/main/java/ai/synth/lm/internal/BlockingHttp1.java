@@ -1,7 +1,6 @@
 package ai.synth.lm.internal;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
@@ -92,18 +91,19 @@ final class BlockingHttp1 implements AutoCloseable {
         Pusher pusher = new Pusher(connection);
         subscriber.onSubscribe(pusher);
         try {
-            InputStream body = connection.bodyStream(decoder, this);
-            byte[] chunk = new byte[16 * 1024];
-            int n;
-            while (!pusher.cancelled && pusher.requested > 0 && (n = body.read(chunk)) >= 0) {
-                subscriber.onNext(List.of(ByteBuffer.wrap(java.util.Arrays.copyOf(chunk, n))));
+            long available;
+            while (!pusher.cancelled && pusher.requested > 0 && (available = connection.awaitBody(decoder)) >= 0) {
+                byte[] bytes = new byte[(int) available]; // what the buffer holds: one copy, sized to fit
+                connection.buffer.get(bytes);
+                decoder.consumed(available);
+                subscriber.onNext(List.of(ByteBuffer.wrap(bytes)));
             }
             if (!pusher.cancelled) {
                 if (pusher.requested <= 0) {
                     throw new IllegalStateException("A blocking read needs a body that requests all its bytes");
                 }
                 subscriber.onComplete();
-                body.close();
+                release(connection, decoder);
             }
         } catch (IOException e) {
             connection.close();

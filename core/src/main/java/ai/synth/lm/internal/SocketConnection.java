@@ -62,6 +62,25 @@ final class SocketConnection {
         }
     }
 
+    /**
+     * How many body bytes wait at the buffer's position, reading more when none do; -1 once the body is complete.
+     * The caller takes up to that many and reports them with {@link Http1Decoder#consumed}.
+     */
+    long awaitBody(Http1Decoder decoder) throws IOException {
+        while (true) {
+            long available = decoder.body(buffer);
+            if (available != 0) {
+                return available;
+            }
+            if (!fill()) {
+                if (decoder.closed()) {
+                    return -1;
+                }
+                throw new EOFException("The connection closed before the response was complete");
+            }
+        }
+    }
+
     boolean isClosed() {
         return closed.get();
     }
@@ -108,24 +127,14 @@ final class SocketConnection {
             }
 
             private int readLocked(byte[] into, int off, int len) throws IOException {
-                while (true) {
-                    long available = decoder.body(buffer);
-                    if (available < 0) {
-                        return -1;
-                    }
-                    if (available > 0) {
-                        int n = (int) Math.min(available, len);
-                        buffer.get(into, off, n);
-                        decoder.consumed(n);
-                        return n;
-                    }
-                    if (!fill()) {
-                        if (decoder.closed()) {
-                            return -1;
-                        }
-                        throw new EOFException("The connection closed before the response was complete");
-                    }
+                long available = awaitBody(decoder);
+                if (available < 0) {
+                    return -1;
                 }
+                int n = (int) Math.min(available, len);
+                buffer.get(into, off, n);
+                decoder.consumed(n);
+                return n;
             }
 
             /**
