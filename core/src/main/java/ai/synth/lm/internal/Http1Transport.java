@@ -35,11 +35,6 @@ final class Http1Transport implements Transport {
         return async.sendAsync(request, handler);
     }
 
-    /** How many connections both faces have open. For leak checks. */
-    int openConnections() {
-        return blocking.openConnections() + async.openConnections();
-    }
-
     @Override
     public void close() {
         blocking.close();
