@@ -210,8 +210,15 @@ final class BlockingHttp1 implements AutoCloseable {
             connection.close();
             return;
         }
-        connection.idleSince = System.nanoTime();
+        long now = System.nanoTime();
+        connection.idleSince = now;
         pooled.offerFirst(connection);
+        SocketConnection oldest; // the oldest idle ones wait at the tail: close those past their time now
+        while ((oldest = pooled.peekLast()) != null && now - oldest.idleSince >= MAX_IDLE_NANOS) {
+            if (pooled.removeLastOccurrence(oldest)) {
+                oldest.close();
+            }
+        }
         if (closed.get() && pooled.remove(connection)) {
             connection.close();
         }
