@@ -95,9 +95,7 @@ final class NioExchange<B> implements Flow.Subscription {
             }
             headDone = true;
             Http1.Info info = new Http1.Info(decoder.status(), decoder.headers());
-            if (!startInline(info)) {
-                signal(() -> start(info));
-            }
+            begin(info);
         }
         take(in);
     }
@@ -109,9 +107,9 @@ final class NioExchange<B> implements Flow.Subscription {
      * handed over. Any other body starts on the callbacks executor. The handlers the engine passes only choose and
      * make a subscriber, so applying one here is cheap.
      */
-    private boolean startInline(Http1.Info info) {
+    private void begin(Http1.Info info) {
         if (future.isDone()) {
-            return false; // cancelled while the head was on its way: start() sees it
+            return; // cancelled while the head was on its way; the abort closes the connection
         }
         HttpResponse.BodySubscriber<B> made;
         try {
@@ -119,11 +117,11 @@ final class NioExchange<B> implements Flow.Subscription {
         } catch (RuntimeException e) {
             signal(() -> future.completeExceptionally(e));
             client.execute(() -> client.abort(this, null));
-            return true;
+            return;
         }
         if (!(made instanceof LimitedBody)) {
             signal(() -> start(info, made));
-            return true;
+            return;
         }
         inline = true;
         subscriber = made;
@@ -135,7 +133,6 @@ final class NioExchange<B> implements Flow.Subscription {
             }
         }));
         made.onSubscribe(this);
-        return true;
     }
 
     /** Runs {@code task} on the callbacks executor, or, once that is shut down, anywhere but the selector thread. */
@@ -247,18 +244,13 @@ final class NioExchange<B> implements Flow.Subscription {
         }
     }
 
-    /** The head arrived (callbacks executor): makes the subscriber and completes the future with its body. */
-    private void start(Http1.Info info) {
-        start(info, null);
-    }
-
-    /** As above, with the subscriber already made, or null to make it here. */
+    /** The head arrived (callbacks executor): subscribes {@code made} and completes the future with its body. */
     private void start(Http1.Info info, HttpResponse.BodySubscriber<B> made) {
         if (future.isDone()) {
             return; // cancelled while the head was on its way; the abort closes the connection
         }
         try {
-            subscriber = made != null ? made : handler.apply(info);
+            subscriber = made;
             subscriber.getBody().whenComplete((body, error) -> {
                 if (error != null) {
                     future.completeExceptionally(unwrap(error));
