@@ -94,7 +94,8 @@ public final class ChatCompletionAccumulator {
                     extra.merge(k, v, (a, b) -> a instanceof String x && b instanceof String y ? x + y : b);
                 }
             });
-            choiceExtra.putAll(choice.additionalProperties());
+            choice.additionalProperties().forEach((k, v) -> choiceExtra.merge(k, v == null ? NULL : v,
+                    (a, b) -> k.equals("logprobs") ? appendLogprobs(a, b) : b));
             if (finishReason == null) {
                 finishReason = choice.finishReason();
             }
@@ -140,6 +141,7 @@ public final class ChatCompletionAccumulator {
             boolean noText = content == null || (content.length() == 0 && !calls.isEmpty());
             AssistantMessage message = new AssistantMessage(noText ? null : content.toString(),
                     refusal == null ? null : refusal.toString(), toolCalls, null, extra);
+            choiceExtra.replaceAll((k, v) -> v == NULL ? null : v);
             return new Choice(index, message, finishReason, choiceExtra);
         }
     }
@@ -182,6 +184,29 @@ public final class ChatCompletionAccumulator {
             return new ToolCall(id == null ? "call_" + index : id, type == null ? "function" : type,
                     new ToolCall.FunctionCall(name == null ? "" : name, args), extra);
         }
+    }
+
+    /** Stands for a JSON null in a map merge, which treats a null value as a removal. */
+    private static final Object NULL = new Object();
+
+    /** Each chunk's {@code logprobs} covers its own tokens: the lists of token objects are joined, in order. */
+    private static Object appendLogprobs(Object earlier, Object later) {
+        if (!(earlier instanceof Map<?, ?> a) || !(later instanceof Map<?, ?> b)) {
+            return later == NULL && earlier != NULL ? earlier : later;
+        }
+        Map<String, Object> joined = new LinkedHashMap<>();
+        a.forEach((k, v) -> joined.put(String.valueOf(k), v));
+        b.forEach((k, v) -> {
+            Object before = joined.get(String.valueOf(k));
+            if (before instanceof List<?> xs && v instanceof List<?> ys) {
+                List<Object> both = new ArrayList<>(xs);
+                both.addAll(ys);
+                joined.put(String.valueOf(k), both);
+            } else if (v != null || !joined.containsKey(String.valueOf(k))) {
+                joined.put(String.valueOf(k), v); // a later null ("refusal": null) does not erase earlier tokens
+            }
+        });
+        return joined;
     }
 
     private static boolean isBlank(String s) {

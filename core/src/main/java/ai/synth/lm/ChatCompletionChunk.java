@@ -55,6 +55,11 @@ public record ChatCompletionChunk(
             delta = delta == null ? new Delta(null, null, null, List.of(), Map.of()) : delta;
             additionalProperties = JsonValues.copyOf(additionalProperties);
         }
+
+        /** The log probabilities of this chunk's tokens, read from {@code additionalProperties}; null when none. */
+        public Logprobs logprobs() {
+            return Logprobs.fromJson(additionalProperties.get("logprobs"));
+        }
     }
 
     /**

@@ -35,7 +35,17 @@ import java.util.Set;
  * @param tools the tools the model may call
  * @param toolChoice whether and which tool to call
  * @param parallelToolCalls whether the model may call several tools at once
- * @param responseFormat the response format object, e.g. {@code Map.of("type", "json_object")}
+ * @param responseFormat the response format object as sent, e.g. {@code Map.of("type", "json_object")}; set it
+ *     typed with {@link Builder#responseFormat(ResponseFormat)}
+ * @param logprobs whether to return the log probability of each output token ({@code logprobs}); read them with
+ *     {@link Choice#logprobs()}
+ * @param topLogprobs how many most likely alternatives to return at each position, 0 to 20
+ *     ({@code top_logprobs}); needs {@code logprobs} true
+ * @param metadata up to 16 key-value pairs stored with the completion (keys up to 64 characters, values up to 512)
+ * @param serviceTier the processing tier ({@code service_tier}), e.g. {@code auto}, {@code default},
+ *     {@code flex}, {@code priority}
+ * @param reasoningEffort how hard a reasoning model thinks ({@code reasoning_effort}), e.g. {@code minimal},
+ *     {@code low}, {@code medium}, {@code high}
  * @param includeUsage when streaming, whether to ask for a last chunk with token counts
  *     ({@code stream_options.include_usage}); ignored by non-streamed calls
  * @param extraBody further top-level parameters, sent as given (the backend's own extensions such as
@@ -58,6 +68,11 @@ public record ChatCompletionRequest(
         ToolChoice toolChoice,
         Boolean parallelToolCalls,
         Map<String, Object> responseFormat,
+        Boolean logprobs,
+        Integer topLogprobs,
+        Map<String, String> metadata,
+        String serviceTier,
+        String reasoningEffort,
         Boolean includeUsage,
         Map<String, Object> extraBody) {
 
@@ -65,6 +80,10 @@ public record ChatCompletionRequest(
     private static final Set<String> TYPED = Set.of("model", "messages", "temperature", "top_p", "max_tokens",
             "max_completion_tokens", "n", "stop", "presence_penalty", "frequency_penalty", "seed", "user", "tools",
             "tool_choice", "parallel_tool_calls", "response_format", "stream", "stream_options");
+
+    /** Typed since 0.1 was first used; {@code extraBody} may still carry one of them when its setter was not used. */
+    private static final List<String> LATER_TYPED = List.of("logprobs", "top_logprobs", "metadata", "service_tier",
+            "reasoning_effort");
 
     /**
      * Validates every parameter.
@@ -100,13 +119,40 @@ public record ChatCompletionRequest(
                     + "\", which is not among the tools: add it with .tools(...)");
         }
         responseFormat = responseFormat == null ? null : JsonValues.copyOf(responseFormat);
+        if (topLogprobs != null && (topLogprobs < 0 || topLogprobs > 20)) {
+            throw new IllegalArgumentException("topLogprobs must be between 0 and 20, was " + topLogprobs);
+        }
+        if (topLogprobs != null && !Boolean.TRUE.equals(logprobs)) {
+            throw new IllegalArgumentException("topLogprobs needs logprobs: add .logprobs(true) to the request");
+        }
+        metadata = RequestChecks.metadata(metadata);
+        RequestChecks.notBlank("serviceTier", serviceTier, "\"auto\", \"default\", \"flex\" or \"priority\"");
+        RequestChecks.notBlank("reasoningEffort", reasoningEffort, "\"minimal\", \"low\", \"medium\" or \"high\"");
         extraBody = JsonValues.copyOf(extraBody);
+        Object[] later = {logprobs, topLogprobs, metadata, serviceTier, reasoningEffort};
         for (String key : extraBody.keySet()) {
-            if (TYPED.contains(key)) {
+            int at = LATER_TYPED.indexOf(key);
+            if (TYPED.contains(key) || (at >= 0 && later[at] != null)) {
                 throw new IllegalArgumentException("extraBody key \"" + key
                         + "\" repeats a typed parameter: set it with the builder's own method instead");
             }
         }
+    }
+
+    /**
+     * A request with the parameters of the first release; the newer ones unset. Kept so that code calling the
+     * canonical constructor of that release still compiles: prefer {@link #builder()}.
+     *
+     * @throws IllegalArgumentException naming the parameter that is out of range or missing
+     */
+    public ChatCompletionRequest(String model, List<ChatMessage> messages, Double temperature, Double topP,
+            Integer maxTokens, Integer maxCompletionTokens, Integer n, List<String> stop, Double presencePenalty,
+            Double frequencyPenalty, Long seed, String user, List<Tool> tools, ToolChoice toolChoice,
+            Boolean parallelToolCalls, Map<String, Object> responseFormat, Boolean includeUsage,
+            Map<String, Object> extraBody) {
+        this(model, messages, temperature, topP, maxTokens, maxCompletionTokens, n, stop, presencePenalty,
+                frequencyPenalty, seed, user, tools, toolChoice, parallelToolCalls, responseFormat, null, null, null,
+                null, null, includeUsage, extraBody);
     }
 
     /** A request with just a model and messages. */
@@ -165,6 +211,11 @@ public record ChatCompletionRequest(
         private ToolChoice toolChoice;
         private Boolean parallelToolCalls;
         private Map<String, Object> responseFormat;
+        private Boolean logprobs;
+        private Integer topLogprobs;
+        private Map<String, String> metadata;
+        private String serviceTier;
+        private String reasoningEffort;
         private Boolean includeUsage;
         private Map<String, Object> extraBody = Map.of();
 
@@ -187,6 +238,11 @@ public record ChatCompletionRequest(
             toolChoice = r.toolChoice;
             parallelToolCalls = r.parallelToolCalls;
             responseFormat = r.responseFormat;
+            logprobs = r.logprobs;
+            topLogprobs = r.topLogprobs;
+            metadata = r.metadata;
+            serviceTier = r.serviceTier;
+            reasoningEffort = r.reasoningEffort;
             includeUsage = r.includeUsage;
             extraBody = r.extraBody;
         }
@@ -281,9 +337,53 @@ public record ChatCompletionRequest(
             return this;
         }
 
-        /** The response format object, e.g. {@code Map.of("type", "json_object")}; null or empty to leave unset. */
+        /**
+         * The response format object sent as given, e.g. {@code Map.of("type", "json_object")}; null or empty to
+         * leave unset. Prefer the typed {@link #responseFormat(ResponseFormat)}; this form is for a backend's own
+         * formats.
+         */
         public Builder responseFormat(Map<String, ?> responseFormat) {
             this.responseFormat = responseFormat == null ? null : JsonValues.copyOf(responseFormat);
+            return this;
+        }
+
+        /**
+         * The format the answer must take: {@link ResponseFormat#text()}, {@link ResponseFormat#jsonObject()},
+         * {@link ResponseFormat#jsonSchema(String, Map, Boolean)}; null to leave unset. It is the same setting as
+         * {@link #responseFormat(Map)}: the later call wins.
+         */
+        public Builder responseFormat(ResponseFormat responseFormat) {
+            this.responseFormat = responseFormat == null ? null : ResponseFormats.toJson(responseFormat);
+            return this;
+        }
+
+        /** Whether to return the log probability of each output token; null to leave unset. */
+        public Builder logprobs(Boolean logprobs) {
+            this.logprobs = logprobs;
+            return this;
+        }
+
+        /** How many most likely tokens to return at each position, 0 to 20 (needs {@code logprobs(true)}). */
+        public Builder topLogprobs(Integer topLogprobs) {
+            this.topLogprobs = topLogprobs;
+            return this;
+        }
+
+        /** Up to 16 key-value pairs stored with the completion; null to leave unset. */
+        public Builder metadata(Map<String, String> metadata) {
+            this.metadata = metadata;
+            return this;
+        }
+
+        /** The processing tier, e.g. {@code "auto"}, {@code "default"}, {@code "flex"}; null to leave unset. */
+        public Builder serviceTier(String serviceTier) {
+            this.serviceTier = serviceTier;
+            return this;
+        }
+
+        /** How hard a reasoning model thinks, e.g. {@code "low"}, {@code "medium"}, {@code "high"}; null to leave unset. */
+        public Builder reasoningEffort(String reasoningEffort) {
+            this.reasoningEffort = reasoningEffort;
             return this;
         }
 
@@ -310,7 +410,8 @@ public record ChatCompletionRequest(
         public ChatCompletionRequest build() {
             return new ChatCompletionRequest(model, messages, temperature, topP, maxTokens, maxCompletionTokens, n,
                     stop, presencePenalty, frequencyPenalty, seed, user, tools, toolChoice, parallelToolCalls,
-                    responseFormat, includeUsage, extraBody);
+                    responseFormat, logprobs, topLogprobs, metadata, serviceTier, reasoningEffort, includeUsage,
+                    extraBody);
         }
     }
 }

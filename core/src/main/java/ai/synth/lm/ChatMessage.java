@@ -39,6 +39,20 @@ public sealed interface ChatMessage permits SystemMessage, UserMessage, Assistan
     }
 
     /**
+     * A user message made of content parts: text, images, audio.
+     *
+     * <pre>{@code
+     * ChatMessage.user(List.of(ContentPart.text("What is in this picture?"),
+     *     ContentPart.imageUrl("https://example.com/cat.png")));
+     * }</pre>
+     *
+     * @throws NullPointerException if {@code parts} is null or empty, or holds a null
+     */
+    static UserMessage user(List<? extends ContentPart> parts) {
+        return new UserMessage(null, null, List.copyOf(java.util.Objects.requireNonNull(parts, "parts")));
+    }
+
+    /**
      * An assistant message with text content, e.g. a few-shot example or an earlier turn.
      *
      * @throws NullPointerException if {@code content} is null
@@ -72,5 +86,16 @@ public sealed interface ChatMessage permits SystemMessage, UserMessage, Assistan
      */
     static ToolMessage tool(String toolCallId, String content) {
         return new ToolMessage(toolCallId, content);
+    }
+
+    /**
+     * The result of a tool call as text parts, answering the call with the given id.
+     *
+     * @param toolCallId the {@link ToolCall#id()} this result answers
+     * @param parts the result, one or more text parts
+     * @throws NullPointerException if an argument is null or {@code parts} is empty
+     */
+    static ToolMessage tool(String toolCallId, List<ContentPart.Text> parts) {
+        return new ToolMessage(toolCallId, null, List.copyOf(java.util.Objects.requireNonNull(parts, "parts")));
     }
 }

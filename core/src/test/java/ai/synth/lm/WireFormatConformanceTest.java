@@ -83,6 +83,17 @@ class WireFormatConformanceTest {
                         "store", false, "metadata", Map.of("run", "42"), "service_tier", "auto",
                         "logit_bias", Map.of("50256", -100)))),
                 option("extraBody, vLLM's top_k", b -> b.extraBody(Map.of("top_k", 40))),
+                option("logprobs and topLogprobs", b -> b.logprobs(true).topLogprobs(20)),
+                option("logprobs off", b -> b.logprobs(false)),
+                option("metadata", b -> b.metadata(Map.of("run", "42", "team", "search"))),
+                option("serviceTier", b -> b.serviceTier("flex")),
+                option("reasoningEffort", b -> b.reasoningEffort("low")),
+                option("typed responseFormat text", b -> b.responseFormat(ResponseFormat.text())),
+                option("typed responseFormat json_object", b -> b.responseFormat(ResponseFormat.jsonObject())),
+                option("typed responseFormat json_schema", b -> b.responseFormat(
+                        ResponseFormat.jsonSchema("weather", LOCATION, true).withDescription("The weather"))),
+                option("typed responseFormat json_schema, strict unset", b -> b.responseFormat(
+                        ResponseFormat.jsonSchema("weather", LOCATION, null))),
                 option("includeUsage without streaming", b -> b.includeUsage(true)),
                 option("everything at once", b -> b.temperature(0.7).topP(0.9).maxTokens(1000)
                         .maxCompletionTokens(1000).n(1).stop(List.of("END")).presencePenalty(0.5)
@@ -122,6 +133,15 @@ class WireFormatConformanceTest {
                         new AssistantMessage(null, "I can't help with that.", List.of(), null, Map.of())))),
                 arguments("assistant with neither content nor tool calls", List.of(ChatMessage.user("Hi"),
                         ChatMessage.assistant(new AssistantMessage(null, null, List.of(), null, Map.of())))),
+                arguments("user content parts", List.of(ChatMessage.user(List.of(ContentPart.text("What is this?"),
+                        ContentPart.image(new byte[] {1, 2, 3}, "image/jpeg"),
+                        ContentPart.imageUrl("https://example.com/a.png").withDetail("high"),
+                        ContentPart.audio(new byte[] {1, 2}, "mp3"))))),
+                arguments("user parts with a name", List.of(new UserMessage(null, "ann",
+                        List.of(ContentPart.text("Hi"))))),
+                arguments("tool result as text parts", List.of(ChatMessage.user("Weather in Paris?"),
+                        ChatMessage.assistant(toolTurn), ChatMessage.tool("call_1",
+                                List.of(ContentPart.text("21 C"), ContentPart.text("sunny"))))),
                 arguments("echo of a parsed reply", List.of(ChatMessage.user("Weather in Paris?"),
                         ChatMessage.assistant(parsedToolCallReply()), ChatMessage.tool("call_abc", "21 C"))));
     }

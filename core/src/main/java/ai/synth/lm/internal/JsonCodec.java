@@ -5,6 +5,7 @@ import ai.synth.lm.ChatCompletion;
 import ai.synth.lm.ChatCompletionRequest;
 import ai.synth.lm.ChatMessage;
 import ai.synth.lm.Choice;
+import ai.synth.lm.ContentPart;
 import ai.synth.lm.SystemMessage;
 import ai.synth.lm.Tool;
 import ai.synth.lm.ToolCall;
@@ -74,6 +75,16 @@ public final class JsonCodec {
                 g.writeFieldName("response_format");
                 JsonValueIO.write(g, r.responseFormat());
             }
+            if (r.logprobs() != null) {
+                g.writeBooleanField("logprobs", r.logprobs());
+            }
+            writeNumber(g, "top_logprobs", r.topLogprobs());
+            if (r.metadata() != null) {
+                g.writeFieldName("metadata");
+                JsonValueIO.write(g, r.metadata());
+            }
+            writeOptional(g, "service_tier", r.serviceTier());
+            writeOptional(g, "reasoning_effort", r.reasoningEffort());
             if (stream) {
                 g.writeBooleanField("stream", true);
                 if (r.includeUsage() != null) {
@@ -110,11 +121,11 @@ public final class JsonCodec {
             g.writeStringField("content", s.content());
             writeOptional(g, "name", s.name());
         } else if (m instanceof UserMessage u) {
-            g.writeStringField("content", u.content());
+            writeContent(g, u.content(), u.parts());
             writeOptional(g, "name", u.name());
         } else if (m instanceof ToolMessage t) {
             g.writeStringField("tool_call_id", t.toolCallId());
-            g.writeStringField("content", t.content());
+            writeContent(g, t.content(), t.parts());
         } else if (m instanceof AssistantMessage a) {
             if (a.content() != null || a.toolCalls().isEmpty()) {
                 g.writeStringField("content", a.content());
@@ -137,6 +148,35 @@ public final class JsonCodec {
             }
         }
         g.writeEndObject();
+    }
+
+    /** Text content as a string, else the parts as an array. */
+    private static void writeContent(JsonGenerator g, String text, List<? extends ContentPart> parts)
+            throws IOException {
+        if (text != null) {
+            g.writeStringField("content", text);
+            return;
+        }
+        g.writeArrayFieldStart("content");
+        for (ContentPart part : parts) {
+            g.writeStartObject();
+            g.writeStringField("type", part.type());
+            if (part instanceof ContentPart.Text t) {
+                g.writeStringField("text", t.text());
+            } else if (part instanceof ContentPart.Image i) {
+                g.writeObjectFieldStart("image_url");
+                g.writeStringField("url", i.url());
+                writeOptional(g, "detail", i.detail());
+                g.writeEndObject();
+            } else if (part instanceof ContentPart.Audio a) {
+                g.writeObjectFieldStart("input_audio");
+                g.writeStringField("data", a.data());
+                g.writeStringField("format", a.format());
+                g.writeEndObject();
+            }
+            g.writeEndObject();
+        }
+        g.writeEndArray();
     }
 
     private static void writeOptional(JsonGenerator g, String name, String value) throws IOException {

@@ -126,6 +126,23 @@ final class ReadmeExamples {
         return response;
     }
 
+    static ChatCompletion contentParts(UnifiedLMProvider provider, byte[] png) {
+        ChatMessage question = ChatMessage.user(List.of(
+                ContentPart.text("What is in this picture?"),
+                ContentPart.image(png, "image/png"),                              // sent as a data: URL
+                ContentPart.imageUrl("https://example.com/dog.jpg").withDetail("low")));
+        ChatCompletion response = provider.createChatCompletion(ChatCompletionRequest.builder()
+                .model("gpt-4o-mini")
+                .messages(List.of(question))
+                .logprobs(true)
+                .topLogprobs(2)
+                .build());
+        Logprobs logprobs = response.choices().get(0).logprobs();   // null when the backend sent none
+        long cached = response.usage().promptTokensDetails().cachedTokens();
+        System.out.println(logprobs + " " + cached);
+        return response;
+    }
+
     static SynthConfig customConfiguration(String baseUrl) {
         SynthConfig config = SynthConfig.builder()
                 .baseUrl("https://custom-url.com")

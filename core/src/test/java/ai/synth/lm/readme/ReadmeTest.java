@@ -118,6 +118,16 @@ class ReadmeTest {
     }
 
     @Test
+    void contentPartsGoOutAsTypedParts() {
+        try (SynthProvider provider = new SynthProvider(config)) {
+            ChatCompletion answer = ReadmeExamples.contentParts(provider, new byte[] {1, 2, 3});
+            assertThat(answer.content()).contains("What is in this picture?");
+            assertThat(backend.lastRequest().body()).contains("data:image/png;base64,AQID")
+                    .contains("\"detail\":\"low\"").contains("\"top_logprobs\":2");
+        }
+    }
+
+    @Test
     void configurationWarmupClientsErrorsAndTheLocalBackend() throws Exception {
         SynthConfig custom = ReadmeExamples.customConfiguration(backend.baseUrl());
         assertThat(custom.maxRetries()).isEqualTo(5);
