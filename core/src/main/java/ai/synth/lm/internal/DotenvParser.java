@@ -1,25 +1,61 @@
 package ai.synth.lm.internal;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
- * Parses {@code .env} files the way dotenv users expect (python-dotenv, the Node and Ruby ports): {@code NAME=value}
- * lines, blank lines and {@code #} comments, an optional {@code export} prefix, single quotes (literal) and double
- * quotes (with {@code \n}, {@code \t}, {@code \"} and {@code \\} escapes) that may span lines, inline comments after
- * unquoted values, LF, CRLF or CR line ends, a leading UTF-8 BOM, and later duplicates winning.
+ * Reads the text of a {@code .env} file by python-dotenv's rules, so that a file written for the Python library
+ * gives the same values here:
  *
- * <p>A malformed line fails with its line number; the line itself is never quoted, as it may hold a secret.
+ * <ul>
+ *   <li>Names are unquoted (any run of characters but {@code =}, {@code #} and white space, so {@code [}, {@code %}
+ *       and {@code $} are allowed) or single-quoted ({@code 'NAME'=value}); {@code export } before the name is
+ *       ignored.</li>
+ *   <li>Unquoted values run to the end of the line; white space and a {@code #} start a comment; trailing white
+ *       space is dropped.</li>
+ *   <li>Single-quoted values take {@code \\} and {@code \'}; double-quoted ones also take {@code \"}, {@code \a},
+ *       {@code \b}, {@code \f}, {@code \n}, {@code \r}, {@code \t} and {@code \v}. Any other backslash stays as
+ *       written. Both kinds may span lines, and may be followed by a comment.</li>
+ *   <li>A name alone ({@code NAME}, no {@code =}) has no value; {@code NAME=} has the empty value.</li>
+ *   <li>Line ends are LF, CRLF or CR (read as LF, as Python reads a text file); a leading byte-order mark is
+ *       dropped.</li>
+ * </ul>
+ *
+ * <p>A statement that does not follow these rules is not fatal: it is reported as malformed, with its line and
+ * what was wrong (never its text, which may hold a secret), and reading goes on at the next line. Expansion of
+ * {@code ${NAME}} is not done here but in {@link DotenvExpansion}.
  */
 final class DotenvParser {
 
-    /** A line of a {@code .env} file that is not valid. */
-    static final class MalformedLine extends Exception {
-        final int line;
+    /**
+     * One assignment.
+     *
+     * @param name the variable name
+     * @param value the value as written, escapes decoded; null for a name without {@code =}
+     * @param line the line the statement starts on, from 1
+     */
+    record Binding(String name, String value, int line) {}
 
-        MalformedLine(int line, String message) {
-            super("line " + line + ": " + message, null, false, false);
-            this.line = line;
+    /**
+     * A statement that was skipped.
+     *
+     * @param line the line it starts on, from 1
+     * @param reason what was wrong, without any of the line's text
+     */
+    record Malformed(int line, String reason) {}
+
+    /**
+     * What a file holds.
+     *
+     * @param bindings the assignments in file order, duplicates included
+     * @param malformed the statements skipped, in file order
+     */
+    record Result(List<Binding> bindings, List<Malformed> malformed) {}
+
+    /** Thrown inside the parser when a statement does not parse; caught per statement. */
+    private static final class Failure extends Exception {
+        private Failure(String reason) {
+            super(reason, null, false, false);
         }
     }
 
@@ -28,151 +64,217 @@ final class DotenvParser {
     private int line = 1;
 
     private DotenvParser(String text) {
-        this.text = text.startsWith("\uFEFF") ? text.substring(1) : text;
+        String body = text.startsWith("\uFEFF") ? text.substring(1) : text;
+        this.text = body.replace("\r\n", "\n").replace('\r', '\n');
     }
 
-    /** The variables of a {@code .env} file's text, in order. */
-    static Map<String, String> parse(String text) throws MalformedLine {
-        return new DotenvParser(text).entries();
+    /** The statements of a {@code .env} file's text. */
+    static Result parse(String text) {
+        return new DotenvParser(text).statements();
     }
 
-    private Map<String, String> entries() throws MalformedLine {
-        Map<String, String> values = new LinkedHashMap<>();
+    private Result statements() {
+        List<Binding> bindings = new ArrayList<>();
+        List<Malformed> malformed = new ArrayList<>();
         while (pos < text.length()) {
-            skipSpaces();
-            if (atLineEnd()) {
-                nextLine();
-                continue;
-            }
-            if (peek() == '#') {
-                skipToLineEnd();
-                continue;
-            }
-            if (text.startsWith("export", pos) && pos + 6 < text.length()
-                    && (text.charAt(pos + 6) == ' ' || text.charAt(pos + 6) == '\t')) {
-                pos += 6;
-                skipSpaces();
-            }
-            int startLine = line;
-            String name = name();
-            skipSpaces();
-            if (pos >= text.length() || peek() != '=') {
-                throw new MalformedLine(startLine, "expected NAME=value");
-            }
-            pos++;
-            skipSpaces();
-            values.put(name, value(startLine));
-        }
-        return values;
-    }
-
-    private String name() throws MalformedLine {
-        int start = pos;
-        while (pos < text.length()) {
-            char c = peek();
-            boolean ok = Character.isLetter(c) || c == '_' || (pos > start && (Character.isDigit(c) || c == '.' || c == '-'));
-            if (!ok) {
+            skip(DotenvParser::isSpace); // blank lines and leading white space
+            if (pos >= text.length()) {
                 break;
             }
+            int start = line;
+            try {
+                Binding binding = statement(start);
+                if (binding != null) {
+                    bindings.add(binding);
+                }
+            } catch (Failure e) {
+                malformed.add(new Malformed(start, e.getMessage()));
+                skipRestOfLine();
+            }
+        }
+        return new Result(List.copyOf(bindings), List.copyOf(malformed));
+    }
+
+    /** One statement from a non-blank position through its line end; null for a comment. */
+    private Binding statement(int start) throws Failure {
+        skipExport();
+        String name = name();
+        skip(DotenvParser::isBlank);
+        String value = null;
+        if (peek() == '=') {
+            pos++;
+            skip(DotenvParser::isBlank);
+            value = value();
+        }
+        skipComment();
+        skip(DotenvParser::isBlank);
+        if (pos < text.length()) {
+            if (peek() != '\n') {
+                throw new Failure(name == null || value != null ? "unexpected text after the value"
+                        : "expected NAME=value");
+            }
+            advanceTo(pos + 1);
+        }
+        return name == null ? null : new Binding(name, value, start);
+    }
+
+    private void skipExport() {
+        int after = pos + "export".length();
+        if (text.startsWith("export", pos) && after < text.length() && isBlank(text.charAt(after))) {
+            pos = after;
+            skip(DotenvParser::isBlank);
+        }
+    }
+
+    /** The name, or null at a comment. */
+    private String name() throws Failure {
+        char c = peek();
+        if (c == '#') {
+            return null;
+        }
+        if (c == '\'') {
+            int close = text.indexOf('\'', pos + 1);
+            if (close < 0 || close == pos + 1) {
+                throw new Failure(close < 0 ? "the quoted name is never closed" : "the quoted name is empty");
+            }
+            String name = text.substring(pos + 1, close);
+            advanceTo(close + 1);
+            return name;
+        }
+        int start = pos;
+        while (pos < text.length() && !isNameEnd(peek())) {
             pos++;
         }
         if (pos == start) {
-            throw new MalformedLine(line, "expected a variable name (letters, digits and _) before '='");
+            throw new Failure("expected a variable name before '='");
         }
         return text.substring(start, pos);
     }
 
-    private String value(int startLine) throws MalformedLine {
-        if (pos >= text.length() || atLineEnd()) {
+    private String value() throws Failure {
+        char c = peek();
+        if (c == '\'' || c == '"') {
+            return quoted(c);
+        }
+        if (pos >= text.length() || c == '\n') {
             return "";
         }
-        char quote = peek();
-        if (quote == '"' || quote == '\'') {
-            pos++;
-            String value = quoted(quote, startLine);
-            skipSpaces();
-            if (!atLineEnd() && peek() != '#') {
-                throw new MalformedLine(line, "unexpected text after the closing quote");
-            }
-            skipToLineEnd();
-            return value;
-        }
         int start = pos;
-        int end = pos;
-        while (pos < text.length() && !atLineEnd()) {
-            char c = peek();
-            if (c == '#' && pos > start && Character.isWhitespace(text.charAt(pos - 1))) {
+        while (pos < text.length() && peek() != '\n') {
+            pos++;
+        }
+        return unquoted(text.substring(start, pos));
+    }
+
+    /** An unquoted value: cut at the first white space run followed by {@code #}, then right-trimmed. */
+    static String unquoted(String raw) {
+        int end = raw.length();
+        for (int i = 0; i < raw.length(); i++) {
+            if (isSpace(raw.charAt(i))) {
+                int j = i;
+                while (j < raw.length() && isSpace(raw.charAt(j))) {
+                    j++;
+                }
+                if (j < raw.length() && raw.charAt(j) == '#') {
+                    end = i;
+                    break;
+                }
+                i = j;
+            }
+        }
+        while (end > 0 && isSpace(raw.charAt(end - 1))) {
+            end--;
+        }
+        return raw.substring(0, end);
+    }
+
+    /**
+     * A quoted value starting at its opening quote. An escaped quote does not close it; when no plain quote
+     * closes it, the quote of the last escaped one does (python-dotenv's pattern settles on that by
+     * backtracking: {@code 'a\\'} is {@code a\}).
+     */
+    private String quoted(char quote) throws Failure {
+        int close = -1;
+        int lastEscaped = -1;
+        for (int i = pos + 1; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '\\' && i + 1 < text.length() && text.charAt(i + 1) == quote) {
+                lastEscaped = ++i;
+            } else if (c == quote) {
+                close = i;
                 break;
             }
-            pos++;
-            if (!Character.isWhitespace(c)) {
-                end = pos;
-            }
         }
-        skipToLineEnd();
-        return text.substring(start, end);
-    }
-
-    private String quoted(char quote, int startLine) throws MalformedLine {
-        StringBuilder out = new StringBuilder();
-        while (pos < text.length()) {
-            char c = text.charAt(pos++);
-            if (c == quote) {
-                return out.toString();
-            }
-            if (c == '\\' && quote == '"' && pos < text.length()) {
-                char e = text.charAt(pos++);
-                switch (e) {
-                    case 'n' -> out.append('\n');
-                    case 't' -> out.append('\t');
-                    case 'r' -> out.append('\r');
-                    case '"', '\\' -> out.append(e);
-                    default -> out.append('\\').append(e);
-                }
-                continue;
-            }
-            if (c == '\r' || c == '\n') {
-                if (c == '\r' && pos < text.length() && text.charAt(pos) == '\n') {
-                    pos++;
-                }
-                line++;
-                out.append('\n');
-                continue;
-            }
-            out.append(c);
+        if (close < 0) {
+            close = lastEscaped;
         }
-        throw new MalformedLine(startLine, "the value's " + (quote == '"' ? "double" : "single")
-                + " quote is never closed");
-    }
-
-    private char peek() {
-        return text.charAt(pos);
-    }
-
-    private boolean atLineEnd() {
-        return pos >= text.length() || peek() == '\n' || peek() == '\r';
-    }
-
-    private void skipSpaces() {
-        while (pos < text.length() && (peek() == ' ' || peek() == '\t')) {
-            pos++;
+        if (close < 0) {
+            throw new Failure("the value's " + (quote == '"' ? "double" : "single") + " quote is never closed");
         }
+        String raw = text.substring(pos + 1, close);
+        advanceTo(close + 1);
+        return quote == '"' ? DotenvEscapes.doubleQuoted(raw) : DotenvEscapes.singleQuoted(raw);
     }
 
-    private void skipToLineEnd() {
-        while (pos < text.length() && !atLineEnd()) {
-            pos++;
+    private void skipComment() {
+        int p = pos;
+        while (p < text.length() && isBlank(text.charAt(p))) {
+            p++;
         }
-        nextLine();
-    }
-
-    private void nextLine() {
-        if (pos < text.length()) {
-            if (peek() == '\r' && pos + 1 < text.length() && text.charAt(pos + 1) == '\n') {
+        if (p < text.length() && text.charAt(p) == '#') {
+            pos = p;
+            while (pos < text.length() && peek() != '\n') {
                 pos++;
             }
-            pos++;
-            line++;
         }
+    }
+
+    private void skipRestOfLine() {
+        int end = text.indexOf('\n', pos);
+        advanceTo(end < 0 ? text.length() : end + 1);
+    }
+
+    /** The next character, or 0 at the end. */
+    private char peek() {
+        return pos < text.length() ? text.charAt(pos) : 0;
+    }
+
+    private void skip(CharTest test) {
+        int p = pos;
+        while (p < text.length() && test.matches(text.charAt(p))) {
+            p++;
+        }
+        advanceTo(p);
+    }
+
+    /** Moves to {@code to}, counting the line ends passed. */
+    private void advanceTo(int to) {
+        for (int i = pos; i < to; i++) {
+            if (text.charAt(i) == '\n') {
+                line++;
+            }
+        }
+        pos = to;
+    }
+
+    private static boolean isNameEnd(char c) {
+        return c == '=' || c == '#' || isSpace(c);
+    }
+
+    /** White space within a line. */
+    private static boolean isBlank(char c) {
+        return c != '\n' && isSpace(c);
+    }
+
+    /** White space as Python's {@code str.isspace()} and {@code \s} see it. */
+    static boolean isSpace(char c) {
+        return (c >= '\t' && c <= '\r') || (c >= '\u001c' && c <= ' ') || c == '\u0085' || c == '\u00a0'
+                || c == '\u1680' || (c >= '\u2000' && c <= '\u200a') || c == '\u2028' || c == '\u2029'
+                || c == '\u202f' || c == '\u205f' || c == '\u3000';
+    }
+
+    @FunctionalInterface
+    private interface CharTest {
+        boolean matches(char c);
     }
 }

@@ -2,21 +2,52 @@ package ai.synth.lm.internal;
 
 import ai.synth.lm.ConfigurationException;
 import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Collections;
+import java.util.Locale;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Where settings come from: the process environment first, then a {@code .env} file, which never overrides a
  * variable the process already has. Blank values count as unset.
+ *
+ * <p>The file is read as python-dotenv reads it (see {@link DotenvParser}), with {@code ${NAME}} and
+ * {@code ${NAME:-default}} expanded from the process environment and the file's earlier lines. A malformed
+ * statement is skipped with one warning naming the file and its line, never its text; with
+ * {@value #STRICT_VARIABLE}{@code =true} in the process environment it fails instead.
  */
 public final class Environment {
 
-    private final Map<String, String> process;
-    private final Map<String, String> dotenv;
+    /** The process variable that makes a malformed {@code .env} line fail instead of being skipped. */
+    public static final String STRICT_VARIABLE = "SYNTH_DOTENV_STRICT";
 
-    private Environment(Map<String, String> process, Map<String, String> dotenv) {
+    private static final Logger LOG = LoggerFactory.getLogger(Environment.class);
+
+    /**
+     * A variable's value and where it came from.
+     *
+     * @param name the variable
+     * @param value its value, trimmed
+     * @param origin {@code environment}, or {@code .env line N}
+     */
+    public record Found(String name, String value, String origin) {
+        /** The name and origin; never the value, which may be a key. */
+        @Override
+        public String toString() {
+            return "Found[name=" + name + ", origin=" + origin + "]";
+        }
+    }
+
+    private final Map<String, String> process;
+    private final Map<String, DotenvParser.Binding> dotenv;
+
+    private Environment(Map<String, String> process, Map<String, DotenvParser.Binding> dotenv) {
         this.process = process;
         this.dotenv = dotenv;
     }
@@ -26,9 +57,14 @@ public final class Environment {
         return of(System.getenv(), Path.of(""));
     }
 
-    /** The given variables and the {@code .env} file in {@code directory}, if there is one. */
+    /**
+     * The given variables and the {@code .env} file in {@code directory}, if there is one.
+     *
+     * @throws ConfigurationException if the file cannot be read, or in strict mode has a malformed line
+     */
     public static Environment of(Map<String, String> process, Path directory) {
-        return new Environment(Map.copyOf(process), readDotenv(directory));
+        Map<String, String> copy = Map.copyOf(process);
+        return new Environment(copy, readDotenv(directory.toAbsolutePath().resolve(".env"), copy));
     }
 
     /** Exactly the given variables, no file. */
@@ -38,36 +74,76 @@ public final class Environment {
 
     /** The value of the first of the names that is set, or null. */
     public String first(String... names) {
+        Found found = find(names);
+        return found == null ? null : found.value();
+    }
+
+    /** The value of a variable, or null when it is unset or blank. */
+    public String get(String name) {
+        return first(name);
+    }
+
+    /** The first of the names that is set, with its value and origin; null when none is. */
+    public Found find(String... names) {
         for (String name : names) {
-            String value = get(name);
-            if (value != null) {
-                return value;
+            String value = process.get(name);
+            if (value != null && !value.isBlank()) {
+                return new Found(name, value.trim(), "environment");
+            }
+            DotenvParser.Binding b = dotenv.get(name);
+            if (b != null && !b.value().isBlank()) {
+                return new Found(name, b.value().trim(), ".env line " + b.line());
             }
         }
         return null;
     }
 
-    /** The value of a variable, or null when it is unset or blank. */
-    public String get(String name) {
-        String value = process.get(name);
-        if (value == null || value.isBlank()) {
-            value = dotenv.get(name);
-        }
-        return value == null || value.isBlank() ? null : value.trim();
+    /** Every variable, the process's winning over the file's: what a config builder's environment reads. */
+    public Map<String, String> variables() {
+        Map<String, String> all = new HashMap<>();
+        dotenv.forEach((name, b) -> all.put(name, b.value()));
+        all.putAll(process);
+        return Map.copyOf(all);
     }
 
-    private static Map<String, String> readDotenv(Path dir) {
-        Path file = dir.toAbsolutePath().resolve(".env");
+    private static Map<String, DotenvParser.Binding> readDotenv(Path file, Map<String, String> process) {
         if (!Files.isRegularFile(file)) {
             return Map.of();
         }
+        String text;
         try {
-            return DotenvParser.parse(Files.readString(file, StandardCharsets.UTF_8));
-        } catch (DotenvParser.MalformedLine e) {
-            throw new ConfigurationException("Could not read " + file + ", " + e.getMessage()
-                    + " (each line must be NAME=value, a comment starting with #, or blank)");
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (CharacterCodingException e) {
+            throw new ConfigurationException("Could not read " + file + ": it is not UTF-8 text; save it as UTF-8");
         } catch (IOException e) {
             throw new ConfigurationException("Could not read " + file + ": " + e.getMessage());
         }
+        DotenvParser.Result parsed = DotenvParser.parse(text);
+        boolean strict = strict(process);
+        for (DotenvParser.Malformed bad : parsed.malformed()) {
+            if (strict) {
+                throw new ConfigurationException("Could not read " + file + ", line " + bad.line() + ": "
+                        + bad.reason() + " (each line must be NAME=value, a comment starting with #, or blank;"
+                        + " unset " + STRICT_VARIABLE + " to skip such lines with a warning)");
+            }
+            // The line's text is never logged: it may hold a key.
+            LOG.warn("Skipped line {} of {}: {} (each line must be NAME=value, a comment starting with #, or blank;"
+                    + " set {}=true to fail instead)", bad.line(), file, bad.reason(), STRICT_VARIABLE);
+        }
+        return Collections.unmodifiableMap(DotenvExpansion.expand(parsed.bindings(), process));
+    }
+
+    private static boolean strict(Map<String, String> process) {
+        String value = process.get(STRICT_VARIABLE);
+        if (value == null || value.isBlank()) {
+            return false;
+        }
+        return switch (value.strip().toLowerCase(Locale.ROOT)) {
+            case "true", "1", "yes" -> true;
+            case "false", "0", "no" -> false;
+            default -> throw new ConfigurationException(STRICT_VARIABLE + "=" + value
+                    + " is not a valid switch: use true to fail on a malformed .env line, or false (the default)"
+                    + " to skip it with a warning");
+        };
     }
 }
