@@ -50,6 +50,9 @@ class DotenvFileTest {
         }
         assertThat(env.get("SYNTH_BASE_URL")).isEqualTo("https://a.io");
         assertThat(env.get("SYNTH_API_KEY")).isNull();
+        assertThat(env.dotenvFile()).isEqualTo(file);
+        assertThat(env.skippedLines()).containsExactly("line 3: expected NAME=value",
+                "line 4: the value's double quote is never closed");
     }
 
     @Test

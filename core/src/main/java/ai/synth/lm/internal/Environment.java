@@ -7,6 +7,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Locale;
 import java.util.Map;
@@ -44,10 +46,21 @@ public final class Environment {
         }
     }
 
-    private final Map<String, String> process;
-    private final Map<String, DotenvParser.Binding> dotenv;
+    /**
+     * What was read from a {@code .env} file.
+     *
+     * @param file the file, or null when there was none
+     * @param values its variables, expanded
+     * @param skipped each malformed line skipped, as {@code line N: reason}
+     */
+    private record Dotenv(Path file, Map<String, DotenvParser.Binding> values, List<String> skipped) {
+        static final Dotenv NONE = new Dotenv(null, Map.of(), List.of());
+    }
 
-    private Environment(Map<String, String> process, Map<String, DotenvParser.Binding> dotenv) {
+    private final Map<String, String> process;
+    private final Dotenv dotenv;
+
+    private Environment(Map<String, String> process, Dotenv dotenv) {
         this.process = process;
         this.dotenv = dotenv;
     }
@@ -69,7 +82,7 @@ public final class Environment {
 
     /** Exactly the given variables, no file. */
     public static Environment ofMap(Map<String, String> variables) {
-        return new Environment(Map.copyOf(variables), Map.of());
+        return new Environment(Map.copyOf(variables), Dotenv.NONE);
     }
 
     /** The value of the first of the names that is set, or null. */
@@ -90,7 +103,7 @@ public final class Environment {
             if (value != null && !value.isBlank()) {
                 return new Found(name, value.trim(), "environment");
             }
-            DotenvParser.Binding b = dotenv.get(name);
+            DotenvParser.Binding b = dotenv.values().get(name);
             if (b != null && !b.value().isBlank()) {
                 return new Found(name, b.value().trim(), ".env line " + b.line());
             }
@@ -101,14 +114,24 @@ public final class Environment {
     /** Every variable, the process's winning over the file's: what a config builder's environment reads. */
     public Map<String, String> variables() {
         Map<String, String> all = new HashMap<>();
-        dotenv.forEach((name, b) -> all.put(name, b.value()));
+        dotenv.values().forEach((name, b) -> all.put(name, b.value()));
         all.putAll(process);
         return Map.copyOf(all);
     }
 
-    private static Map<String, DotenvParser.Binding> readDotenv(Path file, Map<String, String> process) {
+    /** The {@code .env} file that was read, or null when there was none. */
+    public Path dotenvFile() {
+        return dotenv.file();
+    }
+
+    /** The malformed lines of the {@code .env} file that were skipped, each as {@code line N: reason}. */
+    public List<String> skippedLines() {
+        return dotenv.skipped();
+    }
+
+    private static Dotenv readDotenv(Path file, Map<String, String> process) {
         if (!Files.isRegularFile(file)) {
-            return Map.of();
+            return Dotenv.NONE;
         }
         String text;
         try {
@@ -120,6 +143,7 @@ public final class Environment {
         }
         DotenvParser.Result parsed = DotenvParser.parse(text);
         boolean strict = strict(process);
+        List<String> skipped = new ArrayList<>();
         for (DotenvParser.Malformed bad : parsed.malformed()) {
             if (strict) {
                 throw new ConfigurationException("Could not read " + file + ", line " + bad.line() + ": "
@@ -129,8 +153,10 @@ public final class Environment {
             // The line's text is never logged: it may hold a key.
             LOG.warn("Skipped line {} of {}: {} (each line must be NAME=value, a comment starting with #, or blank;"
                     + " set {}=true to fail instead)", bad.line(), file, bad.reason(), STRICT_VARIABLE);
+            skipped.add("line " + bad.line() + ": " + bad.reason());
         }
-        return Collections.unmodifiableMap(DotenvExpansion.expand(parsed.bindings(), process));
+        return new Dotenv(file, Collections.unmodifiableMap(DotenvExpansion.expand(parsed.bindings(), process)),
+                List.copyOf(skipped));
     }
 
     private static boolean strict(Map<String, String> process) {
