@@ -8,6 +8,7 @@ module ai.synth.lm {
     requires transitive java.net.http;
     requires com.fasterxml.jackson.core;
     requires com.fasterxml.jackson.databind;
+    requires com.fasterxml.jackson.datatype.jdk8;
     requires org.slf4j;
 
     exports ai.synth.lm;

@@ -349,7 +349,8 @@ public record ChatCompletionRequest(
 
         /**
          * The format the answer must take: {@link ResponseFormat#text()}, {@link ResponseFormat#jsonObject()},
-         * {@link ResponseFormat#jsonSchema(String, Map, Boolean)}; null to leave unset. It is the same setting as
+         * {@link ResponseFormat#jsonSchema(String, Map, Boolean)} or {@link ResponseFormat#of(Class)}; null to leave
+         * unset. It is the same setting as
          * {@link #responseFormat(Map)}: the later call wins.
          */
         public Builder responseFormat(ResponseFormat responseFormat) {

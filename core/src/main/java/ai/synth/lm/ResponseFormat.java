@@ -6,13 +6,15 @@ import java.util.regex.Pattern;
 
 /**
  * The format the model's answer must take: {@link #text()}, {@link #jsonObject()} or a JSON schema
- * ({@link #jsonSchema(String, Map, Boolean)}).
+ * ({@link #jsonSchema(String, Map, Boolean)}), or a JSON schema derived from a Java type ({@link #of(Class)}).
  *
  * <pre>{@code
+ * record Weather(String city, double temperatureC, List<String> warnings) {}
+ *
  * ChatCompletionRequest request = ChatCompletionRequest.builder()
  *     .model("gpt-4o-mini")
  *     .messages(List.of(ChatMessage.user("Weather in Paris?")))
- *     .responseFormat(ResponseFormat.jsonSchema("weather", schema, true))
+ *     .responseFormat(ResponseFormat.of(Weather.class))
  *     .build();
  * }</pre>
  *
@@ -41,6 +43,21 @@ public sealed interface ResponseFormat permits ResponseFormat.Text, ResponseForm
      */
     static JsonSchema jsonSchema(String name, Map<String, ?> schema, Boolean strict) {
         return new JsonSchema(name, null, JsonValues.copyOf(schema), strict);
+    }
+
+    /**
+     * A strict JSON schema derived from a record or class: its properties (as Jackson names them) become required
+     * properties; {@code Optional} fields and fields annotated with an annotation named {@code Nullable} may be
+     * null; nested records, lists, arrays, sets, enums, strings, numbers and booleans are described;
+     * {@code @JsonPropertyDescription} and {@code @JsonClassDescription} become descriptions. The schema is named
+     * after the class's simple name.
+     *
+     * @throws IllegalArgumentException naming the property whose type cannot be described in a strict schema
+     *     (maps, {@code Object}, recursive types)
+     */
+    static JsonSchema of(Class<?> type) {
+        Objects.requireNonNull(type, "type");
+        return new JsonSchema(SchemaName.of(type), null, ai.synth.lm.internal.TypeSchemas.derive(type), true);
     }
 
     /** The plain-text format ({@code {"type": "text"}}). */

@@ -10,7 +10,7 @@ package ai.synth.lm;
  */
 public abstract sealed class SynthLMException extends RuntimeException
         permits ConfigurationException, ApiException, ConnectionException, RequestTimeoutException,
-                InvalidResponseException, WarmupException {
+                InvalidResponseException, WarmupException, RefusalException, OutputParseException {
 
     private final String provider;
     private final int status;

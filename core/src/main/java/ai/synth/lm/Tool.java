@@ -41,6 +41,26 @@ public record Tool(String type, Function function) {
     }
 
     /**
+     * A function tool whose parameters are described by a record or class: the parameters schema is derived as
+     * {@link ResponseFormat#of(Class)} derives one, and the tool is strict. Read a call's arguments back with
+     * {@link ToolCall#arguments(Class)}.
+     *
+     * <pre>{@code
+     * record WeatherQuery(String location, Optional<String> unit) {}
+     *
+     * Tool weather = Tool.function("get_weather", "Get weather for a location", WeatherQuery.class);
+     * WeatherQuery query = call.arguments(WeatherQuery.class);
+     * }</pre>
+     *
+     * @throws IllegalArgumentException if the name is not valid, or no schema can be derived from the type
+     */
+    public static Tool function(String name, String description, Class<?> parameters) {
+        Objects.requireNonNull(parameters, "parameters");
+        return new Tool("function", new Function(name, description,
+                ai.synth.lm.internal.TypeSchemas.derive(parameters), true));
+    }
+
+    /**
      * A function definition.
      *
      * @param name 1 to 64 letters, digits, {@code _} or {@code -}

@@ -27,6 +27,30 @@ public record ToolCall(String id, String type, FunctionCall function, Map<String
     }
 
     /**
+     * The arguments read as {@code type}, e.g. the class given to {@link Tool#function(String, String, Class)}.
+     *
+     * @throws OutputParseException naming the tool and the call when the arguments do not read as the type; it
+     *     carries the arguments text
+     * @throws IllegalArgumentException if Jackson cannot create the type at all (e.g. its package is not open to
+     *     Jackson)
+     */
+    public <P> P arguments(Class<P> type) {
+        Objects.requireNonNull(type, "type");
+        try {
+            P parsed = ai.synth.lm.internal.StructuredJson.read(function.arguments(), type);
+            if (parsed != null) {
+                return parsed;
+            }
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new OutputParseException("The arguments of tool call " + id + " to \"" + function.name()
+                    + "\" do not read as " + type.getSimpleName() + ": " + e.getOriginalMessage()
+                    + ". The text is in rawText().", e, function.arguments(), type, null);
+        }
+        throw new OutputParseException("The arguments of tool call " + id + " to \"" + function.name()
+                + "\" are JSON null, not a " + type.getSimpleName(), null, function.arguments(), type, null);
+    }
+
+    /**
      * The function a tool call names.
      *
      * @param name the function name; never null

@@ -58,6 +58,39 @@ public interface UnifiedLMProvider extends AutoCloseable {
     }
 
     /**
+     * Sends a chat completion and reads the answer as {@code type}, a record or class. When the request has no
+     * response format, it asks for {@link ResponseFormat#of(Class)} of the type (a strict JSON schema); a format
+     * the request has is kept.
+     *
+     * <pre>{@code
+     * record Weather(String city, double temperatureC) {}
+     *
+     * Weather weather = provider.createChatCompletion(request, Weather.class).parsed();
+     * }</pre>
+     *
+     * @throws RefusalException if the model refused, with its refusal text
+     * @throws OutputParseException if the answer does not read as the type, with the text as written
+     * @throws IllegalArgumentException if no JSON schema can be derived from the type
+     * @throws SynthLMException if the call failed after its retries
+     */
+    default <T> ParsedChatCompletion<T> createChatCompletion(ChatCompletionRequest request, Class<T> type) {
+        return ParsedChatCompletion.parse(createChatCompletion(StructuredRequests.asking(request, type)), type);
+    }
+
+    /**
+     * Sends a chat completion without blocking and reads the answer as {@code type}; see
+     * {@link #createChatCompletion(ChatCompletionRequest, Class)}. The future fails with a
+     * {@link RefusalException} or {@link OutputParseException} when the answer is no {@code T}.
+     *
+     * @throws IllegalArgumentException if no JSON schema can be derived from the type
+     */
+    default <T> CompletableFuture<ParsedChatCompletion<T>> createChatCompletionAsync(ChatCompletionRequest request,
+            Class<T> type) {
+        return createChatCompletionAsync(StructuredRequests.asking(request, type))
+                .thenApply(completion -> ParsedChatCompletion.parse(completion, type));
+    }
+
+    /**
      * Streams a chat completion: sends the request (retrying before the first byte as configured) and returns
      * once the response headers arrived; chunks are read as the loop asks for them. Close the stream when done.
      *

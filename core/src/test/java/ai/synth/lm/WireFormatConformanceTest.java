@@ -94,6 +94,10 @@ class WireFormatConformanceTest {
                         ResponseFormat.jsonSchema("weather", LOCATION, true).withDescription("The weather"))),
                 option("typed responseFormat json_schema, strict unset", b -> b.responseFormat(
                         ResponseFormat.jsonSchema("weather", LOCATION, null))),
+                option("responseFormat derived from a record", b -> b.responseFormat(
+                        ResponseFormat.of(ResponseFormatTest.Weather.class))),
+                option("tool derived from a record", b -> b.tools(List.of(Tool.function("report", "Report it",
+                        ResponseFormatTest.Weather.class)))),
                 option("includeUsage without streaming", b -> b.includeUsage(true)),
                 option("everything at once", b -> b.temperature(0.7).topP(0.9).maxTokens(1000)
                         .maxCompletionTokens(1000).n(1).stop(List.of("END")).presencePenalty(0.5)

@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Flow;
 
@@ -124,6 +125,42 @@ final class ReadmeExamples {
             response = provider.createChatCompletion(request.withMessages(messages));
         }
         return response;
+    }
+
+    record Weather(String city, int temperatureC, List<String> warnings, Optional<String> note) {}
+    record WeatherQuery(String location, Optional<String> unit) {}
+
+    static List<Object> structuredOutput(UnifiedLMProvider provider) {
+        List<Object> results = new ArrayList<>();
+        ChatCompletionRequest request = ChatCompletionRequest.of(
+                "gpt-4o-mini", List.of(ChatMessage.user("What's the weather in Paris?")));
+        try {
+            ParsedChatCompletion<Weather> answer = provider.createChatCompletion(request, Weather.class);
+            Weather weather = answer.parsed();                   // answer.completion() is the whole response
+            results.add(weather);
+        } catch (RefusalException e) {                          // the model declined: e.refusal()
+            System.err.println(e.refusal());
+        } catch (OutputParseException e) {                      // not a Weather: e.rawText() has what it wrote
+            System.err.println(e.getMessage() + "\n" + e.rawText());
+        }
+        ChatCompletionRequest streamed = request.toBuilder().responseFormat(ResponseFormat.of(Weather.class)).build();
+        try (ChatCompletionStream stream = provider.streamChatCompletion(streamed)) {
+            Weather weather = ParsedChatCompletion.parse(stream.toCompletion(), Weather.class).parsed();
+            results.add(weather);
+        }
+        return results;
+    }
+
+    static WeatherQuery typedTool(UnifiedLMProvider provider) {
+        Tool weather = Tool.function("get_weather", "Get weather for a location", WeatherQuery.class);
+        ChatCompletion response = provider.createChatCompletion(ChatCompletionRequest.builder()
+                .model("gpt-4o-mini")
+                .messages(List.of(ChatMessage.user("What's the weather in Paris?")))
+                .tools(List.of(weather))
+                .build());
+        ToolCall call = response.choices().get(0).message().toolCalls().get(0);
+        WeatherQuery query = call.arguments(WeatherQuery.class);   // OutputParseException names the tool if not
+        return query;
     }
 
     static ChatCompletion contentParts(UnifiedLMProvider provider, byte[] png) {

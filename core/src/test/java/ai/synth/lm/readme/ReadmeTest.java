@@ -43,6 +43,10 @@ class ReadmeTest {
         Assumptions.assumeFalse(Files.exists(DOTENV), "a .env already exists in " + DOTENV.toAbsolutePath()
                 + "; the README examples write their own there, so they are skipped");
         Warmer.clearCache();
+        // What a user's module-info says with `opens ... to com.fasterxml.jackson.databind`: the examples' records are
+        // read by Jackson. The tests run inside the library's module, which may open its own package at run time.
+        ModuleLayer.boot().findModule("com.fasterxml.jackson.databind")
+                .ifPresent(jackson -> ReadmeTest.class.getModule().addOpens("ai.synth.lm.readme", jackson));
         backend = LocalBackend.builder().apiKey(KEY).warmAfterPolls(1).build().start();
         Files.writeString(DOTENV, "# written by ReadmeTest, deleted after it\n"
                 + "SYNTH_BASE_URL=" + backend.baseUrl() + "\n"
@@ -114,6 +118,16 @@ class ReadmeTest {
         try (SynthProvider provider = new SynthProvider(config)) {
             ChatCompletion finalAnswer = ReadmeExamples.toolCalling(provider);
             assertThat(finalAnswer.content()).contains("get_weather").contains("21");
+        }
+    }
+
+    @Test
+    void structuredOutputAndTypedToolArguments() {
+        try (SynthProvider provider = new SynthProvider(config)) {
+            List<Object> weather = ReadmeExamples.structuredOutput(provider);
+            assertThat(weather).hasSize(2).allSatisfy(w -> assertThat(w).isEqualTo(weather.get(0)));
+            assertThat(((ReadmeExamples.Weather) weather.get(0)).city()).isEqualTo("Paris");
+            assertThat(ReadmeExamples.typedTool(provider).location()).isEqualTo("Paris");
         }
     }
 

@@ -7,10 +7,12 @@ import java.util.Set;
 
 /**
  * The parts of a chat-completions request body that the simulator uses, validated the way OpenAI does:
- * a problem is a 400 {@link ApiError} naming the parameter.
+ * a problem is a 400 {@link ApiError} naming the parameter. {@code format} is {@code text}, {@code json_object}
+ * or {@code json_schema}, whose schema is {@code formatSchema} (else a missing node).
  */
 record ChatRequest(String model, List<Message> messages, List<ToolSpec> tools, String toolChoice,
-                   String forcedFunction, Integer maxTokens, int n, boolean stream, boolean includeUsage) {
+                   String forcedFunction, Integer maxTokens, int n, boolean stream, boolean includeUsage,
+                   String format, JsonNode formatSchema) {
 
     /** One message; {@code text} is null when the content is null or absent. */
     record Message(String role, String text, String toolCallId, List<ToolCallRef> toolCalls) {
@@ -42,9 +44,28 @@ record ChatRequest(String model, List<Message> messages, List<ToolSpec> tools, S
             maxTokens = positive(body, "max_tokens", Integer.MAX_VALUE);
         }
         Integer n = positive(body, "n", 128);
+        JsonNode format = body.path("response_format");
         return new ChatRequest(model, messages, tools, choiceWord,
                 forced, maxTokens, n == null ? 1 : n, body.path("stream").booleanValue(),
-                body.path("stream_options").path("include_usage").booleanValue());
+                body.path("stream_options").path("include_usage").booleanValue(), formatType(format),
+                format.path("json_schema").path("schema"));
+    }
+
+    private static final Set<String> FORMATS = Set.of("text", "json_object", "json_schema");
+
+    private static String formatType(JsonNode format) {
+        if (format.isMissingNode() || format.isNull()) {
+            return "text";
+        }
+        String type = format.path("type").asText("");
+        if (!FORMATS.contains(type)) {
+            throw ApiError.invalid("response_format.type", "Invalid 'response_format.type': expected \"text\", "
+                    + "\"json_object\" or \"json_schema\".", "invalid_value");
+        }
+        if (type.equals("json_schema") && !format.path("json_schema").path("name").isTextual()) {
+            throw ApiError.missing("response_format.json_schema.name");
+        }
+        return type;
     }
 
     private static String model(JsonNode model) {

@@ -15,8 +15,9 @@ import java.util.Set;
 
 /**
  * The deterministic responder: a simulator, not a model. It echoes the user, calls an offered tool the user
- * asks for by name or purpose (arguments filled from the user's words), and reports tool results. The same
- * request always gets the same answer.
+ * asks for by name or purpose (arguments filled from the user's words), and reports tool results. Asked for JSON
+ * ({@code response_format}), it answers with a document that conforms to the schema, filled the way tool
+ * arguments are; JSON mode gets an object that says it is simulated. The same request always gets the same answer.
  */
 final class Simulator {
 
@@ -40,6 +41,11 @@ final class Simulator {
         }
         Message last = request.messages().get(request.messages().size() - 1);
         String text = last.role().equals("tool") ? toolResultText(request) : userReplyText(request);
+        if (request.format().equals("json_schema")) {
+            text = Json.string(ToolArguments.document(request.formatSchema(), lastUserText(request)));
+        } else if (request.format().equals("json_object")) {
+            text = Json.string(Json.object().put("simulated_reply", text));
+        }
         String finishReason = "stop";
         if (request.maxTokens() != null && Words.count(text) > request.maxTokens()) {
             text = Words.truncate(text, request.maxTokens());

@@ -11,9 +11,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Fills a tool call's arguments from the tool's JSON schema and the user's words: strings from the text (a
- * place-like property gets the words after " in " or " for "), numbers from the first number in the text,
- * booleans true, enums their first value. Every declared property is filled, and every required one.
+ * Fills a tool call's arguments, or a structured answer, from a JSON schema and the user's words: strings from the
+ * text (a place-like property gets the words after " in " or " for "), numbers from the first number in the text,
+ * booleans true, enums their first value, arrays one item, a nullable ({@code anyOf} with null) its other option.
+ * Every declared property is filled, and every required one.
  */
 final class ToolArguments {
 
@@ -30,6 +31,11 @@ final class ToolArguments {
     /** The arguments as a serialized JSON object, as {@code function.arguments} carries them. */
     static String fill(JsonNode schema, String userText) {
         return Json.string(object(schema, userText.trim()));
+    }
+
+    /** A JSON value conforming to the schema (an object for an object schema), filled from the user's words. */
+    static JsonNode document(JsonNode schema, String userText) {
+        return value("", schema, userText.trim());
     }
 
     private static ObjectNode object(JsonNode schema, String text) {
@@ -49,6 +55,13 @@ final class ToolArguments {
         if (schema.path("enum").isArray() && !schema.path("enum").isEmpty()) {
             return schema.path("enum").get(0).deepCopy();
         }
+        for (String union : new String[] {"anyOf", "oneOf"}) {
+            for (JsonNode option : schema.path(union)) {
+                if (!"null".equals(option.path("type").asText())) {
+                    return value(name, option, text);
+                }
+            }
+        }
         switch (type(schema)) {
             case "integer":
                 return NODES.numberNode(firstNumber(text).longValue());
@@ -58,7 +71,8 @@ final class ToolArguments {
             case "boolean":
                 return NODES.booleanNode(true);
             case "array":
-                return NODES.arrayNode();
+                JsonNode items = schema.path("items");
+                return items.isObject() ? NODES.arrayNode().add(value(name, items, text)) : NODES.arrayNode();
             case "object":
                 return object(schema, text);
             default:
