@@ -162,7 +162,8 @@ class FaultTableTest {
         enqueue(4, Fault.disconnectBeforeHeaders());
         ConnectionException e = fails(ConnectionException.class, FAST, () -> face.call(provider, hello()));
         assertThat(e.attempts()).isEqualTo(4);
-        assertThat(e.getMessage()).contains("Could not reach synth").contains("after 4 attempts");
+        assertThat(e.getMessage()).contains("The connection to synth").contains("failed after 4 attempts")
+                .contains("the URL is right").doesNotContain("SYNTH_BASE_URL");
         assertThat(backend.requestCount(CHAT)).isEqualTo(4);
         assertBackoff(3);
     }

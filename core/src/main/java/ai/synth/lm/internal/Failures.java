@@ -75,9 +75,31 @@ final class Failures {
         String reason = isUnresolved(cause) ? "unknown host " + java.net.URI.create(s.apiBase()).getHost()
                 : cause instanceof ConnectException ? "connection refused"
                 : cause.getMessage() == null ? cause.getClass().getSimpleName() : scrub(cause.getMessage());
+        if (connected(cause)) {
+            return new ConnectionException("The connection to " + s.provider() + " at " + s.apiBase() + " failed"
+                    + " after " + plural(attempts, "attempt") + ": " + reason + ". The server took the connection, so"
+                    + " the URL is right; it, or a proxy in between, ended the exchange before the whole response"
+                    + " arrived. If that persists, " + s.advice().retries() + ".", cause, s.provider(), attempts);
+        }
         return new ConnectionException("Could not reach " + s.provider() + " at " + s.apiBase() + " after "
                 + plural(attempts, "attempt") + ": " + reason + ". " + s.advice().baseUrl()
                 + " and that the server is running.", cause, s.provider(), attempts);
+    }
+
+    /**
+     * Whether the failure came after a connection was made: not a name that did not resolve, a refused or timed out
+     * connect, or a failed TLS handshake, each of which a wrong URL can cause.
+     */
+    private static boolean connected(Throwable cause) {
+        for (Throwable t = cause; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof ConnectException || t instanceof UnknownHostException
+                    || t instanceof java.nio.channels.UnresolvedAddressException
+                    || t instanceof java.net.NoRouteToHostException || t instanceof javax.net.ssl.SSLException
+                    || t instanceof HttpConnectTimeoutException) {
+                return false;
+            }
+        }
+        return cause instanceof IOException;
     }
 
     /** The JDK client reports a name that does not resolve as a ConnectException caused by UnresolvedAddressException. */

@@ -5,14 +5,19 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.function.Consumer;
 
-/** The JDK's {@link HttpClient}: HTTP/2 over TLS. A blocking send is ended by interrupting its caller. */
+/**
+ * The JDK's {@link HttpClient}: HTTP/2 over TLS. A blocking send is ended by interrupting its caller. Sends beyond
+ * the free streams of a host's HTTP/2 connection wait for one ({@link StreamGate}) instead of failing.
+ */
 final class JdkTransport implements Transport {
 
     private final HttpClient http;
     private final ThreadPoolExecutor workers;
+    private final StreamGate gate = new StreamGate();
 
     JdkTransport(ProviderSettings settings, ThreadPoolExecutor workers, boolean plain) {
         this.workers = workers;
@@ -22,12 +27,55 @@ final class JdkTransport implements Transport {
     @Override
     public <B> HttpResponse<B> send(HttpRequest request, HttpResponse.BodyHandler<B> handler,
             Consumer<Runnable> onAbort) throws IOException, InterruptedException {
-        return http.send(request, handler);
+        StreamGate.Lane lane = gate.lane(request.uri());
+        CompletableFuture<Void> ticket = lane.enter();
+        while (true) {
+            await(lane, ticket);
+            StreamGate.Once release = new StreamGate.Once(lane::leave);
+            try {
+                return http.send(request, StreamGate.releasing(handler, lane, release));
+            } catch (IOException e) {
+                lane.firstDone();
+                if (!StreamGate.refusedBeforeSending(e) || !release.claim()) {
+                    release.run();
+                    throw e;
+                }
+                ticket = lane.refused(); // never sent: wait for a stream and send it again
+            } catch (InterruptedException | RuntimeException | Error e) {
+                lane.firstDone();
+                release.run();
+                throw e;
+            }
+        }
+    }
+
+    /** Waits on the caller's thread until {@code ticket} lets the send go; an interrupt gives the wait up. */
+    private static void await(StreamGate.Lane lane, CompletableFuture<Void> ticket) throws InterruptedException {
+        if (ticket.isDone()) {
+            return;
+        }
+        try {
+            ticket.get();
+        } catch (InterruptedException e) {
+            if (!lane.withdraw(ticket)) {
+                lane.leave(); // granted meanwhile: give the stream back unused
+            }
+            throw e;
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("a stream wait failed", e.getCause()); // tickets only ever complete
+        }
     }
 
     @Override
     public <B> CompletableFuture<HttpResponse<B>> sendAsync(HttpRequest request, HttpResponse.BodyHandler<B> handler) {
-        return http.sendAsync(request, handler);
+        GatedSend<B> send = new GatedSend<>(http, workers, gate.lane(request.uri()), request, handler);
+        send.start();
+        return send.result;
+    }
+
+    /** How many sends the host of {@code request}'s HTTP/2 connection refused and sent again (for tests). */
+    long refusals(HttpRequest request) {
+        return gate.lane(request.uri()).refusals();
     }
 
     @Override
