@@ -4,7 +4,9 @@ import ai.synth.lm.ConfigurationException;
 import ai.synth.lm.OpenAIConfig;
 import ai.synth.lm.SynthConfig;
 import ai.synth.lm.SynthLM;
+import ai.synth.lm.internal.Environment;
 import java.io.InputStream;
+import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -17,23 +19,45 @@ import java.util.Objects;
 final class CliEnvironment {
 
     private final Map<String, String> variables;
+    private final Path dotenvDirectory;
     private final InputStream stdin;
     private final boolean interactive;
 
-    private CliEnvironment(Map<String, String> variables, InputStream stdin, boolean interactive) {
+    private CliEnvironment(Map<String, String> variables, Path dotenvDirectory, InputStream stdin,
+            boolean interactive) {
         this.variables = variables == null ? null : Map.copyOf(variables);
+        this.dotenvDirectory = dotenvDirectory;
         this.stdin = Objects.requireNonNull(stdin, "stdin");
         this.interactive = interactive;
     }
 
     /** The process environment and {@code .env} file, {@code System.in}, and a live progress line on a terminal. */
     static CliEnvironment system() {
-        return new CliEnvironment(null, System.in, Terminal.isInteractive());
+        return new CliEnvironment(null, null, System.in, Terminal.isInteractive());
     }
 
     /** Exactly these variables (no process environment, no {@code .env}), this input, never a terminal. */
     static CliEnvironment of(Map<String, String> variables, InputStream stdin) {
-        return new CliEnvironment(Objects.requireNonNull(variables, "variables"), stdin, false);
+        return new CliEnvironment(Objects.requireNonNull(variables, "variables"), null, stdin, false);
+    }
+
+    /** These variables as the process environment and the {@code .env} file in {@code directory}; for doctor. */
+    static CliEnvironment of(Map<String, String> variables, Path directory, InputStream stdin) {
+        return new CliEnvironment(Objects.requireNonNull(variables, "variables"),
+                Objects.requireNonNull(directory, "directory"), stdin, false);
+    }
+
+    /**
+     * The settings with where each came from: the real process environment and {@code .env}, or the given
+     * variables (and the given directory's {@code .env}).
+     *
+     * @throws ConfigurationException if the {@code .env} file cannot be read
+     */
+    Environment settings() {
+        if (variables == null) {
+            return Environment.system();
+        }
+        return dotenvDirectory == null ? Environment.ofMap(variables) : Environment.of(variables, dotenvDirectory);
     }
 
     /** A Synth config builder that reads missing values from these variables. */

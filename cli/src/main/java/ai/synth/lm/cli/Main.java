@@ -10,7 +10,7 @@ import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
 
 /**
- * The {@code synth-lm} command: {@code demo}, {@code chat}, {@code warmup} and {@code serve-local}.
+ * The {@code synth-lm} command: {@code demo}, {@code chat}, {@code warmup}, {@code doctor} and {@code serve-local}.
  *
  * <p>Exit codes: 0 success, 1 an API failure, 2 a usage or configuration error; each failure is one line on
  * standard error.
@@ -19,7 +19,7 @@ import picocli.CommandLine.Spec;
         synopsisSubcommandLabel = "COMMAND",
         description = "Call LLMs through one interface: Synth and OpenAI, with warmup, retries and tool calls.",
         footer = {"", "Start with 'synth-lm demo': it needs no configuration and reaches only a local simulator.",
-                "chat and warmup read SYNTH_BASE_URL, SYNTH_API_KEY, OPENAI_API_KEY, LM_PROVIDER... from the"
+                "chat, warmup and doctor read SYNTH_BASE_URL, SYNTH_API_KEY, OPENAI_API_KEY, LM_PROVIDER... from the"
                         + " environment or a .env file."})
 public final class Main implements Callable<Integer> {
 
@@ -49,6 +49,7 @@ public final class Main implements Callable<Integer> {
                 .addSubcommand(new DemoCommand(env))
                 .addSubcommand(new ChatCommand(env))
                 .addSubcommand(new WarmupCommand(env))
+                .addSubcommand(new DoctorCommand(env))
                 .addSubcommand(new ServeLocalCommand());
         cli.setExecutionExceptionHandler(Failures::onExecution);
         cli.setParameterExceptionHandler(Failures::onUsage);

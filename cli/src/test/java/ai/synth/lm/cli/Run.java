@@ -4,6 +4,7 @@ import java.io.ByteArrayInputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
@@ -15,9 +16,17 @@ record Run(int exitCode, String out, String err) {
         return withStdin(variables, "", args);
     }
 
+    /** Runs with these variables as the process environment and the {@code .env} file in {@code dir}. */
+    static Run withDotenv(Map<String, String> variables, Path dir, String... args) {
+        return run(CliEnvironment.of(variables, dir, new ByteArrayInputStream(new byte[0])), args);
+    }
+
     static Run withStdin(Map<String, String> variables, String stdin, String... args) {
-        CliEnvironment env = CliEnvironment.of(variables,
-                new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)));
+        return run(CliEnvironment.of(variables, new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8))),
+                args);
+    }
+
+    private static Run run(CliEnvironment env, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         int code = Main.execute(env, new PrintWriter(out, true), new PrintWriter(err, true), args);
