@@ -48,6 +48,11 @@ abstract class AbstractProvider implements UnifiedLMProvider {
     }
 
     @Override
+    public CompletableFuture<java.util.List<Model>> listModelsAsync() {
+        return ai.synth.lm.internal.ModelList.fetch(engine);
+    }
+
+    @Override
     public WarmupResult warmup(String model, WarmupOptions options) {
         return Futures.await(warmupAsync(model, options));
     }

@@ -110,6 +110,33 @@ public interface UnifiedLMProvider extends AutoCloseable {
     java.util.concurrent.Flow.Publisher<ChatCompletionChunk> streamChatCompletionAsync(ChatCompletionRequest request);
 
     /**
+     * The models the provider offers ({@code GET /models}), retried as a chat call is.
+     *
+     * <pre>{@code
+     * provider.listModels().forEach(model -> System.out.println(model.id()));
+     * }</pre>
+     *
+     * @throws SynthLMException if the call failed after its retries, or the answer is not a model list
+     * @throws UnsupportedOperationException if the provider cannot list models (the default of this interface,
+     *     for implementations written before listing existed)
+     * @throws IllegalStateException if the provider is closed
+     */
+    default List<Model> listModels() {
+        return ai.synth.lm.internal.Futures.await(listModelsAsync());
+    }
+
+    /**
+     * The models the provider offers, without blocking. The default fails with
+     * {@link UnsupportedOperationException}; the providers of this library list them.
+     *
+     * @throws IllegalStateException if the provider is closed
+     */
+    default CompletableFuture<List<Model>> listModelsAsync() {
+        return CompletableFuture.failedFuture(new UnsupportedOperationException(getClass().getSimpleName()
+                + " does not list models"));
+    }
+
+    /**
      * Warms the model up with the default options and says whether it is warm. A model that warmed within the
      * last 10 minutes answers at once from the cache.
      */
