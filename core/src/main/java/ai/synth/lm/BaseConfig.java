@@ -6,6 +6,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
+import javax.net.ssl.SSLContext;
 
 /**
  * The settings every provider has, and the builder methods that set them; {@link SynthConfig} and
@@ -33,6 +34,7 @@ abstract class BaseConfig {
     private final long maxResponseSize;
     private final Clock clock;
     private final Scheduler scheduler;
+    private final SSLContext sslContext;
 
     BaseConfig(String baseUrl, String apiKey, Duration timeout, int maxRetries, Builder<?> b) {
         this.baseUrl = baseUrl;
@@ -46,6 +48,7 @@ abstract class BaseConfig {
         this.maxResponseSize = b.maxResponseSize;
         this.clock = b.clock;
         this.scheduler = b.scheduler;
+        this.sslContext = b.sslContext;
     }
 
     /** The backend URL as configured. */
@@ -103,11 +106,20 @@ abstract class BaseConfig {
         return scheduler;
     }
 
+    /**
+     * The TLS context of {@code https} connections: its trust material decides which servers are trusted, and its
+     * client session cache lets connections resume earlier sessions. Null means the JDK's default context (the
+     * default trust store).
+     */
+    public SSLContext sslContext() {
+        return sslContext;
+    }
+
     /** Copies every setting of this config into {@code b}. */
     <B extends Builder<B>> B copyInto(B b) {
         return b.baseUrl(baseUrl).apiKey(apiKey).timeout(timeout).connectTimeout(connectTimeout).maxRetries(maxRetries)
                 .firstByteTimeout(firstByteTimeout).idleTimeout(idleTimeout).streamTimeout(streamTimeout)
-                .maxResponseSize(maxResponseSize).clock(clock).scheduler(scheduler);
+                .maxResponseSize(maxResponseSize).clock(clock).scheduler(scheduler).sslContext(sslContext);
     }
 
     @Override
@@ -135,6 +147,7 @@ abstract class BaseConfig {
         private long maxResponseSize = MAX_RESPONSE_SIZE;
         private Clock clock = Clock.systemUTC();
         private Scheduler scheduler = Scheduler.system();
+        private SSLContext sslContext;
         private Map<String, String> environment;
 
         Builder() {}
@@ -210,6 +223,18 @@ abstract class BaseConfig {
         /** The scheduler of retry waits and warmup polls. Default {@link Scheduler#system()}. */
         public B scheduler(Scheduler scheduler) {
             this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+            return self();
+        }
+
+        /**
+         * The TLS context for {@code https} connections, e.g. one that trusts a private CA or presents a client
+         * certificate. Hostname verification stays on whatever the context trusts. Default: the JDK's default
+         * context, which trusts the JDK's default trust store ({@code javax.net.ssl.trustStore} when set).
+         *
+         * @param sslContext an initialised context, or null for the default
+         */
+        public B sslContext(SSLContext sslContext) {
+            this.sslContext = sslContext;
             return self();
         }
 

@@ -37,7 +37,8 @@ public final class OpenAIProvider extends AbstractProvider {
                 config.clock(), config.scheduler(),
                 new ProviderSettings.Advice("Check OPENAI_API_KEY", "Check OPENAI_BASE_URL",
                         "Raise the timeout with OpenAIConfig.builder().timeout(...)",
-                        "raise OpenAIConfig.builder().maxRetries(...)"));
+                        "raise OpenAIConfig.builder().maxRetries(...)"),
+                config.sslContext());
     }
 
     /** Answers {@link WarmupResult.Outcome#NOT_REQUIRED} at once: OpenAI models are always warm. */

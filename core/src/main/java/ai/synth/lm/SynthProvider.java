@@ -46,7 +46,8 @@ public final class SynthProvider extends AbstractProvider {
                         "Check SYNTH_BASE_URL (or MODAL_BASE_URL)",
                         "Raise SYNTH_TIMEOUT (e.g. SYNTH_TIMEOUT=180), or warm the model up first with"
                                 + " provider.warmup(model); large models take longer to load",
-                        "raise SYNTH_MAX_RETRIES (e.g. SYNTH_MAX_RETRIES=5)"));
+                        "raise SYNTH_MAX_RETRIES (e.g. SYNTH_MAX_RETRIES=5)"),
+                config.sslContext());
     }
 
     /**

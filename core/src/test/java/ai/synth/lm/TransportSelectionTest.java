@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ai.synth.lm.internal.HttpEngine;
 import org.junit.jupiter.api.Test;
 
-/** Plain http goes over the library's HTTP/1.1 unless the JDK client is asked for; HTTPS always uses the JDK's. */
+/** Calls go over the library's HTTP/1.1 unless the JDK client is asked for (https: see TlsTest). */
 class TransportSelectionTest {
 
     private static final boolean JDK_FORCED = "jdk".equals(System.getProperty(HttpEngine.TRANSPORT_PROPERTY));
@@ -15,14 +15,6 @@ class TransportSelectionTest {
         try (SynthProvider provider = new SynthProvider(SynthConfig.builder().baseUrl("http://127.0.0.1:9")
                 .apiKey("sk-test-transport").build())) {
             assertThat(provider.engine.transportName()).isEqualTo(JDK_FORCED ? "jdk" : "http1");
-        }
-    }
-
-    @Test
-    void httpsUsesTheJdkClient() {
-        try (OpenAIProvider provider = new OpenAIProvider(OpenAIConfig.builder().baseUrl("https://example.invalid/v1")
-                .apiKey("sk-test-transport").build())) {
-            assertThat(provider.engine.transportName()).isEqualTo("jdk");
         }
     }
 

@@ -2,14 +2,16 @@ package ai.synth.lm.internal;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.net.StandardSocketOptions;
 import java.net.URI;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.security.NoSuchAlgorithmException;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -18,34 +20,37 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Flow;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * HTTP/1.1 on blocking sockets, read and written on the caller's thread: a call costs one write and the reads
- * its response needs, with no hand-off to another thread. Keep-alive connections are pooled per host, newest
- * first. A pooled connection the server dropped while idle fails before any response byte; such a request is sent
- * once more on a new connection, as OkHttp does. Thread-safe.
+ * HTTP/1.1 (over TLS for {@code https}) on blocking socket channels, read and written on the caller's thread: a
+ * call costs one write and the reads its response needs, with no hand-off to another thread. Keep-alive connections
+ * are pooled per host, newest first, for as long as the server's {@code Keep-Alive: timeout} allows (else
+ * {@link Http1#DEFAULT_MAX_IDLE_NANOS}), and checked before reuse: one the server closed while idle is dropped
+ * before the request goes out. A request goes out again on a new connection only when not one byte of it was
+ * written; once it may have reached the server, a failure is the attempt's, never resent here. An interrupt of
+ * the calling thread closes the connection and ends the call. Thread-safe.
  */
 final class BlockingHttp1 implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(BlockingHttp1.class);
 
-    /** Idle connections older than this are not reused; servers commonly drop them after a minute or more. */
-    static final long MAX_IDLE_NANOS = TimeUnit.SECONDS.toNanos(55);
     /** The most idle connections kept per host. */
     static final int MAX_IDLE = 256;
 
     private final int connectTimeoutMillis;
+    private final SSLContext sslContext;
     private final Map<String, ConcurrentLinkedDeque<SocketConnection>> idle = new ConcurrentHashMap<>();
     private final Set<SocketConnection> open = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean closed = new AtomicBoolean();
 
     BlockingHttp1(ProviderSettings settings) {
         this.connectTimeoutMillis = (int) Math.min(Integer.MAX_VALUE, Math.max(1, settings.connectTimeout().toMillis()));
+        this.sslContext = settings.sslContext();
     }
 
     /**
@@ -70,10 +75,12 @@ final class BlockingHttp1 implements AutoCloseable {
                 connection.readHead(decoder);
             } catch (IOException e) {
                 connection.close();
-                if (connection.reused && !decoder.started() && !closed.get() && !aborted.get()) {
-                    log.debug("A pooled connection to {} was closed by the server while idle ({}); sending again"
-                            + " on a new one", authority, e.toString());
-                    continue; // dropped while idle: the server never saw the request
+                if (connection.reused && connection.written == 0 && !closed.get() && !aborted.get()) {
+                    // Not one byte of the request left: the server cannot have seen it. Anything else is the
+                    // attempt's failure, for the retry policy to count: a resend here could run a generation twice.
+                    log.debug("A pooled connection to {} failed before any byte of the request was written ({});"
+                            + " sending on a new one", authority, e.toString());
+                    continue;
                 }
                 throw e;
             }
@@ -145,14 +152,17 @@ final class BlockingHttp1 implements AutoCloseable {
         }
     }
 
-    /** A pooled connection to {@code authority} if one is fresh enough, else a new one. */
+    /**
+     * A pooled connection to {@code authority} that is fresh enough and passes the health check, else a new one.
+     * Connections that fail are closed here, before any request touched them.
+     */
     private SocketConnection connection(String authority, URI uri) throws IOException {
         ConcurrentLinkedDeque<SocketConnection> pooled = idle.get(authority);
         if (pooled != null) {
             long now = System.nanoTime();
             SocketConnection c;
             while ((c = pooled.pollFirst()) != null) {
-                if (now - c.idleSince < MAX_IDLE_NANOS && !c.isClosed()) {
+                if (now - c.idleSince < c.maxIdleNanos && c.healthy()) {
                     c.reused = true;
                     return c;
                 }
@@ -166,33 +176,49 @@ final class BlockingHttp1 implements AutoCloseable {
         if (closed.get()) {
             throw new IOException("The HTTP client is closed");
         }
-        int port = uri.getPort() < 0 ? 80 : uri.getPort();
+        boolean https = "https".equalsIgnoreCase(uri.getScheme());
+        int port = uri.getPort() < 0 ? (https ? 443 : 80) : uri.getPort();
         InetSocketAddress address = new InetSocketAddress(uri.getHost(), port);
         if (address.isUnresolved()) {
             throw new java.net.UnknownHostException(uri.getHost());
         }
-        Socket socket = new Socket();
+        SocketChannel channel = SocketChannel.open();
         try {
-            socket.setTcpNoDelay(true);
-            socket.connect(address, connectTimeoutMillis);
+            channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            channel.socket().connect(address, connectTimeoutMillis);
         } catch (SocketTimeoutException e) {
-            socket.close();
+            channel.close();
             HttpConnectTimeoutException timeout = new HttpConnectTimeoutException("HTTP connect timed out");
             timeout.initCause(e);
             throw timeout;
-        } catch (IOException e) {
-            socket.close();
+        } catch (IOException | RuntimeException e) {
+            channel.close();
             throw e;
         }
+        TlsSession tls = https ? new TlsSession(tls(), uri.getHost(), port) : null;
         SocketConnection[] self = new SocketConnection[1];
-        SocketConnection connection = new SocketConnection(authority, socket, () -> open.remove(self[0]));
+        SocketConnection connection = new SocketConnection(authority, channel, tls, () -> open.remove(self[0]));
         self[0] = connection;
         open.add(connection);
         if (closed.get()) {
             connection.close();
             throw new IOException("The HTTP client is closed");
         }
+        try {
+            connection.handshake();
+        } catch (IOException | RuntimeException e) {
+            connection.close();
+            throw e;
+        }
         return connection;
+    }
+
+    private SSLContext tls() throws IOException {
+        try {
+            return sslContext != null ? sslContext : SSLContext.getDefault();
+        } catch (NoSuchAlgorithmException e) {
+            throw new IOException("The JDK has no default TLS context: " + e.getMessage(), e);
+        }
     }
 
     /** Takes back a connection whose body was read or given up: pooled if the response allows, else closed. */
@@ -200,7 +226,8 @@ final class BlockingHttp1 implements AutoCloseable {
         if (connection.isClosed()) {
             return;
         }
-        if (!decoder.reusable() || connection.buffer.hasRemaining() || closed.get()) {
+        long maxIdle = Http1.maxIdleNanos(decoder.headers());
+        if (!decoder.reusable() || connection.buffer.hasRemaining() || closed.get() || maxIdle <= 0) {
             connection.close();
             return;
         }
@@ -212,9 +239,10 @@ final class BlockingHttp1 implements AutoCloseable {
         }
         long now = System.nanoTime();
         connection.idleSince = now;
+        connection.maxIdleNanos = maxIdle;
         pooled.offerFirst(connection);
         SocketConnection oldest; // the oldest idle ones wait at the tail: close those past their time now
-        while ((oldest = pooled.peekLast()) != null && now - oldest.idleSince >= MAX_IDLE_NANOS) {
+        while ((oldest = pooled.peekLast()) != null && now - oldest.idleSince >= oldest.maxIdleNanos) {
             if (pooled.removeLastOccurrence(oldest)) {
                 oldest.close();
             }

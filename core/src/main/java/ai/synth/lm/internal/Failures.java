@@ -11,6 +11,10 @@ import java.net.ConnectException;
 import java.net.UnknownHostException;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpResponse;
+import java.security.cert.CertPathBuilderException;
+import java.security.cert.CertPathValidatorException;
+import java.security.cert.CertificateException;
+import javax.net.ssl.SSLHandshakeException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -72,6 +76,11 @@ final class Failures {
                     + plural(attempts, "attempt") + ". " + s.advice().baseUrl() + " and the network.", cause,
                     s.provider(), RequestTimeoutException.Kind.CONNECT, s.connectTimeout(), attempts);
         }
+        String tls = tlsProblem(cause);
+        if (tls != null) {
+            return new ConnectionException("Could not open a trusted TLS connection to " + s.provider() + " at "
+                    + s.apiBase() + ": " + tls, cause, s.provider(), attempts);
+        }
         String reason = isUnresolved(cause) ? "unknown host " + java.net.URI.create(s.apiBase()).getHost()
                 : cause instanceof ConnectException ? "connection refused"
                 : cause.getMessage() == null ? cause.getClass().getSimpleName() : scrub(cause.getMessage());
@@ -112,9 +121,33 @@ final class Failures {
         return false;
     }
 
-    /** Whether a failure without a response may be retried. */
+    /** Whether a failure without a response may be retried: not a certificate the client refused, which stays. */
     static boolean isRetryable(Throwable cause) {
-        return cause instanceof IOException || cause instanceof ResponseTimeout;
+        return (cause instanceof IOException || cause instanceof ResponseTimeout) && tlsProblem(cause) == null;
+    }
+
+    /**
+     * What to fix when the TLS handshake failed over the server's certificate (not trusted, or not for this host),
+     * or null for any other failure. Such a failure does not go away by retrying.
+     */
+    static String tlsProblem(Throwable cause) {
+        if (!(cause instanceof SSLHandshakeException)) {
+            return null;
+        }
+        for (Throwable t = cause; t != null; t = t.getCause()) {
+            String message = String.valueOf(t.getMessage());
+            if (t instanceof CertificateException && message.contains("No subject alternative")
+                    || message.contains("No name matching")) {
+                return "the server's certificate is not valid for this host name (" + message + "). Use the host"
+                        + " name the certificate names in the base URL, or fix the server's certificate.";
+            }
+            if (t instanceof CertPathBuilderException || t instanceof CertPathValidatorException) {
+                return "the server's certificate is not trusted (" + message + "). If the server uses a private or"
+                        + " self-signed certificate, trust its CA: set sslContext(...) on the config, or add it to the"
+                        + " JDK trust store (-Djavax.net.ssl.trustStore=...).";
+            }
+        }
+        return null;
     }
 
     /** The provider's own error message from an error body, or a short description of a body that has none. */

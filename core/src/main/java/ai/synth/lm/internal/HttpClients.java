@@ -22,7 +22,11 @@ final class HttpClients {
 
     /** A client on the given threads: HTTP/1.1 for plain http (no h2c upgrade), HTTP/2 over TLS, no redirects. */
     static HttpClient newClient(ProviderSettings settings, ThreadPoolExecutor workers, boolean plain) {
-        return HttpClient.newBuilder()
+        HttpClient.Builder builder = HttpClient.newBuilder();
+        if (settings.sslContext() != null) {
+            builder.sslContext(settings.sslContext());
+        }
+        return builder
                 .executor(workers)
                 .connectTimeout(settings.connectTimeout())
                 .version(plain ? HttpClient.Version.HTTP_1_1 : HttpClient.Version.HTTP_2)

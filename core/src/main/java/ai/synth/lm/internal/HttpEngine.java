@@ -5,6 +5,7 @@ import ai.synth.lm.ChatCompletionRequest;
 import ai.synth.lm.ConnectionException;
 import ai.synth.lm.SynthLMException;
 import java.io.IOException;
+import java.nio.channels.ClosedByInterruptException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -25,8 +26,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one engine behind every provider: JSON over a {@link Transport} (the library's own HTTP/1.1 for plain http,
- * the JDK's {@link HttpClient} for HTTPS), a per-attempt timeout, and retries scheduled on the provider's
+ * The one engine behind every provider: JSON over a {@link Transport} (the library's own HTTP/1.1, over TLS for
+ * {@code https}; the JDK's {@link HttpClient} when asked for), a per-attempt timeout, and retries scheduled on the provider's
  * {@link ai.synth.lm.Scheduler} (never a blocked thread). Thread-safe.
  */
 public final class HttpEngine implements AutoCloseable {
@@ -34,8 +35,8 @@ public final class HttpEngine implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(HttpEngine.class);
     private static final String USER_AGENT = "synth-lm-java/" + Version.VERSION;
     /**
-     * The system property that, set to {@code jdk}, sends plain-http calls through the JDK's HttpClient instead
-     * of the library's own HTTP/1.1 transport (HTTPS always goes through the JDK client).
+     * The system property that, set to {@code jdk}, sends calls through the JDK's HttpClient (HTTP/2 over TLS when
+     * the server offers it) instead of the library's own HTTP/1.1 transport.
      */
     public static final String TRANSPORT_PROPERTY = "ai.synth.lm.transport";
 
@@ -55,7 +56,7 @@ public final class HttpEngine implements AutoCloseable {
         this.settings = settings;
         boolean plain = "http".equalsIgnoreCase(URI.create(settings.apiBase()).getScheme());
         ThreadPoolExecutor workers = HttpClients.workers(settings.provider());
-        this.transport = plain && !"jdk".equals(System.getProperty(TRANSPORT_PROPERTY))
+        this.transport = !"jdk".equals(System.getProperty(TRANSPORT_PROPERTY))
                 ? new Http1Transport(settings, workers) : new JdkTransport(settings, workers, plain);
         this.retries = new RetryPolicy(settings.maxRetries(), settings.clock());
         this.failures = new Failures(settings);
@@ -209,6 +210,14 @@ public final class HttpEngine implements AutoCloseable {
         try {
             return CompletableFuture.completedFuture(
                     transport.send(request, info -> attempt.body(info, handler), attempt::onAbort));
+        } catch (ClosedByInterruptException e) {
+            RuntimeException cause = attempt.ended.get();
+            if (cause == null) { // the caller's own interrupt closed the connection: keep the flag, and give up
+                Thread.currentThread().interrupt();
+                cause = new ConnectionException("Interrupted while waiting for " + settings.provider()
+                        + "; the call was abandoned and its connection closed", e, settings.provider(), 0);
+            }
+            return CompletableFuture.failedFuture(cause);
         } catch (IOException e) {
             RuntimeException cause = attempt.ended.get();
             return CompletableFuture.failedFuture(cause != null ? cause : causeOf(e));

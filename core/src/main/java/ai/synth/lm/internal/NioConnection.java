@@ -38,13 +38,43 @@ final class NioConnection {
     /** When the connection went idle in the pool, in {@link System#nanoTime} units. */
     long idleSince;
 
+    /** How long this connection may stay idle in the pool, from the last response's {@code Keep-Alive}. */
+    long maxIdleNanos = Http1.DEFAULT_MAX_IDLE_NANOS;
+
+    /** Bytes of the current request that reached the socket (encrypted ones for TLS); 0: it provably never left. */
+    long written;
+
+    /** The TLS session of an https connection, or null. */
+    final TlsSession tls;
+
     /** What is left to write of the current request, or null once it is all written. */
     private ByteBuffer out;
 
-    /** A connection on {@code channel}, open or connecting, to {@code authority}. */
-    NioConnection(SocketChannel channel, String authority) {
+    /** A connection on {@code channel}, open or connecting, to {@code authority}; {@code tls} null for plain http. */
+    NioConnection(SocketChannel channel, String authority, TlsSession tls) {
         this.channel = channel;
         this.authority = authority;
+        this.tls = tls;
+    }
+
+    /** Whether the TLS handshake (if any) is over, so that the request may go out. */
+    boolean ready() {
+        return tls == null || tls.handshakeDone();
+    }
+
+    /**
+     * Whether this idle connection can carry a request: a non-blocking read finds neither the server's close nor
+     * bytes nobody asked for.
+     */
+    boolean healthy() {
+        if (closed || !channel.isOpen()) {
+            return false;
+        }
+        try {
+            return channel.read(ByteBuffer.allocate(1)) == 0;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /** Starts carrying {@code exchange}: its request is written as soon as the socket takes it. */
@@ -52,6 +82,7 @@ final class NioConnection {
         this.exchange = exchange;
         exchange.connection = this;
         this.out = ByteBuffer.wrap(exchange.requestBytes);
+        this.written = 0;
     }
 
     /**
@@ -59,16 +90,47 @@ final class NioConnection {
      * is left (a large body, or a full send buffer).
      */
     void write() throws IOException {
+        if (tls != null) {
+            writeTls();
+            return;
+        }
         if (out == null) {
             return;
         }
         while (out.hasRemaining()) {
-            if (channel.write(out) == 0) {
+            int n = channel.write(out);
+            if (n == 0) {
                 interest(SelectionKey.OP_WRITE, true);
                 return;
             }
+            written += n;
         }
         out = null;
+        interest(SelectionKey.OP_WRITE, false);
+    }
+
+    /** As {@link #write}, encrypting: handshake bytes first, then the request once the handshake is done. */
+    private void writeTls() throws IOException {
+        while (true) {
+            while (tls.netOut.hasRemaining()) {
+                int n = channel.write(tls.netOut);
+                if (n == 0) {
+                    interest(SelectionKey.OP_WRITE, true);
+                    return;
+                }
+                if (out != null && ready()) {
+                    written += n;
+                }
+            }
+            if (out == null || !ready()) {
+                break;
+            }
+            if (!out.hasRemaining()) {
+                out = null;
+                break;
+            }
+            tls.wrap(out);
+        }
         interest(SelectionKey.OP_WRITE, false);
     }
 

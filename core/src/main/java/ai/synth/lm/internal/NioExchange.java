@@ -176,6 +176,11 @@ final class NioExchange<B> implements Flow.Subscription {
         return bodyDone && !trailingBytes && decoder.reusable();
     }
 
+    /** How long the connection may stay idle once this response is read: from its {@code Keep-Alive} header. */
+    long maxIdleNanos() {
+        return headDone ? Http1.maxIdleNanos(decoder.headers()) : 0;
+    }
+
     /** The body is complete (selector thread): the subscriber is told, after anything delivered before. */
     void complete() {
         ended = true;

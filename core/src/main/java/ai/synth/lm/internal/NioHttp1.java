@@ -13,6 +13,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -23,6 +24,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,6 +67,8 @@ final class NioHttp1 implements AutoCloseable {
 
     // Selector thread only.
     private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(READ_BUFFER_SIZE);
+    /** Decrypted bytes of one TLS read: twice the largest read of encrypted bytes, which is ample. */
+    private final ByteBuffer tlsPlain = ByteBuffer.allocate(4 * READ_BUFFER_SIZE);
     private final NioPool pool;
     private final ArrayDeque<NioConnection> connecting = new ArrayDeque<>(); // in deadline order: one timeout for all
 
@@ -90,10 +94,12 @@ final class NioHttp1 implements AutoCloseable {
         NioExchange<B> exchange;
         try {
             URI uri = request.uri();
-            if (!"http".equalsIgnoreCase(uri.getScheme()) || uri.getHost() == null) {
-                throw new IllegalArgumentException("Only http:// URLs are sent over plain HTTP/1.1: " + uri);
+            boolean https = "https".equalsIgnoreCase(uri.getScheme());
+            if (!https && !"http".equalsIgnoreCase(uri.getScheme()) || uri.getHost() == null) {
+                throw new IllegalArgumentException("Only http:// and https:// URLs can be sent: " + uri);
             }
-            InetSocketAddress address = new InetSocketAddress(uri.getHost(), uri.getPort() < 0 ? 80 : uri.getPort());
+            InetSocketAddress address = new InetSocketAddress(uri.getHost(),
+                    uri.getPort() < 0 ? (https ? 443 : 80) : uri.getPort());
             if (address.isUnresolved()) {
                 throw new UnknownHostException(uri.getHost());
             }
@@ -263,6 +269,10 @@ final class NioHttp1 implements AutoCloseable {
             return; // cancelled before it left the queue
         }
         NioConnection pooled = pool.take(exchange.authority, System.nanoTime());
+        while (pooled != null && !pooled.healthy()) {
+            close(pooled); // the server closed it while idle, or sent what nobody asked for: it never gets the request
+            pooled = pool.take(exchange.authority, System.nanoTime());
+        }
         if (pooled == null) {
             connect(exchange);
             return;
@@ -280,7 +290,15 @@ final class NioHttp1 implements AutoCloseable {
             return;
         }
         open.incrementAndGet();
-        NioConnection connection = new NioConnection(channel, exchange.authority);
+        NioConnection connection;
+        try {
+            connection = new NioConnection(channel, exchange.authority, tlsFor(exchange));
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(channel);
+            open.decrementAndGet();
+            exchange.fail(e instanceof IOException io ? io : new IOException(e));
+            return;
+        }
         connection.attach(exchange);
         try {
             channel.configureBlocking(false);
@@ -290,6 +308,7 @@ final class NioHttp1 implements AutoCloseable {
                     connection);
             if (now) {
                 connection.connected = true;
+                startTls(connection);
                 connection.write();
             } else if (connectNanos > 0) {
                 connection.connectDeadline = System.nanoTime() + connectNanos;
@@ -312,7 +331,36 @@ final class NioHttp1 implements AutoCloseable {
         }
         connection.connected = true;
         connection.key.interestOps(SelectionKey.OP_READ);
+        startTls(connection);
         connection.write();
+    }
+
+    /** Starts the TLS handshake of a connection that just connected; its first bytes go out with the next write. */
+    private void startTls(NioConnection connection) throws IOException {
+        if (connection.tls != null) {
+            connection.tls.handshake();
+        }
+    }
+
+    private TlsSession tlsFor(NioExchange<?> exchange) throws IOException {
+        URI uri = exchange.request.uri();
+        if (!"https".equalsIgnoreCase(uri.getScheme())) {
+            return null;
+        }
+        try {
+            SSLContext context = settings.sslContext() != null ? settings.sslContext() : SSLContext.getDefault();
+            return new TlsSession(context, uri.getHost(), exchange.address.getPort());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IOException("The JDK has no default TLS context: " + e.getMessage(), e);
+        }
+    }
+
+    private static void closeQuietly(SocketChannel channel) {
+        try {
+            channel.close();
+        } catch (IOException ignored) {
+            // nothing more to release
+        }
     }
 
     private void send(NioConnection connection, NioExchange<?> exchange) {
@@ -331,13 +379,20 @@ final class NioHttp1 implements AutoCloseable {
             return; // interest was cleared after this key was selected
         }
         readBuffer.clear();
-        int n = connection.channel.read(readBuffer);
+        int n = connection.tls == null ? connection.channel.read(readBuffer) : readTls(connection);
         if (exchange == null) { // idle: the server closed it, or sent what nobody asked for
             if (n != 0) {
                 pool.evict(connection);
             }
             return;
         }
+        if (n == 0 && connection.tls != null) {
+            if (connection.ready()) {
+                connection.write(); // the handshake may have just finished: the request goes out now
+            }
+            return;
+        }
+        ByteBuffer input = connection.tls == null ? readBuffer : tlsPlain;
         if (n < 0) {
             if (exchange.closedByPeer()) {
                 progressed(connection);
@@ -347,10 +402,35 @@ final class NioHttp1 implements AutoCloseable {
             return;
         }
         if (n > 0) {
-            readBuffer.flip();
-            exchange.input(readBuffer);
+            input.flip();
+            exchange.input(input);
             progressed(connection);
         }
+    }
+
+    /**
+     * Reads encrypted bytes and decrypts what they complete into {@link #tlsPlain}: the number of plain bytes, 0
+     * when none yet (the handshake advanced, or a record is still partial), -1 when the server ended the session
+     * or closed the socket. The plain buffer has room for everything the read can bring, so no whole record is left
+     * behind while the exchange waits for demand.
+     */
+    private int readTls(NioConnection connection) throws IOException {
+        TlsSession tls = connection.tls;
+        ByteBuffer netIn = tls.readInto();
+        int n = 0;
+        try {
+            n = connection.channel.read(netIn);
+        } finally {
+            tls.readDone(n);
+        }
+        if (!tls.handshakeDone()) {
+            tls.continueHandshake();
+            connection.write();
+            return n < 0 ? -1 : 0;
+        }
+        tlsPlain.clear();
+        int plain = tls.unwrap(tlsPlain);
+        return plain == 0 && n < 0 ? -1 : plain;
     }
 
     /** After input or demand: completes the exchange and frees the connection, or pauses or resumes reading. */
@@ -362,7 +442,9 @@ final class NioHttp1 implements AutoCloseable {
         if (exchange.bodyDone()) {
             exchange.connection = null;
             connection.exchange = null;
-            if (exchange.reusable() && connection.written() && !closed.get()) {
+            long maxIdle = exchange.maxIdleNanos();
+            if (exchange.reusable() && connection.written() && !closed.get() && maxIdle > 0) {
+                connection.maxIdleNanos = maxIdle;
                 pool.offer(connection, System.nanoTime());
             } else {
                 close(connection);
@@ -385,10 +467,13 @@ final class NioHttp1 implements AutoCloseable {
             return;
         }
         exchange.connection = null;
-        if (connection.reused && !exchange.received && !exchange.retried && !closed.get()) {
+        if (connection.reused && connection.written == 0 && !exchange.received && !exchange.retried
+                && !closed.get()) {
+            // Not one byte of the request left: the server cannot have seen it. Anything else is the attempt's
+            // failure, for the retry policy to count: a resend here could run a generation twice.
             exchange.retried = true;
-            log.debug("A pooled connection to {} was closed by the server while idle ({}); sending again on a new"
-                    + " one", connection.authority, cause.toString());
+            log.debug("A pooled connection to {} failed before any byte of the request was written ({}); sending on"
+                    + " a new one", connection.authority, cause.toString());
             connect(exchange);
         } else {
             exchange.fail(cause);

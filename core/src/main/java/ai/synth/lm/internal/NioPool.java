@@ -31,7 +31,7 @@ final class NioPool {
     NioConnection take(String authority, long now) {
         ArrayDeque<NioConnection> pooled = idle.get(authority);
         for (NioConnection c; pooled != null && (c = pooled.pollFirst()) != null; ) {
-            if (now - c.idleSince < idleNanos) {
+            if (!expired(c, now)) {
                 return c;
             }
             close.accept(c); // expired since the last sweep; the older ones behind it are too
@@ -63,7 +63,9 @@ final class NioPool {
     /** Closes the connections idle for too long at {@code now}. */
     void expire(long now) {
         for (ArrayDeque<NioConnection> pooled : idle.values()) {
-            for (NioConnection c; (c = pooled.peekLast()) != null && now - c.idleSince >= idleNanos; ) {
+            // Oldest first, stopping at the first one still in time: cheap on every turn of the selector loop. A
+            // younger connection with a shorter limit may outstay it here, but take() checks each one's own limit.
+            for (NioConnection c; (c = pooled.peekLast()) != null && expired(c, now); ) {
                 pooled.pollLast();
                 close.accept(c);
             }
@@ -76,9 +78,18 @@ final class NioPool {
         for (ArrayDeque<NioConnection> pooled : idle.values()) {
             NioConnection oldest = pooled.peekLast();
             if (oldest != null) {
-                next = Math.min(next, oldest.idleSince + idleNanos - now);
+                next = Math.min(next, oldest.idleSince + limit(oldest) - now);
             }
         }
         return next;
+    }
+
+    private boolean expired(NioConnection c, long now) {
+        return now - c.idleSince >= limit(c);
+    }
+
+    /** A connection's idle limit: the server's, from its last response, within this pool's own. */
+    private long limit(NioConnection c) {
+        return Math.min(idleNanos, c.maxIdleNanos);
     }
 }

@@ -4,6 +4,7 @@ import ai.synth.lm.Scheduler;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
+import javax.net.ssl.SSLContext;
 
 /**
  * Everything the engine needs to know about one provider, resolved from its public config.
@@ -22,6 +23,7 @@ import java.time.Duration;
  * @param clock the clock
  * @param scheduler the scheduler of waits
  * @param advice how to fix what commonly goes wrong, in this provider's terms
+ * @param sslContext the TLS context of https connections, or null for the JDK's default
  */
 public record ProviderSettings(
         String provider,
@@ -37,7 +39,16 @@ public record ProviderSettings(
         long maxResponseSize,
         Clock clock,
         Scheduler scheduler,
-        Advice advice) {
+        Advice advice,
+        SSLContext sslContext) {
+
+    /** Settings with the JDK's default TLS context. */
+    public ProviderSettings(String provider, String apiBase, String warmupBase, String apiKey, Duration timeout,
+            Duration connectTimeout, int maxRetries, Duration firstByteTimeout, Duration idleTimeout,
+            Duration streamTimeout, long maxResponseSize, Clock clock, Scheduler scheduler, Advice advice) {
+        this(provider, apiBase, warmupBase, apiKey, timeout, connectTimeout, maxRetries, firstByteTimeout,
+                idleTimeout, streamTimeout, maxResponseSize, clock, scheduler, advice, null);
+    }
 
     /**
      * Hints for error messages.

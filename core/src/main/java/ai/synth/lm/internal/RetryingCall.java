@@ -65,7 +65,17 @@ final class RetryingCall<B, T> {
             return; // cancelled by the caller
         }
         long started = System.nanoTime();
-        send().whenComplete((response, error) -> {
+        CompletableFuture<HttpResponse<B>> sent = send();
+        if (!blocking) {
+            // A caller who cancels (or completes) the call's future ends the exchange in flight too: the server then
+            // sees the connection close instead of generating an answer nobody reads.
+            result.whenComplete((value, error) -> {
+                if (!sent.isDone()) {
+                    sent.cancel(true);
+                }
+            });
+        }
+        sent.whenComplete((response, error) -> {
             if (log.isDebugEnabled()) {
                 log.debug("{} {} {} -> {} in {} ms (attempt {})", engine.settings().provider(), request.method(),
                         request.uri().getPath(),

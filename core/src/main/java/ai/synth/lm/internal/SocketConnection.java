@@ -3,51 +3,132 @@ package ai.synth.lm.internal;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.Socket;
 import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * One blocking HTTP/1.1 connection: a socket and the buffer its responses are read through. Used by one
- * exchange at a time; {@link #close()} may come from any thread and ends a blocked read or write.
+ * One blocking HTTP/1.1 connection: a socket channel in blocking mode, its TLS session for {@code https}, and the
+ * buffer its responses are read through. Used by one exchange at a time; {@link #close()} may come from any thread
+ * and ends a blocked read or write. A thread interrupted while blocked here closes the channel (the channel's own
+ * rule), so an interrupt ends the exchange.
  */
 final class SocketConnection {
 
+    private static final int PLAIN_BUFFER = 16 * 1024;
+
     final String authority;
-    private final Socket socket;
-    private final InputStream in;
-    private final OutputStream out;
+    private final SocketChannel channel;
+    /** The TLS session of an https connection, or null. */
+    private final TlsSession tls;
     /** Unread response bytes, always between position and limit. */
-    final ByteBuffer buffer = ByteBuffer.allocate(16 * 1024).flip();
+    final ByteBuffer buffer;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Runnable onClose;
     long idleSince;
+    /** How long this connection may stay idle in the pool, from the last response's {@code Keep-Alive}. */
+    long maxIdleNanos = Http1.DEFAULT_MAX_IDLE_NANOS;
     /** Whether an exchange already used this connection, so that a failure may mean the server dropped it idle. */
     boolean reused;
+    /** Bytes of the current request written to the socket (encrypted ones for TLS); 0 means none left. */
+    long written;
 
-    SocketConnection(String authority, Socket socket, Runnable onClose) throws IOException {
+    SocketConnection(String authority, SocketChannel channel, TlsSession tls, Runnable onClose) {
         this.authority = authority;
-        this.socket = socket;
-        this.in = socket.getInputStream();
-        this.out = socket.getOutputStream();
+        this.channel = channel;
+        this.tls = tls;
         this.onClose = onClose;
+        int size = tls == null ? PLAIN_BUFFER : tls.applicationBufferSize() + PLAIN_BUFFER;
+        this.buffer = ByteBuffer.allocate(size).flip();
     }
 
+    /** Runs the TLS handshake, if this is a TLS connection; the caller closes the connection if it fails. */
+    void handshake() throws IOException {
+        if (tls == null) {
+            return;
+        }
+        tls.handshake();
+        while (!tls.handshakeDone()) {
+            flush();
+            if (tls.needsInput()) {
+                readNet();
+            }
+            tls.continueHandshake();
+        }
+        flush();
+    }
+
+    /** Writes the whole request, counting in {@link #written} what reached the socket. */
     void write(byte[] bytes) throws IOException {
-        out.write(bytes);
+        written = 0;
+        ByteBuffer plain = ByteBuffer.wrap(bytes);
+        if (tls == null) {
+            while (plain.hasRemaining()) {
+                written += channel.write(plain);
+            }
+            return;
+        }
+        while (plain.hasRemaining()) {
+            tls.wrap(plain);
+            flush();
+        }
+    }
+
+    private void flush() throws IOException {
+        while (tls.netOut.hasRemaining()) {
+            written += channel.write(tls.netOut);
+        }
+    }
+
+    private int readNet() throws IOException {
+        ByteBuffer in = tls.readInto();
+        int n = 0;
+        try {
+            n = channel.read(in);
+        } finally {
+            tls.readDone(n); // leaves netIn readable again, whether the read worked or not
+        }
+        return n;
+    }
+
+    /**
+     * Whether this idle connection can carry a request: a non-blocking look at the socket finds neither the
+     * server's close nor bytes nobody asked for (OkHttp's check before reusing a pooled connection). A request on a
+     * connection that passed may still meet a close that crossed it on the wire; that is an attempt's failure.
+     */
+    boolean healthy() {
+        if (closed.get() || !channel.isOpen()) {
+            return false;
+        }
+        try {
+            channel.configureBlocking(false);
+            try {
+                return channel.read(ByteBuffer.allocate(1)) == 0;
+            } finally {
+                channel.configureBlocking(true);
+            }
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
     }
 
     /** Reads more bytes into the buffer, keeping the unread ones; false at the end of the stream. */
     boolean fill() throws IOException {
         buffer.compact();
         try {
-            int n = in.read(buffer.array(), buffer.arrayOffset() + buffer.position(), buffer.remaining());
-            if (n > 0) {
-                buffer.position(buffer.position() + n);
+            if (tls == null) {
+                return channel.read(buffer) >= 0;
             }
-            return n >= 0;
+            while (true) {
+                int plain = tls.unwrap(buffer);
+                if (plain != 0) {
+                    return plain > 0;
+                }
+                if (readNet() < 0) {
+                    return false;
+                }
+            }
         } finally {
             buffer.flip();
         }
@@ -85,11 +166,11 @@ final class SocketConnection {
         return closed.get();
     }
 
-    /** Closes the socket; a read or write blocked on it ends with an exception. Any thread; idempotent. */
+    /** Closes the channel; a read or write blocked on it ends with an exception. Any thread; idempotent. */
     void close() {
         if (closed.compareAndSet(false, true)) {
             try {
-                socket.close();
+                channel.close();
             } catch (IOException ignored) {
                 // closing is all that was asked
             }

@@ -30,14 +30,16 @@ import java.util.Objects;
 public final class LocalBackend implements AutoCloseable {
 
     private final BackendConfig config;
+    private final TlsCertificate tls; // null: plain http
     private final FaultQueue faults = new FaultQueue();
     private final RequestLog log = new RequestLog();
     private final ModelStates models;
     private SocketServer server; // guarded by this
     private boolean closed; // guarded by this
 
-    private LocalBackend(BackendConfig config) {
+    private LocalBackend(BackendConfig config, TlsCertificate tls) {
         this.config = config;
+        this.tls = tls;
         this.models = new ModelStates(config.coldStart(), config.warmAfterPolls(), System::nanoTime);
     }
 
@@ -63,7 +65,8 @@ public final class LocalBackend implements AutoCloseable {
             throw new IllegalStateException("this LocalBackend was already started or closed; build a new one");
         }
         try {
-            server = new SocketServer(config.port(), new Router(config, faults, log, models));
+            server = new SocketServer(config.port(), new Router(config, faults, log, models),
+                    tls == null ? null : tls.serverContext());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot listen on 127.0.0.1:" + config.port(), e);
         }
@@ -74,11 +77,20 @@ public final class LocalBackend implements AutoCloseable {
      * Returns the base URL, without a trailing slash and without {@code /v1}; OpenAI-style clients want
      * {@code baseUrl() + "/v1"}.
      *
-     * @return e.g. {@code http://127.0.0.1:52311}
+     * @return e.g. {@code http://127.0.0.1:52311}, or {@code https://...} when built with {@link Builder#tls}
      * @throws IllegalStateException if the backend was not started
      */
     public String baseUrl() {
-        return "http://127.0.0.1:" + port();
+        return (tls == null ? "http" : "https") + "://127.0.0.1:" + port();
+    }
+
+    /**
+     * Returns the certificate this backend presents, for a client context that trusts it.
+     *
+     * @return the certificate, or null when the backend serves plain http
+     */
+    public TlsCertificate certificate() {
+        return tls;
     }
 
     /**
@@ -217,6 +229,7 @@ public final class LocalBackend implements AutoCloseable {
     public static final class Builder {
 
         private BackendConfig config;
+        private TlsCertificate tls;
 
         private Builder(BackendConfig config) {
             this.config = config;
@@ -308,12 +321,25 @@ public final class LocalBackend implements AutoCloseable {
         }
 
         /**
+         * Serves {@code https} (HTTP/1.1 over TLS) with {@code certificate} instead of plain http, e.g.
+         * {@link TlsCertificate#forLoopback()}; clients trust it through {@link TlsCertificate#clientContext()}.
+         * The default is null: plain http.
+         *
+         * @param certificate the certificate to present, or null for plain http
+         * @return this builder
+         */
+        public Builder tls(TlsCertificate certificate) {
+            this.tls = certificate;
+            return this;
+        }
+
+        /**
          * Builds a backend with these settings; call {@link LocalBackend#start()} to serve.
          *
          * @return a new, not yet started backend
          */
         public LocalBackend build() {
-            return new LocalBackend(config);
+            return new LocalBackend(config, tls);
         }
     }
 }

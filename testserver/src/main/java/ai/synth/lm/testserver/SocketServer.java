@@ -14,6 +14,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.SSLSocketFactory;
 
 /**
  * Accepts connections on a loopback port and serves each on a daemon worker thread from a cached pool.
@@ -31,12 +35,20 @@ final class SocketServer implements AutoCloseable {
     private final Set<Thread> threads = ConcurrentHashMap.newKeySet();
     private final AtomicInteger workerNumber = new AtomicInteger();
     private final ServerSocket serverSocket;
+    private final SSLSocketFactory tls;
     private final ExecutorService workers;
     private final Thread acceptor;
     private boolean closed; // guarded by this, so no connection registers after close() looked
 
+    /** A plain-http server; see {@link #SocketServer(int, HttpConnection.Handler, SSLContext)}. */
     SocketServer(int port, HttpConnection.Handler handler) throws IOException {
+        this(port, handler, null);
+    }
+
+    /** A server on {@code port} (0: any free one) speaking TLS with {@code tls}'s certificate, or plain if null. */
+    SocketServer(int port, HttpConnection.Handler handler, SSLContext tls) throws IOException {
         this.handler = handler;
+        this.tls = tls == null ? null : tls.getSocketFactory();
         this.serverSocket = new ServerSocket();
         try {
             serverSocket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), BACKLOG);
@@ -71,7 +83,7 @@ final class SocketServer implements AutoCloseable {
     private void acceptLoop() {
         while (!serverSocket.isClosed()) {
             try {
-                Socket socket = serverSocket.accept();
+                Socket socket = secure(serverSocket.accept());
                 if (register(socket)) {
                     workers.execute(new HttpConnection(socket, handler, () -> connections.remove(socket)));
                 }
@@ -90,6 +102,19 @@ final class SocketServer implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
+    }
+
+    /** The accepted socket, wrapped in TLS when this server speaks it; the handshake runs on the first read. */
+    private Socket secure(Socket accepted) throws IOException {
+        if (tls == null) {
+            return accepted;
+        }
+        SSLSocket socket = (SSLSocket) tls.createSocket(accepted, null, accepted.getPort(), true);
+        socket.setUseClientMode(false);
+        SSLParameters parameters = socket.getSSLParameters();
+        parameters.setApplicationProtocols(new String[] {"http/1.1"});
+        socket.setSSLParameters(parameters);
+        return socket;
     }
 
     private synchronized boolean register(Socket socket) throws IOException {
