@@ -74,6 +74,11 @@ public final class HttpEngine implements AutoCloseable {
         }
     }
 
+    /** Whether a caller's cancel may end the attempt in flight: see {@link Transport#cancelClosesConnection}. */
+    boolean cancelClosesConnection() {
+        return transport.cancelClosesConnection();
+    }
+
     /** Which transport carries this engine's calls: {@code "http1"} or {@code "jdk"}. For tests and logs. */
     public String transportName() {
         return transport instanceof Http1Transport ? "http1" : "jdk";

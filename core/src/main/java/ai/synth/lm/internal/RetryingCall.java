@@ -66,7 +66,7 @@ final class RetryingCall<B, T> {
         }
         long started = System.nanoTime();
         CompletableFuture<HttpResponse<B>> sent = send();
-        if (!blocking) {
+        if (!blocking && engine.cancelClosesConnection()) {
             // A caller who cancels (or completes) the call's future ends the exchange in flight too: the server then
             // sees the connection close instead of generating an answer nobody reads.
             result.whenComplete((value, error) -> {

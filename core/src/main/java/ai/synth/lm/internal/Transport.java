@@ -28,6 +28,14 @@ interface Transport extends AutoCloseable {
      */
     <B> CompletableFuture<HttpResponse<B>> sendAsync(HttpRequest request, HttpResponse.BodyHandler<B> handler);
 
+    /**
+     * Whether cancelling a future from {@link #sendAsync} closes the exchange's connection at once, so that a caller
+     * who gives up may cancel the attempt in flight. Without it, the response is left to arrive and is discarded.
+     */
+    default boolean cancelClosesConnection() {
+        return true;
+    }
+
     /** Releases connections and threads. Calls in flight fail. Idempotent. */
     @Override
     void close();
