@@ -175,4 +175,33 @@ class DoctorCommandTest {
         assertThat(run.out()).contains("warn  line 2: expected NAME=value (skipped; set SYNTH_DOTENV_STRICT=true")
                 .doesNotContain("sk-secret-55");
     }
+
+    @Test
+    void anUnknownDefaultProviderIsAFailedCheck() {
+        Run run = Run.of(Map.of("LM_PROVIDER", "claude"), "doctor");
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.out()).contains("FAIL  LM_PROVIDER=claude is not a known provider",
+                "fix: Use one of synth, openai.");
+    }
+
+    @Test
+    void aDotenvThatStrictModeRefusesIsAFailedCheckWithoutItsText() throws Exception {
+        Files.writeString(dir.resolve(".env"), "sk-secret-77 oops\n");
+
+        Run run = Run.withDotenv(Map.of("SYNTH_DOTENV_STRICT", "true"), dir, "doctor");
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.out())
+                .startsWith("FAIL  Could not read " + dir.resolve(".env") + ", line 1: expected NAME=value")
+                .doesNotContain("sk-secret-77");
+    }
+
+    @Test
+    void keysShowOnlyTheirLastFourCharactersAndShortOnesNone() {
+        assertThat(DoctorProvider.mask("sk-abcdefgh1234")).isEqualTo("****1234");
+        assertThat(DoctorProvider.mask("short-key")).isEqualTo("****-key");
+        assertThat(DoctorProvider.mask("12345678")).isEqualTo("****");
+        assertThat(DoctorProvider.mask(null)).isEqualTo("(unset)");
+    }
 }
