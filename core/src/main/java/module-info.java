@@ -9,6 +9,7 @@ module ai.synth.lm {
     requires com.fasterxml.jackson.core;
     requires com.fasterxml.jackson.databind;
     requires com.fasterxml.jackson.datatype.jdk8;
+    requires com.fasterxml.jackson.dataformat.yaml;
     requires org.slf4j;
 
     exports ai.synth.lm;

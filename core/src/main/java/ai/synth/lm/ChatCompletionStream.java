@@ -29,11 +29,34 @@ import java.util.stream.StreamSupport;
  */
 public final class ChatCompletionStream implements AutoCloseable, Iterable<ChatCompletionChunk> {
 
-    private final BlockingStream chunks;
+    private final Source chunks;
     private final AtomicBoolean iterated = new AtomicBoolean();
 
     ChatCompletionStream(BlockingStream chunks) {
+        this(new Source() {
+            @Override
+            public ChatCompletionChunk next() {
+                return chunks.next();
+            }
+
+            @Override
+            public void close() {
+                chunks.close();
+            }
+        });
+    }
+
+    ChatCompletionStream(Source chunks) {
         this.chunks = chunks;
+    }
+
+    /** Where the chunks come from: a connection, or another stream seen through a router. */
+    interface Source {
+        /** The next chunk, or null at the end. */
+        ChatCompletionChunk next();
+
+        /** Releases what the stream holds; idempotent. */
+        void close();
     }
 
     /**

@@ -33,26 +33,28 @@ final class Failures {
         int status = response.statusCode();
         String message = scrub(providerMessage(response.headers(), body));
         String requestId = response.headers().firstValue("x-request-id").orElse(null);
+        String code = errorCode(body);
+        java.time.Duration retryAfter = new RetryPolicy(0, s.clock()).serverWait(response.headers());
         String tail = (message == null ? "" : ": " + message)
                 + (requestId == null ? "" : " (request id " + requestId + ")");
         if (status == 401) {
             return new AuthenticationException(s.provider() + " rejected the API key (HTTP 401)" + tail + ". "
-                    + s.advice().key() + ".", s.provider(), status, message, requestId, attempts);
+                    + s.advice().key() + ".", s.provider(), status, message, requestId, attempts, code, retryAfter);
         }
         if (status == 403) {
             return new AuthenticationException(s.provider() + " refused the request (HTTP 403)" + tail + ". "
                     + s.advice().key() + " and that the key may use this model.", s.provider(), status, message,
-                    requestId, attempts);
+                    requestId, attempts, code, retryAfter);
         }
         if (status == 429) {
             return new RateLimitException(s.provider() + " rate limit (HTTP 429) still in place after "
                     + plural(attempts, "attempt") + tail + ". The client retries with exponential backoff; "
-                    + s.advice().retries() + " to wait longer.", s.provider(), message, requestId, attempts);
+                    + s.advice().retries() + " to wait longer.", s.provider(), message, requestId, attempts, code, retryAfter);
         }
         String hint = (status == 502 || status == 503 || status == 504) && s.warmupBase() != null
                 ? " The model may be cold: warm it up first with provider.warmup(model)." : "";
         return new ApiException(s.provider() + " answered HTTP " + status + " after " + plural(attempts, "attempt")
-                + tail + "." + hint, s.provider(), status, message, requestId, attempts);
+                + tail + "." + hint, s.provider(), status, message, requestId, attempts, code, retryAfter);
     }
 
     /** The exception for an attempt that got no response. */
@@ -171,6 +173,22 @@ final class Failures {
         String text = new String(body, 0, Math.min(body.length, 300), StandardCharsets.UTF_8).strip()
                 .replaceAll("\\s+", " ");
         return text.length() > 200 ? text.substring(0, 200) + "..." : text;
+    }
+
+    /** The {@code error.code} of an OpenAI-style error body, when it is a string, else null. */
+    static String errorCode(byte[] body) {
+        if (body == null || body.length == 0) {
+            return null;
+        }
+        try {
+            if (JsonValueIO.parse(body) instanceof Map<?, ?> map && map.get("error") instanceof Map<?, ?> error
+                    && error.get("code") instanceof String code) {
+                return code;
+            }
+        } catch (IOException | RuntimeException notJson) {
+            // no code
+        }
+        return null;
     }
 
     /** The message of an error object: {@code {"error":{"message":..}}}, {@code {"error":".."}}, {@code detail}... */
