@@ -8,6 +8,7 @@ import ai.synth.lm.ChatCompletionStream;
 import ai.synth.lm.ChatMessage;
 import ai.synth.lm.Choice;
 import ai.synth.lm.OpenAIProvider;
+import ai.synth.lm.Router;
 import ai.synth.lm.SynthLM;
 import ai.synth.lm.SynthProvider;
 import ai.synth.lm.UnifiedLMProvider;
@@ -31,7 +32,9 @@ import picocli.CommandLine.Spec;
         description = {"Send one prompt and print the reply.",
                 "Settings come from the environment or a .env file: SYNTH_BASE_URL and SYNTH_API_KEY for synth,"
                         + " OPENAI_API_KEY (and OPENAI_BASE_URL) for openai. Keys are never taken as options,"
-                        + " so they stay out of shell history."})
+                        + " so they stay out of shell history.",
+                "With --config, the call goes through a router over the deployments of a LiteLLM-style"
+                        + " config.yaml, and --model names one of its model groups."})
 final class ChatCommand implements Callable<Integer> {
 
     static final String SYNTH_MODEL = "Qwen/Qwen2.5-7B-Instruct";
@@ -69,6 +72,10 @@ final class ChatCommand implements Callable<Integer> {
     @Option(names = "--stream", description = "Print the reply as it arrives (server-sent events).")
     boolean stream;
 
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "A router config (LiteLLM's config.yaml format): route the call over its deployments.")
+    java.nio.file.Path config;
+
     @Option(names = "--base-url", paramLabel = "URL",
             description = "The provider's base URL, instead of SYNTH_BASE_URL or OPENAI_BASE_URL.")
     String baseUrl;
@@ -83,14 +90,23 @@ final class ChatCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(),
                     "--stream and --json do not combine: --json prints the whole response once it is complete");
         }
-        String name = providerName();
-        ChatCompletionRequest request = ChatCompletionRequest.builder()
-                .model(model != null ? model : name.equals("openai") ? OPENAI_MODEL : SYNTH_MODEL)
-                .messages(messages())
-                .temperature(temperature)
-                .maxTokens(maxTokens)
-                .build();
-        try (UnifiedLMProvider p = open(name)) {
+        if (config != null && (provider != null || baseUrl != null)) {
+            throw new ParameterException(spec.commandLine(), "--config does not combine with --provider or"
+                    + " --base-url: the config file says where each deployment is");
+        }
+        String name = config != null ? null : providerName();
+        try (UnifiedLMProvider p = config != null ? env.router().config(config).build() : open(name)) {
+            ChatCompletionRequest request = ChatCompletionRequest.builder()
+                    .model(model != null ? model : p instanceof Router r ? onlyGroup(r)
+                            : name.equals("openai") ? OPENAI_MODEL : SYNTH_MODEL)
+                    .messages(messages())
+                    .temperature(temperature)
+                    .maxTokens(maxTokens)
+                    .build();
+            if (p instanceof Router r && !r.modelGroups().contains(request.model())) {
+                throw new ParameterException(spec.commandLine(), "--model " + request.model()
+                        + " is not a model group of " + config + ": use one of " + String.join(", ", r.modelGroups()));
+            }
             if (stream) {
                 printStreamed(p, request);
             } else {
@@ -98,6 +114,14 @@ final class ChatCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    private String onlyGroup(Router router) {
+        if (router.modelGroups().size() != 1) {
+            throw new ParameterException(spec.commandLine(), "Name the model group with --model: " + config
+                    + " has " + String.join(", ", router.modelGroups()));
+        }
+        return router.modelGroups().get(0);
     }
 
     private String providerName() {

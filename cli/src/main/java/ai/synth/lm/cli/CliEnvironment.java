@@ -72,6 +72,12 @@ final class CliEnvironment {
         return variables == null ? b : b.environment(variables);
     }
 
+    /** A router builder whose {@code os.environ/NAME} keys and provider defaults come from these variables. */
+    ai.synth.lm.RouterBuilder router() {
+        ai.synth.lm.RouterBuilder b = ai.synth.lm.Router.builder();
+        return variables == null ? b : b.environment(variables);
+    }
+
     /** {@code LM_PROVIDER}, normalized, or {@code synth} when unset. */
     String defaultProvider() {
         if (variables == null) {

@@ -48,6 +48,7 @@ final class DemoCommand implements Callable<Integer> {
             tour.providerSwitching();
             tour.toolCall();
             tour.retries();
+            tour.router();
             tour.typedErrors();
         }
         summary(out, Duration.ofNanos(System.nanoTime() - started));

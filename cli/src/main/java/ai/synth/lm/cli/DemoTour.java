@@ -173,6 +173,13 @@ final class DemoTour {
         }
     }
 
+    void router() {
+        heading("Many deployments", "A Router is a provider over model groups: each call goes to one deployment of"
+                + " the group,", "a deployment that fails cools down, and a group that keeps failing falls back to"
+                + " another.");
+        new RouterTour(backend, apiKey, this::say).run();
+    }
+
     void typedErrors() {
         heading("Typed errors", "Failures are exceptions you can catch by type, with a message that says what to do.");
         try (SynthProvider wrongKey = new SynthProvider(synthConfig().apiKey("not-the-demo-key").build())) {

@@ -16,7 +16,7 @@ class DemoCommandTest {
         assertThat(run.out())
                 .contains("simulator")
                 .contains("1. Warmup", "2. Chat completion", "3. Streaming", "4. Provider switching", "5. Tool call",
-                        "6. Retries", "7. Typed errors")
+                        "6. Retries", "7. Many deployments", "8. Typed errors")
                 .containsPattern("\\d+ chunks in \\d+ ms; accumulated: finish_reason stop")
                 .contains("Qwen/Qwen2.5-7B-Instruct is warm: warmed after")
                 .contains("comes from the cache: CACHED", "0 requests to the backend")
@@ -24,6 +24,8 @@ class DemoCommandTest {
                 .contains("synth  (", "openai (gpt-4o-mini)")
                 .contains("tool call: get_weather({\"city\":\"Paris\"})", "the get_weather tool returned")
                 .contains("retrying in 1000 ms", "the backend saw 3 attempts")
+                .contains("replica-a saw 1 request (a 503", "Every call succeeded")
+                .contains("the call fell back to model group 'backup' (1 request)")
                 .contains("AuthenticationException (HTTP 401", "ConfigurationException")
                 .contains("synth-lm chat")
                 .doesNotContain("\r")

@@ -9,6 +9,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -235,6 +236,26 @@ final class ReadmeExamples {
         } catch (SynthLMException e) {                    // any other failure: status, request id, attempts
             return e.status() + " " + e.requestId() + ": " + e.getMessage();
         }
+    }
+
+    static String manyDeployments(Path configFile) {
+        String text;
+        try (Router router = Router.fromConfig(configFile)) {   // e.g. Path.of("router.yaml")
+            ChatCompletion answer = router.createChatCompletion("chat", List.of(ChatMessage.user("Hello!")));
+            text = answer.choices().get(0).message().content();
+        }
+        return text;
+    }
+
+    static Router routerInCode(String openAIKey) {
+        Router router = Router.builder()
+                .deployment(Deployment.builder("chat", "openai", "Qwen/Qwen2.5-7B-Instruct").id("vllm-a")
+                        .baseUrl("http://10.0.0.5:8000/v1").apiKey("EMPTY").rpm(600).build())
+                .deployment(Deployment.builder("backup", "openai", "gpt-4o-mini").apiKey(openAIKey).build())
+                .routingStrategy(RoutingStrategy.LEAST_BUSY)
+                .fallbacks("chat", List.of("backup"))
+                .build();
+        return router;
     }
 
     static int localBackend() {

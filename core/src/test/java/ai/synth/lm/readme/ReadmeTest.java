@@ -161,6 +161,19 @@ class ReadmeTest {
         assertThat(ReadmeExamples.rawHttpBefore(backend.baseUrl(), KEY)).contains("Hello!");
     }
 
+    @Test
+    void manyDeploymentsFromAConfigFileAndFromCode(@org.junit.jupiter.api.io.TempDir Path dir) throws IOException {
+        Path config = Files.writeString(dir.resolve("router.yaml"), """
+                model_list:
+                  - model_name: chat
+                    litellm_params: {model: hosted_vllm/Qwen/Qwen2.5-7B-Instruct, api_base: "%s/v1", api_key: %s}
+                """.formatted(backend.baseUrl(), KEY));
+        assertThat(ReadmeExamples.manyDeployments(config)).contains("Hello!");
+        try (ai.synth.lm.Router router = ReadmeExamples.routerInCode("sk-test-key")) {
+            assertThat(router.modelGroups()).containsExactly("backup", "chat");
+        }
+    }
+
     static List<List<String>> javaBlocks(String markdown) {
         List<List<String>> blocks = new ArrayList<>();
         Matcher m = Pattern.compile("```java\\n(.*?)```", Pattern.DOTALL).matcher(markdown);
