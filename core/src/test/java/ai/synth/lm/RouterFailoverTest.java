@@ -221,4 +221,20 @@ class RouterFailoverTest {
 
         assertThat(fx.time.waits).containsExactly(RouterBuilder.DEFAULT_COOLDOWN_TIME);
     }
+
+    @Test
+    void fallsBackAtOnceInsteadOfWaitingWhenEveryDeploymentIsCooling() {
+        LocalBackend a = fx.backend();
+        LocalBackend backup = fx.backend();
+        a.enqueue(Fault.status(503));
+        Router router = fx.track(fx.router().allowedFails(0)
+                .deployment(deployment("chat", "a", a).build()).deployment(deployment("backup", "k", backup).build())
+                .fallbacks("chat", List.of("backup")).build());
+
+        router.createChatCompletion(ask("chat"));
+
+        assertThat(fx.time.waits).isEmpty();
+        assertThat(a.requestCount("/v1/chat")).isEqualTo(1);
+        assertThat(backup.requestCount("/v1/chat")).isEqualTo(1);
+    }
 }

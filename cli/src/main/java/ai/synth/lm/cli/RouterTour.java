@@ -67,11 +67,10 @@ final class RouterTour {
 
     private void fallback(Router router, LocalBackend b) {
         b.enqueue(Fault.status(503));
-        b.enqueue(Fault.status(503));
         int before = backup.requestCount(CHAT);
         ChatCompletion answer = router.createChatCompletion("chat", List.of(ChatMessage.user("Anyone there?")));
-        say.accept("replica-a still cooling, replica-b answered 503 twice (a retry after a short backoff):"
-                + " the call fell back to model group 'backup' (" + (backup.requestCount(CHAT) - before)
-                + " request) and got: " + answer.content());
+        say.accept("Next call: replica-a still cooling, replica-b answered 503 and cooled down too. With no"
+                + " deployment of 'chat' left, the call fell back at once to model group 'backup' ("
+                + (backup.requestCount(CHAT) - before) + " request) and got: " + answer.content());
     }
 }

@@ -201,4 +201,66 @@ class ChatCommandTest {
         assertThat(run.exitCode()).isZero();
         assertThat(run.err()).contains("cut at the token limit");
     }
+
+    private java.nio.file.Path routerConfig(java.nio.file.Path dir, String body) throws java.io.IOException {
+        return java.nio.file.Files.writeString(dir.resolve("router.yaml"), body);
+    }
+
+    @Test
+    void configRoutesOverDeploymentsAndStepsAroundAFailingOne(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        try (LocalBackend failing = LocalBackend.builder().apiKey(KEY).build().start()) {
+            failing.enqueue(ai.synth.lm.testserver.Fault.status(503));
+            java.nio.file.Path config = routerConfig(dir, """
+                    model_list:
+                      - model_name: chat
+                        litellm_params: {model: openai/sim, api_base: "%s/v1", api_key: os.environ/ROUTER_KEY, weight: 1000}
+                        model_info: {id: failing}
+                      - model_name: chat
+                        litellm_params: {model: openai/sim, api_base: "%s/v1", api_key: os.environ/ROUTER_KEY}
+                        model_info: {id: healthy}
+                    """.formatted(failing.baseUrl(), backend.baseUrl()));
+
+            Run run = Run.of(Map.of("ROUTER_KEY", KEY), "chat", "--config", config.toString(), "--model", "chat",
+                    "Hello router");
+
+            assertThat(run.exitCode()).as(run.err()).isZero();
+            assertThat(run.out()).contains("you said \"Hello router\"");
+            // the weight sends the first attempt to the failing deployment; its 503 is retried on the other
+            assertThat(failing.requestCount(CHAT)).isEqualTo(1);
+            assertThat(backend.requestCount(CHAT)).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void configWithAnUnknownGroupIsAUsageErrorListingTheGroups(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path config = routerConfig(dir, """
+                model_list:
+                  - model_name: chat
+                    litellm_params: {model: openai/sim, api_base: "%s/v1", api_key: k-123456}
+                """.formatted(backend.baseUrl()));
+
+        Run run = Run.of(Map.of(), "chat", "--config", config.toString(), "--model", "gpt-9", "Hi");
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("--model gpt-9 is not a model group of").contains("use one of chat");
+        assertThat(backend.requestCount(CHAT)).isZero();
+    }
+
+    @Test
+    void brokenConfigIsOneLineNamingTheEntry(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path config = routerConfig(dir, """
+                model_list:
+                  - model_name: chat
+                    litellm_params: {model: openai/sim, rpm: lots}
+                """);
+
+        Run run = Run.of(Map.of(), "chat", "--config", config.toString(), "--model", "chat", "Hi");
+
+        assertThat(run.exitCode()).isNotZero();
+        assertThat(run.errLines()).singleElement().asString()
+                .contains("model_list[0] (model_name chat).litellm_params.rpm must be a whole number");
+    }
 }

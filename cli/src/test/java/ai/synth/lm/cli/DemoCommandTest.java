@@ -25,7 +25,7 @@ class DemoCommandTest {
                 .contains("tool call: get_weather({\"city\":\"Paris\"})", "the get_weather tool returned")
                 .contains("retrying in 1000 ms", "the backend saw 3 attempts")
                 .contains("replica-a saw 1 request (a 503", "Every call succeeded")
-                .contains("the call fell back to model group 'backup' (1 request)")
+                .contains("fell back at once to model group 'backup' (1 request)")
                 .contains("AuthenticationException (HTTP 401", "ConfigurationException")
                 .contains("synth-lm chat")
                 .doesNotContain("\r")

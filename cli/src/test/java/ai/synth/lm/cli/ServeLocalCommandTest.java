@@ -67,4 +67,39 @@ class ServeLocalCommandTest {
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.errLines()).singleElement().asString().contains("--cold-start must not be negative");
     }
+
+    @Test
+    void startsSeveralBackendsAndPrintsARouterConfigThatChatCanUse(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        Banner out = new Banner();
+        AtomicInteger exitCode = new AtomicInteger(-1);
+        CliEnvironment env = CliEnvironment.of(Map.of(), new ByteArrayInputStream(new byte[0]));
+        Thread server = new Thread(() -> exitCode.set(Main.execute(env, new PrintWriter(out),
+                new PrintWriter(new StringWriter()), "serve-local", "--port", "0", "--api-key", "k1",
+                "--cold-start", "0", "--backends", "3", "--fail", "1=503", "--fail", "2=429")));
+        server.start();
+        assertThat(out.printed.await(10, TimeUnit.SECONDS)).as(out.toString()).isTrue();
+
+        String banner = out.toString();
+        assertThat(banner).contains("1: http://127.0.0.1:", "(answers HTTP 503)", "(answers HTTP 429)", "3: http://");
+        String yaml = banner.substring(banner.indexOf("model_list:"), banner.indexOf("Press Ctrl-C"));
+        java.nio.file.Path config = java.nio.file.Files.writeString(dir.resolve("router.yaml"), yaml);
+        for (int i = 0; i < 3; i++) {
+            Run chat = Run.of(Map.of(), "chat", "--config", config.toString(), "--model", "chat", "ping " + i);
+            assertThat(chat.exitCode()).as(chat.err()).isZero();
+            assertThat(chat.out()).contains("you said \"ping " + i + "\"");
+        }
+
+        server.interrupt();
+        server.join(10_000);
+        assertThat(exitCode).hasValue(0);
+    }
+
+    @Test
+    void failNeedsAStartedBackendAndAnErrorStatus() throws IOException {
+        Run run = Run.of(Map.of(), "serve-local", "--port", "0", "--backends", "2", "--fail", "3=503");
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.errLines()).singleElement().asString().contains("--fail 3=503 needs a backend from 1 to 2");
+    }
 }

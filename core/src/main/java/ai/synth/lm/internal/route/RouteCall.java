@@ -70,6 +70,8 @@ public final class RouteCall<T> {
         RouterCore.Choice choice = core.choose(group, now, avoid, request);
         if (choice.lease() != null) {
             launch(group, retry, choice.lease());
+        } else if (choice.why().equals(RouterCore.COOLING) && fallbackLeft()) {
+            noneAvailable(group, choice, now);   // a fallback now beats waiting out a cooldown
         } else if (!choice.retryAt().isAfter(deadline)) {
             Duration wait = Duration.between(now, choice.retryAt());
             log.debug("Model group {}: every deployment is {}; waiting {} ms", group, choice.why(), wait.toMillis());
@@ -168,13 +170,22 @@ public final class RouteCall<T> {
         finish(e);
     }
 
+    /** Whether a fallback group is left to try for a retryable failure. */
+    private boolean fallbackLeft() {
+        Deque<String> queue = fallbackQueue;
+        java.util.Collection<String> left = queue != null ? queue
+                : core.settings().fallbacks().getOrDefault(request.model(), List.of());
+        return left.stream().anyMatch(g -> !visited.contains(g));
+    }
+
     private void noneAvailable(String group, RouterCore.Choice choice, Instant now) {
         boolean unknown = choice.retryAt().equals(Instant.MAX);
         Duration back = unknown ? null : Duration.between(now, choice.retryAt());
         RateLimitException e = new RateLimitException("Every deployment of model group '" + group + "' is "
                 + choice.why() + (unknown ? "" : "; the first is free again in " + back.toMillis() + " ms")
-                + ", after the call's deadline of " + core.settings().deadline().toMillis()
-                + " ms. Come back later, add deployments, or raise the router's deadline.", "router", null, null,
+                + (choice.retryAt().isAfter(deadline) ? ", after the call's deadline of "
+                        + core.settings().deadline().toMillis() + " ms" : "")
+                + ". Come back later, add deployments, or raise the router's deadline.", "router", null, null,
                 tried.size(), null, back);
         fallback(FailureKind.COOLING, e);
     }

@@ -31,6 +31,10 @@ public final class RouterCore {
     /** How often a call waiting only for a parallel-request slot looks again. */
     static final Duration SLOT_POLL = Duration.ofMillis(20);
     static final Duration FAIL_WINDOW = Duration.ofMinutes(1);
+    /** Why no deployment was free: every one is cooling down (shared state). */
+    static final String COOLING = "cooling down";
+    /** Why no deployment was free: this call keeps away from one that just failed for a while. */
+    static final String BACKING_OFF = "backing off after failing";
 
     private final Map<String, List<Member>> groups;
     private final RouterState state;
@@ -81,12 +85,13 @@ public final class RouterCore {
     Choice choose(String group, Instant now, Map<String, Instant> avoid, ChatCompletionRequest request) {
         List<Member> available = new ArrayList<>();
         Instant earliest = Instant.MAX;
-        String why = "cooling down";
+        String why = COOLING;
         for (Member m : groups.get(group)) {
             Instant until = state.cooldownEnd(m.id(), now).orElse(null);
             Instant notBefore = avoid.get(m.id());
             if (notBefore != null && notBefore.isAfter(now) && (until == null || notBefore.isAfter(until))) {
                 until = notBefore;
+                why = BACKING_OFF;
             }
             if (until != null) {
                 earliest = min(earliest, until);
@@ -116,7 +121,7 @@ public final class RouterCore {
             }
             return new Choice(new Lease(state, clock, m, ticket, tokens), null, null);
         }
-        return new Choice(null, earliest, available.isEmpty() ? "cooling down" : why);
+        return new Choice(null, earliest, why);
     }
 
     private boolean tracksUsage(Member m) {
