@@ -177,6 +177,14 @@ public final class Router implements UnifiedLMProvider {
         return new RoutedPublisher(core, request);
     }
 
+    /** The model groups as models (id = the group name, owned by {@code router}); no call is made. */
+    @Override
+    public CompletableFuture<List<Model>> listModelsAsync() {
+        ensureOpen();
+        return CompletableFuture.completedFuture(modelGroups().stream()
+                .map(group -> new Model(group, "model", 0, "router", Map.of())).toList());
+    }
+
     /** Warms up every deployment of the group; warm when at least one is. */
     @Override
     public WarmupResult warmup(String modelGroup, WarmupOptions options) {

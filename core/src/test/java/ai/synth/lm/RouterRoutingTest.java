@@ -173,4 +173,14 @@ class RouterRoutingTest {
         assertThat(router.deployments().get(0).toString()).doesNotContain(RouterFixture.KEY).contains("****");
         assertThat(router.toString()).doesNotContain(RouterFixture.KEY);
     }
+
+    @Test
+    void listsItsModelGroupsAsModelsWithoutACall() {
+        LocalBackend a = fx.backend();
+        Router router = fx.track(fx.router().deployment(deployment("chat", "a", a).build())
+                .deployment(deployment("backup", "b", a).build()).build());
+
+        assertThat(router.listModels()).extracting(Model::id).containsExactly("backup", "chat");
+        assertThat(a.requests()).isEmpty();
+    }
 }

@@ -4,6 +4,7 @@ import ai.synth.lm.ApiException;
 import ai.synth.lm.AssistantMessage;
 import ai.synth.lm.ChatCompletionRequest;
 import ai.synth.lm.ChatMessage;
+import ai.synth.lm.ContentPart;
 import ai.synth.lm.RouterState;
 import ai.synth.lm.RoutingStrategy;
 import ai.synth.lm.Scheduler;
@@ -150,14 +151,33 @@ public final class RouterCore {
     static long estimateTokens(ChatCompletionRequest request) {
         long chars = 0;
         for (ChatMessage message : request.messages()) {
-            String text = message instanceof UserMessage u ? u.content()
-                    : message instanceof SystemMessage s ? s.content()
-                    : message instanceof AssistantMessage a ? a.content()
-                    : message instanceof ToolMessage t ? t.content() : null;
-            chars += text == null ? 0 : text.length();
+            if (message instanceof UserMessage u) {
+                chars += length(u.content()) + parts(u.parts());
+            } else if (message instanceof ToolMessage t) {
+                chars += length(t.content()) + parts(t.parts());
+            } else if (message instanceof SystemMessage s) {
+                chars += length(s.content());
+            } else if (message instanceof AssistantMessage a) {
+                chars += length(a.content());
+            }
         }
         Integer max = request.maxCompletionTokens() != null ? request.maxCompletionTokens() : request.maxTokens();
         return chars / 4 + (max == null ? 0 : max);
+    }
+
+    private static long length(String text) {
+        return text == null ? 0 : text.length();
+    }
+
+    /** Text parts count by their characters; images and audio are not estimated. */
+    private static long parts(List<? extends ContentPart> parts) {
+        long chars = 0;
+        for (ContentPart part : parts) {
+            if (part instanceof ContentPart.Text text) {
+                chars += length(text.text());
+            }
+        }
+        return chars;
     }
 
     private static Instant min(Instant a, Instant b) {
