@@ -1,6 +1,7 @@
 package ai.synth.lm;
 
 import ai.synth.lm.internal.Environment;
+import ai.synth.lm.internal.Proxies;
 import ai.synth.lm.internal.Settings;
 import java.time.Clock;
 import java.time.Duration;
@@ -35,8 +36,9 @@ abstract class BaseConfig {
     private final Clock clock;
     private final Scheduler scheduler;
     private final SSLContext sslContext;
+    private final Proxies proxies;
 
-    BaseConfig(String baseUrl, String apiKey, Duration timeout, int maxRetries, Builder<?> b) {
+    BaseConfig(String baseUrl, String apiKey, Duration timeout, int maxRetries, Builder<?> b, Environment env) {
         this.baseUrl = baseUrl;
         this.apiKey = apiKey;
         this.timeout = timeout;
@@ -49,6 +51,7 @@ abstract class BaseConfig {
         this.clock = b.clock;
         this.scheduler = b.scheduler;
         this.sslContext = b.sslContext;
+        this.proxies = Proxies.fromEnvironment(env);
     }
 
     /** The backend URL as configured. */
@@ -113,6 +116,11 @@ abstract class BaseConfig {
      */
     public SSLContext sslContext() {
         return sslContext;
+    }
+
+    /** The proxies from {@code HTTPS_PROXY}, {@code HTTP_PROXY} and {@code NO_PROXY}, read when built. */
+    Proxies proxies() {
+        return proxies;
     }
 
     /** Copies every setting of this config into {@code b}. */

@@ -25,7 +25,7 @@ public final class OpenAIConfig extends BaseConfig {
 
     private OpenAIConfig(Builder b, Environment env) {
         super(baseUrl(b, env), apiKey(b, env), b.timeout != null ? b.timeout : SynthConfig.DEFAULT_TIMEOUT,
-                b.maxRetries != null ? b.maxRetries : DEFAULT_MAX_RETRIES, b);
+                b.maxRetries != null ? b.maxRetries : DEFAULT_MAX_RETRIES, b, env);
     }
 
     private static String baseUrl(Builder b, Environment env) {

@@ -38,7 +38,7 @@ public final class OpenAIProvider extends AbstractProvider {
                 new ProviderSettings.Advice("Check OPENAI_API_KEY", "Check OPENAI_BASE_URL",
                         "Raise the timeout with OpenAIConfig.builder().timeout(...)",
                         "raise OpenAIConfig.builder().maxRetries(...)"),
-                config.sslContext());
+                config.sslContext(), config.proxies());
     }
 
     /** Answers {@link WarmupResult.Outcome#NOT_REQUIRED} at once: OpenAI models are always warm. */

@@ -43,7 +43,7 @@ public final class SynthConfig extends BaseConfig {
     public static final int DEFAULT_MAX_RETRIES = 3;
 
     private SynthConfig(Builder b, Environment env) {
-        super(baseUrl(b, env), apiKey(b, env), timeout(b, env), maxRetries(b, env), b);
+        super(baseUrl(b, env), apiKey(b, env), timeout(b, env), maxRetries(b, env), b, env);
     }
 
     private static String baseUrl(Builder b, Environment env) {

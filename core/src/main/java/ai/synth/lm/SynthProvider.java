@@ -47,7 +47,7 @@ public final class SynthProvider extends AbstractProvider {
                         "Raise SYNTH_TIMEOUT (e.g. SYNTH_TIMEOUT=180), or warm the model up first with"
                                 + " provider.warmup(model); large models take longer to load",
                         "raise SYNTH_MAX_RETRIES (e.g. SYNTH_MAX_RETRIES=5)"),
-                config.sslContext());
+                config.sslContext(), config.proxies());
     }
 
     /**

@@ -1,6 +1,7 @@
 package ai.synth.lm.internal;
 
 import java.io.IOException;
+import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
 import java.net.StandardSocketOptions;
@@ -44,6 +45,7 @@ final class BlockingHttp1 implements AutoCloseable {
 
     private final int connectTimeoutMillis;
     private final SSLContext sslContext;
+    private final Proxies proxies;
     private final Map<String, ConcurrentLinkedDeque<SocketConnection>> idle = new ConcurrentHashMap<>();
     private final Set<SocketConnection> open = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -51,6 +53,7 @@ final class BlockingHttp1 implements AutoCloseable {
     BlockingHttp1(ProviderSettings settings) {
         this.connectTimeoutMillis = (int) Math.min(Integer.MAX_VALUE, Math.max(1, settings.connectTimeout().toMillis()));
         this.sslContext = settings.sslContext();
+        this.proxies = settings.proxies();
     }
 
     /**
@@ -60,11 +63,14 @@ final class BlockingHttp1 implements AutoCloseable {
      */
     <B> HttpResponse<B> send(HttpRequest request, HttpResponse.BodyHandler<B> handler, Consumer<Runnable> onAbort)
             throws IOException {
-        byte[] bytes = Http1.encode(request);
-        String authority = Http1.authority(request.uri());
+        URI uri = request.uri();
+        Proxies.Route proxy = proxies.route(uri);
+        boolean https = "https".equalsIgnoreCase(uri.getScheme());
+        byte[] bytes = Http1.encode(request, https ? null : proxy);
+        String authority = Http1.authority(uri) + (proxy == null ? "" : " via " + proxy.authority());
         AtomicBoolean aborted = new AtomicBoolean();
         while (true) {
-            SocketConnection connection = connection(authority, request.uri());
+            SocketConnection connection = connection(authority, uri, proxy);
             onAbort.accept(() -> {
                 aborted.set(true); // an abort closes the socket too, but must not look like an idle drop
                 connection.close();
@@ -156,7 +162,7 @@ final class BlockingHttp1 implements AutoCloseable {
      * A pooled connection to {@code authority} that is fresh enough and passes the health check, else a new one.
      * Connections that fail are closed here, before any request touched them.
      */
-    private SocketConnection connection(String authority, URI uri) throws IOException {
+    private SocketConnection connection(String authority, URI uri, Proxies.Route proxy) throws IOException {
         ConcurrentLinkedDeque<SocketConnection> pooled = idle.get(authority);
         if (pooled != null) {
             long now = System.nanoTime();
@@ -169,18 +175,19 @@ final class BlockingHttp1 implements AutoCloseable {
                 c.close();
             }
         }
-        return connect(authority, uri);
+        return connect(authority, uri, proxy);
     }
 
-    private SocketConnection connect(String authority, URI uri) throws IOException {
+    private SocketConnection connect(String authority, URI uri, Proxies.Route proxy) throws IOException {
         if (closed.get()) {
             throw new IOException("The HTTP client is closed");
         }
         boolean https = "https".equalsIgnoreCase(uri.getScheme());
         int port = uri.getPort() < 0 ? (https ? 443 : 80) : uri.getPort();
-        InetSocketAddress address = new InetSocketAddress(uri.getHost(), port);
+        InetSocketAddress address = proxy == null ? new InetSocketAddress(uri.getHost(), port)
+                : new InetSocketAddress(proxy.host(), proxy.port());
         if (address.isUnresolved()) {
-            throw new java.net.UnknownHostException(uri.getHost());
+            throw new java.net.UnknownHostException(address.getHostString());
         }
         SocketChannel channel = SocketChannel.open();
         try {
@@ -191,6 +198,9 @@ final class BlockingHttp1 implements AutoCloseable {
             HttpConnectTimeoutException timeout = new HttpConnectTimeoutException("HTTP connect timed out");
             timeout.initCause(e);
             throw timeout;
+        } catch (ConnectException e) {
+            channel.close();
+            throw proxy == null ? e : new ProxyUnreachableException(proxy, e);
         } catch (IOException | RuntimeException e) {
             channel.close();
             throw e;
@@ -205,6 +215,9 @@ final class BlockingHttp1 implements AutoCloseable {
             throw new IOException("The HTTP client is closed");
         }
         try {
+            if (https && proxy != null) {
+                connection.tunnel(Http1.connect(uri.getHost(), port, proxy), proxy, uri.getHost() + ":" + port);
+            }
             connection.handshake();
         } catch (IOException | RuntimeException e) {
             connection.close();

@@ -83,7 +83,12 @@ final class Failures {
             return new ConnectionException("Could not open a trusted TLS connection to " + s.provider() + " at "
                     + s.apiBase() + ": " + tls, cause, s.provider(), attempts);
         }
+        if (cause instanceof ProxyRefusedException refused) {
+            return new ConnectionException("Could not reach " + s.provider() + " at " + s.apiBase() + " after "
+                    + plural(attempts, "attempt") + ": " + refused.getMessage() + ".", cause, s.provider(), attempts);
+        }
         String reason = isUnresolved(cause) ? "unknown host " + java.net.URI.create(s.apiBase()).getHost()
+                : cause instanceof ProxyUnreachableException ? cause.getMessage()
                 : cause instanceof ConnectException ? "connection refused"
                 : cause.getMessage() == null ? cause.getClass().getSimpleName() : scrub(cause.getMessage());
         if (connected(cause)) {
@@ -125,6 +130,9 @@ final class Failures {
 
     /** Whether a failure without a response may be retried: not a certificate the client refused, which stays. */
     static boolean isRetryable(Throwable cause) {
+        if (cause instanceof ProxyRefusedException refused) {
+            return refused.retryable();
+        }
         return (cause instanceof IOException || cause instanceof ResponseTimeout) && tlsProblem(cause) == null;
     }
 

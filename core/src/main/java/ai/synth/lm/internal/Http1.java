@@ -52,11 +52,23 @@ final class Http1 {
 
     /** The request line, headers and body of {@code request}, ready to write in one go. */
     static byte[] encode(HttpRequest request) {
+        return encode(request, null);
+    }
+
+    /**
+     * As {@link #encode(HttpRequest)}; through an HTTP proxy ({@code viaProxy} not null, plain http) the request line
+     * holds the absolute URL and the proxy's credentials, if any, go along.
+     */
+    static byte[] encode(HttpRequest request, Proxies.Route viaProxy) {
         byte[] body = body(request);
         URI uri = request.uri();
         StringBuilder head = new StringBuilder(256);
-        head.append(request.method()).append(' ').append(target(uri)).append(" HTTP/1.1\r\nHost: ")
+        String target = viaProxy == null ? target(uri) : "http://" + authority(uri) + target(uri);
+        head.append(request.method()).append(' ').append(target).append(" HTTP/1.1\r\nHost: ")
                 .append(authority(uri)).append("\r\n");
+        if (viaProxy != null && viaProxy.authorization() != null) {
+            head.append("Proxy-Authorization: ").append(viaProxy.authorization()).append("\r\n");
+        }
         for (Map.Entry<String, List<String>> field : request.headers().map().entrySet()) {
             for (String value : field.getValue()) {
                 head.append(field.getKey()).append(": ").append(value).append("\r\n");
@@ -74,6 +86,15 @@ final class Http1 {
         System.arraycopy(headBytes, 0, all, 0, headBytes.length);
         System.arraycopy(body, 0, all, headBytes.length, body.length);
         return all;
+    }
+
+    /** A {@code CONNECT} request asking {@code proxy} for a tunnel to {@code host}:{@code port}. */
+    static byte[] connect(String host, int port, Proxies.Route proxy) {
+        String target = (host.indexOf(':') >= 0 && !host.startsWith("[") ? "[" + host + "]" : host) + ":" + port;
+        String head = "CONNECT " + target + " HTTP/1.1\r\nHost: " + target + "\r\n"
+                + (proxy.authorization() == null ? "" : "Proxy-Authorization: " + proxy.authorization() + "\r\n")
+                + "\r\n";
+        return head.getBytes(StandardCharsets.ISO_8859_1);
     }
 
     /** The host and port a connection for {@code uri} goes to, as a pool key. */

@@ -27,6 +27,7 @@ final class HttpClients {
             builder.sslContext(settings.sslContext());
         }
         return builder
+                .proxy(settings.proxies().selector())
                 .executor(workers)
                 .connectTimeout(settings.connectTimeout())
                 .version(plain ? HttpClient.Version.HTTP_1_1 : HttpClient.Version.HTTP_2)

@@ -50,6 +50,12 @@ final class NioConnection {
     /** What is left to write of the current request, or null once it is all written. */
     private ByteBuffer out;
 
+    /** While a proxy tunnel is being asked for: the CONNECT request left to write, and its answer's decoder. */
+    private ByteBuffer tunnelOut;
+    private Http1Decoder tunnelDecoder;
+    private Proxies.Route proxy;
+    private String tunnelTarget;
+
     /** A connection on {@code channel}, open or connecting, to {@code authority}; {@code tls} null for plain http. */
     NioConnection(SocketChannel channel, String authority, TlsSession tls) {
         this.channel = channel;
@@ -57,9 +63,45 @@ final class NioConnection {
         this.tls = tls;
     }
 
-    /** Whether the TLS handshake (if any) is over, so that the request may go out. */
+    /** Whether the tunnel (if any) and the TLS handshake (if any) are done, so that the request may go out. */
     boolean ready() {
-        return tls == null || tls.handshakeDone();
+        return tunnelDecoder == null && (tls == null || tls.handshakeDone());
+    }
+
+    /** Asks for a tunnel through {@code proxy} first: {@code connect} goes out as soon as the socket connects. */
+    void beginTunnel(byte[] connect, Proxies.Route proxy, String target) {
+        this.tunnelOut = ByteBuffer.wrap(connect);
+        this.tunnelDecoder = new Http1Decoder();
+        this.proxy = proxy;
+        this.tunnelTarget = target;
+    }
+
+    /** Whether the proxy's answer to CONNECT is still awaited. */
+    boolean tunneling() {
+        return tunnelDecoder != null;
+    }
+
+    /**
+     * Takes bytes of the proxy's answer: true once a 2xx head is complete (the tunnel is open), false while more is
+     * needed; fails on anything else.
+     */
+    boolean tunnelAnswered(ByteBuffer in, boolean closed) throws IOException {
+        if (!tunnelDecoder.head(in)) {
+            if (closed) {
+                throw new java.io.EOFException("the proxy " + proxy.authority() + " closed the connection instead of"
+                        + " answering CONNECT " + tunnelTarget);
+            }
+            return false;
+        }
+        if (tunnelDecoder.status() / 100 != 2) {
+            throw new ProxyRefusedException(proxy, tunnelTarget, tunnelDecoder.status());
+        }
+        if (in.hasRemaining()) {
+            throw new IOException("the proxy " + proxy.authority() + " sent bytes after its answer to CONNECT");
+        }
+        tunnelDecoder = null;
+        tunnelOut = null;
+        return true;
     }
 
     /**
@@ -90,6 +132,16 @@ final class NioConnection {
      * is left (a large body, or a full send buffer).
      */
     void write() throws IOException {
+        if (tunnelOut != null) {
+            while (tunnelOut.hasRemaining()) {
+                if (channel.write(tunnelOut) == 0) {
+                    interest(SelectionKey.OP_WRITE, true);
+                    return;
+                }
+            }
+            interest(SelectionKey.OP_WRITE, false);
+            return;
+        }
         if (tls != null) {
             writeTls();
             return;

@@ -35,6 +35,10 @@ final class NioExchange<B> implements Flow.Subscription {
     final String authority;
     /** Where a new connection goes, resolved before the exchange reached the selector thread. */
     final InetSocketAddress address;
+    /** The proxy the exchange goes through, or null; set before it reaches the selector thread. */
+    Proxies.Route proxy;
+    /** The server's port (the URL's, or the scheme's default). */
+    int port;
     /** Completes when the handler's body does, or fails if the exchange fails first. */
     final CompletableFuture<HttpResponse<B>> future = new CompletableFuture<>();
 

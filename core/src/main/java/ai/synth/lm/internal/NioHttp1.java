@@ -98,13 +98,17 @@ final class NioHttp1 implements AutoCloseable {
             if (!https && !"http".equalsIgnoreCase(uri.getScheme()) || uri.getHost() == null) {
                 throw new IllegalArgumentException("Only http:// and https:// URLs can be sent: " + uri);
             }
-            InetSocketAddress address = new InetSocketAddress(uri.getHost(),
-                    uri.getPort() < 0 ? (https ? 443 : 80) : uri.getPort());
+            int port = uri.getPort() < 0 ? (https ? 443 : 80) : uri.getPort();
+            Proxies.Route proxy = settings.proxies().route(uri);
+            InetSocketAddress address = proxy == null ? new InetSocketAddress(uri.getHost(), port)
+                    : new InetSocketAddress(proxy.host(), proxy.port());
             if (address.isUnresolved()) {
-                throw new UnknownHostException(uri.getHost());
+                throw new UnknownHostException(address.getHostString());
             }
-            exchange = new NioExchange<>(this, callbacks, request, handler, Http1.encode(request),
-                    Http1.authority(uri), address);
+            exchange = new NioExchange<>(this, callbacks, request, handler, Http1.encode(request, https ? null : proxy),
+                    Http1.authority(uri) + (proxy == null ? "" : " via " + proxy.authority()), address);
+            exchange.proxy = proxy;
+            exchange.port = port;
             if (thread == null || closed.get()) {
                 start();
             }
@@ -293,6 +297,11 @@ final class NioHttp1 implements AutoCloseable {
         NioConnection connection;
         try {
             connection = new NioConnection(channel, exchange.authority, tlsFor(exchange));
+            if (connection.tls != null && exchange.proxy != null) {
+                URI uri = exchange.request.uri();
+                connection.beginTunnel(Http1.connect(uri.getHost(), exchange.port, exchange.proxy), exchange.proxy,
+                        uri.getHost() + ":" + exchange.port);
+            }
         } catch (IOException | RuntimeException e) {
             closeQuietly(channel);
             open.decrementAndGet();
@@ -324,10 +333,11 @@ final class NioHttp1 implements AutoCloseable {
             if (!connection.channel.finishConnect()) {
                 return; // not yet, despite the readiness: wait for the next one
             }
-        } catch (ConnectException e) {
-            throw e;
         } catch (IOException e) {
-            throw (ConnectException) new ConnectException(e.getMessage()).initCause(e);
+            ConnectException refused = e instanceof ConnectException c ? c
+                    : (ConnectException) new ConnectException(e.getMessage()).initCause(e);
+            NioExchange<?> exchange = connection.exchange;
+            throw exchange != null && exchange.proxy != null ? new ProxyUnreachableException(exchange.proxy, e) : refused;
         }
         connection.connected = true;
         connection.key.interestOps(SelectionKey.OP_READ);
@@ -337,7 +347,7 @@ final class NioHttp1 implements AutoCloseable {
 
     /** Starts the TLS handshake of a connection that just connected; its first bytes go out with the next write. */
     private void startTls(NioConnection connection) throws IOException {
-        if (connection.tls != null) {
+        if (connection.tls != null && !connection.tunneling()) {
             connection.tls.handshake();
         }
     }
@@ -349,7 +359,7 @@ final class NioHttp1 implements AutoCloseable {
         }
         try {
             SSLContext context = settings.sslContext() != null ? settings.sslContext() : SSLContext.getDefault();
-            return new TlsSession(context, uri.getHost(), exchange.address.getPort());
+            return new TlsSession(context, uri.getHost(), exchange.port);
         } catch (NoSuchAlgorithmException e) {
             throw new IOException("The JDK has no default TLS context: " + e.getMessage(), e);
         }
@@ -379,6 +389,10 @@ final class NioHttp1 implements AutoCloseable {
             return; // interest was cleared after this key was selected
         }
         readBuffer.clear();
+        if (connection.tunneling()) {
+            tunnelAnswer(connection);
+            return;
+        }
         int n = connection.tls == null ? connection.channel.read(readBuffer) : readTls(connection);
         if (exchange == null) { // idle: the server closed it, or sent what nobody asked for
             if (n != 0) {
@@ -405,6 +419,16 @@ final class NioHttp1 implements AutoCloseable {
             input.flip();
             exchange.input(input);
             progressed(connection);
+        }
+    }
+
+    /** Reads the proxy's answer to CONNECT; once it is a 2xx, the TLS handshake starts through the tunnel. */
+    private void tunnelAnswer(NioConnection connection) throws IOException {
+        int n = connection.channel.read(readBuffer);
+        readBuffer.flip();
+        if (connection.tunnelAnswered(readBuffer, n < 0)) {
+            startTls(connection);
+            connection.write();
         }
     }
 

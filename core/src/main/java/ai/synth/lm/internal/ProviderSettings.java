@@ -24,6 +24,7 @@ import javax.net.ssl.SSLContext;
  * @param scheduler the scheduler of waits
  * @param advice how to fix what commonly goes wrong, in this provider's terms
  * @param sslContext the TLS context of https connections, or null for the JDK's default
+ * @param proxies the HTTP proxies calls go through, from the environment
  */
 public record ProviderSettings(
         String provider,
@@ -40,14 +41,20 @@ public record ProviderSettings(
         Clock clock,
         Scheduler scheduler,
         Advice advice,
-        SSLContext sslContext) {
+        SSLContext sslContext,
+        Proxies proxies) {
 
     /** Settings with the JDK's default TLS context. */
     public ProviderSettings(String provider, String apiBase, String warmupBase, String apiKey, Duration timeout,
             Duration connectTimeout, int maxRetries, Duration firstByteTimeout, Duration idleTimeout,
             Duration streamTimeout, long maxResponseSize, Clock clock, Scheduler scheduler, Advice advice) {
         this(provider, apiBase, warmupBase, apiKey, timeout, connectTimeout, maxRetries, firstByteTimeout,
-                idleTimeout, streamTimeout, maxResponseSize, clock, scheduler, advice, null);
+                idleTimeout, streamTimeout, maxResponseSize, clock, scheduler, advice, null, Proxies.NONE);
+    }
+
+    /** The settings with {@link Proxies#NONE} when none are given. */
+    public ProviderSettings {
+        proxies = proxies == null ? Proxies.NONE : proxies;
     }
 
     /**

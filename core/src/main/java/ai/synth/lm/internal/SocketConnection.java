@@ -59,6 +59,35 @@ final class SocketConnection {
         flush();
     }
 
+    /**
+     * Asks the proxy at the other end of this (still plain) connection for a tunnel: writes {@code connect}, a
+     * {@code CONNECT} request, and reads the proxy's answer; anything but 2xx fails with
+     * {@link ProxyRefusedException}. Runs before the TLS handshake, which then goes through the tunnel.
+     */
+    void tunnel(byte[] connect, Proxies.Route proxy, String target) throws IOException {
+        ByteBuffer out = ByteBuffer.wrap(connect);
+        while (out.hasRemaining()) {
+            channel.write(out);
+        }
+        Http1Decoder decoder = new Http1Decoder();
+        ByteBuffer in = ByteBuffer.allocate(PLAIN_BUFFER).flip();
+        while (!decoder.head(in)) {
+            in.compact();
+            int n = channel.read(in);
+            in.flip();
+            if (n < 0) {
+                throw new EOFException("the proxy " + proxy.authority() + " closed the connection instead of"
+                        + " answering CONNECT " + target);
+            }
+        }
+        if (decoder.status() / 100 != 2) {
+            throw new ProxyRefusedException(proxy, target, decoder.status());
+        }
+        if (in.hasRemaining()) {
+            throw new IOException("the proxy " + proxy.authority() + " sent bytes after its answer to CONNECT");
+        }
+    }
+
     /** Writes the whole request, counting in {@link #written} what reached the socket. */
     void write(byte[] bytes) throws IOException {
         written = 0;
