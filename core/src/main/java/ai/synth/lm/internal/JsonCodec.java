@@ -5,14 +5,10 @@ import ai.synth.lm.ChatCompletion;
 import ai.synth.lm.ChatCompletionRequest;
 import ai.synth.lm.ChatMessage;
 import ai.synth.lm.Choice;
-import ai.synth.lm.ContentPart;
-import ai.synth.lm.SystemMessage;
 import ai.synth.lm.Tool;
 import ai.synth.lm.ToolCall;
 import ai.synth.lm.ToolChoice;
-import ai.synth.lm.ToolMessage;
 import ai.synth.lm.Usage;
-import ai.synth.lm.UserMessage;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
@@ -42,7 +38,7 @@ public final class JsonCodec {
             g.writeStringField("model", r.model());
             g.writeArrayFieldStart("messages");
             for (ChatMessage m : r.messages()) {
-                writeMessage(g, m);
+                MessageJson.write(g, m);
             }
             g.writeEndArray();
             writeNumber(g, "temperature", r.temperature());
@@ -83,8 +79,8 @@ public final class JsonCodec {
                 g.writeFieldName("metadata");
                 JsonValueIO.write(g, r.metadata());
             }
-            writeOptional(g, "service_tier", r.serviceTier());
-            writeOptional(g, "reasoning_effort", r.reasoningEffort());
+            MessageJson.writeOptional(g, "service_tier", r.serviceTier());
+            MessageJson.writeOptional(g, "reasoning_effort", r.reasoningEffort());
             if (stream) {
                 g.writeBooleanField("stream", true);
                 if (r.includeUsage() != null) {
@@ -114,77 +110,6 @@ public final class JsonCodec {
         }
     }
 
-    private static void writeMessage(JsonGenerator g, ChatMessage m) throws IOException {
-        g.writeStartObject();
-        g.writeStringField("role", m.role());
-        if (m instanceof SystemMessage s) {
-            g.writeStringField("content", s.content());
-            writeOptional(g, "name", s.name());
-        } else if (m instanceof UserMessage u) {
-            writeContent(g, u.content(), u.parts());
-            writeOptional(g, "name", u.name());
-        } else if (m instanceof ToolMessage t) {
-            g.writeStringField("tool_call_id", t.toolCallId());
-            writeContent(g, t.content(), t.parts());
-        } else if (m instanceof AssistantMessage a) {
-            if (a.content() != null || a.toolCalls().isEmpty()) {
-                g.writeStringField("content", a.content());
-            }
-            writeOptional(g, "refusal", a.refusal());
-            writeOptional(g, "name", a.name());
-            if (!a.toolCalls().isEmpty()) {
-                g.writeArrayFieldStart("tool_calls");
-                for (ToolCall call : a.toolCalls()) {
-                    g.writeStartObject();
-                    g.writeStringField("id", call.id());
-                    g.writeStringField("type", call.type());
-                    g.writeObjectFieldStart("function");
-                    g.writeStringField("name", call.function().name());
-                    g.writeStringField("arguments", call.function().arguments());
-                    g.writeEndObject();
-                    g.writeEndObject();
-                }
-                g.writeEndArray();
-            }
-        }
-        g.writeEndObject();
-    }
-
-    /** Text content as a string, else the parts as an array. */
-    private static void writeContent(JsonGenerator g, String text, List<? extends ContentPart> parts)
-            throws IOException {
-        if (text != null) {
-            g.writeStringField("content", text);
-            return;
-        }
-        g.writeArrayFieldStart("content");
-        for (ContentPart part : parts) {
-            g.writeStartObject();
-            g.writeStringField("type", part.type());
-            if (part instanceof ContentPart.Text t) {
-                g.writeStringField("text", t.text());
-            } else if (part instanceof ContentPart.Image i) {
-                g.writeObjectFieldStart("image_url");
-                g.writeStringField("url", i.url());
-                writeOptional(g, "detail", i.detail());
-                g.writeEndObject();
-            } else if (part instanceof ContentPart.Audio a) {
-                g.writeObjectFieldStart("input_audio");
-                g.writeStringField("data", a.data());
-                g.writeStringField("format", a.format());
-                g.writeEndObject();
-            }
-            g.writeEndObject();
-        }
-        g.writeEndArray();
-    }
-
-    private static void writeOptional(JsonGenerator g, String name, String value) throws IOException {
-        if (value != null) {
-            g.writeStringField(name, value);
-        }
-    }
-
     private static void writeTools(JsonGenerator g, List<Tool> tools) throws IOException {
         g.writeArrayFieldStart("tools");
         for (Tool tool : tools) {
@@ -192,7 +117,7 @@ public final class JsonCodec {
             g.writeStringField("type", tool.type());
             g.writeObjectFieldStart("function");
             g.writeStringField("name", tool.function().name());
-            writeOptional(g, "description", tool.function().description());
+            MessageJson.writeOptional(g, "description", tool.function().description());
             if (tool.function().parameters() != null) {
                 g.writeFieldName("parameters");
                 JsonValueIO.write(g, tool.function().parameters());
