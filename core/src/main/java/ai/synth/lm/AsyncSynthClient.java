@@ -86,6 +86,14 @@ public final class AsyncSynthClient implements AutoCloseable {
             return provider.createChatCompletionAsync(request);
         }
 
+        /**
+         * Sends a chat completion without blocking and reads the answer as {@code type}; see
+         * {@link UnifiedLMProvider#createChatCompletionAsync(ChatCompletionRequest, Class)}.
+         */
+        public <T> CompletableFuture<ParsedChatCompletion<T>> create(ChatCompletionRequest request, Class<T> type) {
+            return provider.createChatCompletionAsync(request, type);
+        }
+
         /** Streams a chat completion as a publisher with backpressure. */
         public java.util.concurrent.Flow.Publisher<ChatCompletionChunk> createStreaming(ChatCompletionRequest request) {
             return provider.streamChatCompletionAsync(request);

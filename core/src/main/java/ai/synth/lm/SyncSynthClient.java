@@ -85,6 +85,17 @@ public final class SyncSynthClient implements AutoCloseable {
             return provider.createChatCompletion(request);
         }
 
+        /**
+         * Sends a chat completion and reads the answer as {@code type}; see
+         * {@link UnifiedLMProvider#createChatCompletion(ChatCompletionRequest, Class)}.
+         *
+         * @throws RefusalException if the model refused
+         * @throws OutputParseException if the answer does not read as the type
+         */
+        public <T> ParsedChatCompletion<T> create(ChatCompletionRequest request, Class<T> type) {
+            return provider.createChatCompletion(request, type);
+        }
+
         /** Streams a chat completion; close the stream when done. */
         public ChatCompletionStream createStreaming(ChatCompletionRequest request) {
             return provider.streamChatCompletion(request);

@@ -94,6 +94,18 @@ class StructuredOutputTest {
         assertThat(weather).isEqualTo(provider.createChatCompletion(ASK, Weather.class).parsed());
     }
 
+    @Test
+    void theSeedNamedClientsReadTypedAnswersInTheOpenAIJavaShape() {
+        SynthConfig config = SynthConfig.builder().baseUrl(backend.baseUrl()).apiKey("k").environment(Map.of()).build();
+        try (SyncSynthClient sync = new SyncSynthClient(config); AsyncSynthClient async = new AsyncSynthClient(config)) {
+            Weather fromSync = sync.chat().completions().create(ASK, Weather.class).parsed();
+            Weather fromAsync = async.chat().completions().create(ASK, Weather.class).join().parsed();
+
+            assertThat(fromSync.city()).isEqualTo("Paris");
+            assertThat(fromAsync).isEqualTo(fromSync);
+        }
+    }
+
     public record Reply(@JsonProperty("simulated_reply") String text) {}
 
     @Test
