@@ -12,29 +12,25 @@ interface BenchClient extends AutoCloseable {
 
     /**
      * The clients in the order of the tables: synth-lm first, then synth-lm again over the JDK HttpClient (the A/B of
-     * its two plain-http transports, measured in the same run), the peers, the raw floor last.
+     * its two transports, measured in the same run), the peers, Jetty's HttpClient (the reference), the raw floor last.
      */
-    List<String> NAMES = List.of("synth-lm", "synth-lm-jdk", "openai-java", "langchain4j", "raw-jdk");
+    List<String> NAMES = List.of("synth-lm", "synth-lm-jdk", "openai-java", "langchain4j", "jetty", "raw-jdk");
 
     /**
      * The clients of the JMH allocation benchmark (its {@code @Param}): no synth-lm-jdk, whose request build, encode
-     * and decode are synth-lm's, only the transport differs.
+     * and decode are synth-lm's, only the transport differs; no Jetty, whose request and reply are the raw floor's.
      */
     List<String> CODECS = List.of("synth-lm", "openai-java", "langchain4j", "raw-jdk");
 
     /**
-     * Not a client: bare sockets ({@link SocketFloor}), the machine's own floor for the in-flight scenario, which
-     * runs there only, as the last row of its table. No peer either: the bars name its figure, never compare with it.
+     * Not a client: bare sockets ({@link SocketFloor}), the machine's own floor for the in-flight scenario over
+     * plain http, which runs there only, as the last row of its table. No peer either: the bars name its figure,
+     * never compare with it.
      */
     String SOCKETS = "sockets";
 
     /** Every row of the report, the clients and then the bare-sockets floor. */
     List<String> ROWS = Stream.concat(NAMES.stream(), Stream.of(SOCKETS)).toList();
-
-    /** The rows a scenario runs and shows: every client, and in the in-flight scenario the bare-sockets floor too. */
-    static List<String> rows(String scenario) {
-        return scenario.equals("inflight") ? ROWS : NAMES;
-    }
 
     /** One non-streamed call, on the calling thread; returns the length of the reply text. */
     int call() throws Exception;
@@ -54,10 +50,11 @@ interface BenchClient extends AutoCloseable {
     /** The client named {@code name} against {@code baseUrl} (ending in {@code /v1}). */
     static BenchClient create(String name, String baseUrl) {
         return switch (name) {
-            case "synth-lm" -> SynthLmClient.ownTransport(baseUrl);
+            case "synth-lm" -> SynthLmClient.asItComes(baseUrl);
             case "synth-lm-jdk" -> SynthLmClient.jdkTransport(baseUrl);
             case "openai-java" -> new OpenAiJavaClient(baseUrl);
             case "langchain4j" -> new LangChain4jClient(baseUrl);
+            case "jetty" -> new JettyClient(baseUrl);
             case "raw-jdk" -> new RawJdkClient(baseUrl);
             default -> throw new IllegalArgumentException("unknown client " + name + "; one of " + NAMES);
         };
@@ -67,6 +64,7 @@ interface BenchClient extends AutoCloseable {
     static String label(String name) {
         return switch (name) {
             case "synth-lm-jdk" -> "synth-lm (JDK HttpClient)";
+            case "jetty" -> "Jetty HttpClient (reference)";
             case SOCKETS -> "bare sockets (no client: one selector thread, one POST per fresh connection, no JSON)";
             default -> name;
         };

@@ -13,8 +13,11 @@ import java.util.Map;
  *
  * <pre>
  * fixtures DIR                         write the canned bodies nginx serves
+ * tls DIR                              write the run's certificate, key and trust store (see Tls)
+ * tls-password                         print the password of that trust store
  * free-port                            print a free loopback port
- * run --base URL --cli-jar JAR --out DIR [--logs DIR] [--rounds N] [--smoke]
+ * run --base URL [--tls-base URL --h2-base URL --trust-store P12 --trust-password PW] --cli-jar JAR --out DIR
+ *     [--logs DIR] [--rounds N] [--smoke] [--only SELECTION] [--baseline LATEST_JSON]
  * child SCENARIO CLIENT BASE_URL [key=value...]
  * </pre>
  */
@@ -31,6 +34,8 @@ public final class Main {
         }
         switch (args[0]) {
             case "fixtures" -> Fixtures.write(Path.of(args[1]));
+            case "tls" -> Tls.write(Path.of(args[1]));
+            case "tls-password" -> System.out.println(Tls.PASSWORD);
             case "free-port" -> {
                 try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
                     System.out.println(socket.getLocalPort());
@@ -43,7 +48,8 @@ public final class Main {
     }
 
     private static void usage() {
-        System.err.println("usage: fixtures DIR | free-port | run --base URL --cli-jar JAR --out DIR [--smoke]"
+        System.err.println("usage: fixtures DIR | tls DIR | free-port | run --base URL --cli-jar JAR --out DIR"
+                + " [--tls-base URL --h2-base URL --trust-store P12 --trust-password PW] [--smoke] [--only SELECTION]"
                 + " | child SCENARIO CLIENT BASE_URL [key=value...]");
         System.exit(2);
     }

@@ -15,12 +15,14 @@ final class Markdown {
 
     String render() {
         header();
-        for (Table t : Table.ALL) {
+        for (Section t : r.sections) {
             table(t);
         }
-        allocation();
-        parser();
-        startup();
+        if (r.extras) {
+            allocation();
+            parser();
+            startup();
+        }
         transports();
         bars();
         return md.toString();
@@ -32,21 +34,26 @@ final class Markdown {
 
     private void header() {
         Map<String, Object> m = r.machine;
-        line("# synth-lm benchmark" + (r.smoke ? " (smoke run: a few iterations, figures mean nothing)" : ""));
+        line("# synth-lm benchmark" + (r.smoke ? " (smoke run: a few iterations, figures mean nothing)" : "")
+                + (r.only != null && !r.only.isBlank() ? " (partial run: --only " + r.only + ")" : ""));
         line("");
         line("Run " + m.get("date") + " on " + m.get("cores") + " cores (" + m.get("cpu") + "), " + m.get("memory_gib")
                 + " GiB, " + m.get("os") + "; JDK " + m.get("jdk") + "; nginx " + m.get("nginx") + "; commit "
                 + m.get("git_commit") + ". The whole run took " + Math.round(r.elapsedSeconds / 60) + " min.");
         line("");
         line("Peers: openai-java " + m.get("openai-java") + " (OkHttp " + m.get("okhttp") + "), langchain4j-open-ai "
-                + m.get("langchain4j-open-ai") + ", and the floor: the JDK HttpClient posting a prebuilt body and"
-                + " Jackson " + m.get("jackson") + " reading the tree. Server: nginx on loopback, one worker, serving"
-                + " canned bodies. Reproduce with `bench/run`.");
+                + m.get("langchain4j-open-ai") + ", Jetty's HttpClient " + m.get("jetty-client") + " (the reference:"
+                + " non-blocking, HTTP/1.1, its per-host limits raised), and the floor: the JDK HttpClient posting a"
+                + " prebuilt body and Jackson " + m.get("jackson") + " reading the tree. Server: nginx on loopback,"
+                + " one worker, serving the same canned bodies on three ports: plain http, https (TLS offering only"
+                + " HTTP/1.1) and https offering h2 by ALPN (the in-flight scenario only; each client negotiates what"
+                + " it supports). The certificate is self-signed, made for the run, and trusted by every client's JVM"
+                + " (-Djavax.net.ssl.trustStore). Reproduce with `bench/run`.");
         line("");
-        line("synth-lm (JDK HttpClient) is synth-lm itself, run with -Dai.synth.lm.transport=jdk: the same code over the"
-                + " JDK HttpClient instead of the library's own HTTP/1.1 transport, so each table also shows the A/B of"
-                + " its two plain-http transports measured in the same run. It is no peer: the bars compare synth-lm"
-                + " (its default transport) with the others only.");
+        line("synth-lm is the library as it comes: whatever transport it picks for the scheme (named in the table of"
+                + " limits below). synth-lm (JDK HttpClient) is synth-lm itself, run with -Dai.synth.lm.transport=jdk,"
+                + " so each table also shows the A/B of the two measured in the same run. It is no peer: the bars"
+                + " compare synth-lm as it comes with the others only.");
         line("");
         line("Bare sockets, in the in-flight table only, is no client at all: one selector thread opens a fresh"
                 + " non-blocking connection per call, writes one fixed POST with the same body, reads the response to"
@@ -62,15 +69,17 @@ final class Markdown {
         line("| client | async face, concurrency and connection limits |");
         line("| --- | --- |");
         for (String client : BenchClient.ROWS) {
-            String limits = "";
-            for (Table t : Table.ALL) {
-                String l = r.summary(t.scenario(), client).limits();
+            Map<String, String> limits = new java.util.LinkedHashMap<>(); // distinct text -> the schemes it held on
+            for (Section t : r.sections) {
+                String l = r.summary(t, client).limits();
                 if (!l.isEmpty()) {
-                    limits = l;
-                    break;
+                    limits.merge(l, t.scheme(), (a, b) -> a.contains(b) ? a : a + ", " + b);
                 }
             }
-            line("| " + BenchClient.label(client) + " | " + limits + " |");
+            StringBuilder text = new StringBuilder();
+            limits.forEach((l, schemes) -> text.append(text.length() == 0 ? "" : "; ")
+                    .append(limits.size() > 1 ? "over " + schemes + ": " : "").append(l));
+            line("| " + BenchClient.label(client) + " | " + cell(text.toString()) + " |");
         }
         line("");
         line("The sync throughput runs 64 caller threads for everyone; the async throughput keeps 64 calls in flight"
@@ -78,8 +87,9 @@ final class Markdown {
         line("");
     }
 
-    private void table(Table t) {
-        line("## " + t.title());
+    private void table(Section section) {
+        Table t = section.table();
+        line("## " + section.title());
         line("");
         line(t.how());
         line("");
@@ -97,9 +107,9 @@ final class Markdown {
         rule.append(" ---: |");
         line(head.toString());
         line(rule.toString());
-        Summary synth = r.summary(t.scenario(), "synth-lm");
-        for (String client : BenchClient.rows(t.scenario())) {
-            Summary s = r.summary(t.scenario(), client);
+        Summary synth = r.summary(section, "synth-lm");
+        for (String client : section.rows()) {
+            Summary s = r.summary(section, client);
             StringBuilder row = new StringBuilder("| " + BenchClient.label(client) + " |");
             if (s.good().isEmpty()) {
                 row.append(" failed: ").append(cell(String.join("; ", s.failures()))).append(" |");
@@ -116,13 +126,13 @@ final class Markdown {
             line(row.toString());
         }
         line("");
-        notes(t);
+        notes(section);
     }
 
     /** Errors by cause, failures, and for in-flight what happened to each client. */
-    private void notes(Table t) {
-        for (String client : BenchClient.rows(t.scenario())) {
-            Summary s = r.summary(t.scenario(), client);
+    private void notes(Section t) {
+        for (String client : t.rows()) {
+            Summary s = r.summary(t, client);
             String name = BenchClient.label(client);
             if (!s.errorKinds().isEmpty()) {
                 line("- " + name + " errors: " + cell(s.errorKinds().toString()));
@@ -244,27 +254,28 @@ final class Markdown {
         line("");
     }
 
-    /** One line: per scenario, synth-lm's headline figure over its own transport against over the JDK HttpClient. */
+    /** One line: per section, synth-lm's headline figure as it comes against over the JDK HttpClient. */
     private void transports() {
-        line("## synth-lm's two transports, from this run");
+        line("## synth-lm as it comes and over the JDK HttpClient, from this run");
         line("");
-        StringBuilder ab = new StringBuilder("synth-lm over its own HTTP/1.1 transport vs over the JDK HttpClient,"
-                + " each table's headline median (the better in bold; in brackets the JDK's divided by its own's):");
+        StringBuilder ab = new StringBuilder("synth-lm as it comes (its transport in brackets) vs over the JDK"
+                + " HttpClient, each table's headline median (the better in bold; then the JDK's divided by the"
+                + " other's):");
         List<Map<String, Object>> rows = r.transportAb();
         for (int i = 0; i < rows.size(); i++) {
             Map<String, Object> row = rows.get(i);
-            Table t = Table.ALL.get(i);
-            Table.Column c = t.columns().get(0);
-            String own = format((Double) row.get("own_http1"));
+            Table.Column c = r.sections.get(i).table().columns().get(0);
+            String own = format((Double) row.get("as_it_comes"));
             String jdk = format((Double) row.get("jdk_httpclient"));
-            if ("own http1".equals(row.get("better"))) {
+            if ("as it comes".equals(row.get("better"))) {
                 own = "**" + own + "**";
             } else if ("jdk httpclient".equals(row.get("better"))) {
                 jdk = "**" + jdk + "**";
             }
-            ab.append(i == 0 ? " " : "; ").append(t.scenario()).append(' ').append(c.label()).append(' ')
-                    .append(own).append(" vs ").append(jdk).append(" (JDK ")
-                    .append(ratio((Double) row.get("jdk_httpclient"), (Double) row.get("own_http1"))).append(')');
+            ab.append(i == 0 ? " " : "; ").append(row.get("section")).append(' ').append(c.label()).append(' ')
+                    .append(own).append(" (").append(row.get("transport")).append(") vs ").append(jdk)
+                    .append(" (").append(ratio((Double) row.get("jdk_httpclient"), (Double) row.get("as_it_comes")))
+                    .append(')');
         }
         line(ab.append('.').toString());
         line("");

@@ -11,8 +11,10 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs the whole benchmark: every end-to-end scenario for every client in its own fresh JVM, clients interleaved
- * (the order rotates each round), then JMH and the start-up comparison, then writes the report.
+ * Runs the benchmark: every end-to-end scenario over every scheme (or the sections {@code --only} names) for every
+ * client in its own fresh JVM, clients interleaved (the order rotates each round), then JMH and the start-up
+ * comparison (the "extras", run by a full run or when named), then writes the report. Every child JVM trusts the
+ * run's self-signed certificate through {@code -Djavax.net.ssl.trustStore}.
  */
 final class Orchestrator {
 
@@ -36,71 +38,106 @@ final class Orchestrator {
                     Map.of("warmup_ms", "300", "measure_ms", "500")),
             new Scenario("inflight", "/slow/v1", List.of("-Xmx512m", "-XX:+UseG1GC"),
                     Map.of("calls", "10000", "warmup_calls", "64", "cap_ms", "20000"),
-                    Map.of("calls", "128", "warmup_calls", "0", "cap_ms", "10000")));
+                    Map.of("calls", "128", "warmup_calls", "0", "cap_ms", "30000")));
 
-    private final String base;
+    private final Map<String, String> bases;
+    private final List<String> trust;
     private final Path cliJar;
     private final Path out;
     private final boolean smoke;
     private final int rounds;
+    private final List<Section> sections;
+    private final boolean extras;
+    private final String only;
+    private final Path baseline;
     private final Path jar;
     private final String java;
     private final Path logs;
 
-    Orchestrator(String base, Path cliJar, Path out, Path logs, boolean smoke, int rounds) throws IOException {
-        this.base = base;
-        this.cliJar = cliJar;
-        this.out = out;
-        this.smoke = smoke;
-        this.rounds = rounds;
+    private Orchestrator(Options o) throws IOException {
+        this.bases = o.bases;
+        this.trust = o.trustStore == null ? List.of() : List.of("-Djavax.net.ssl.trustStore=" + o.trustStore,
+                "-Djavax.net.ssl.trustStorePassword=" + o.trustPassword, "-Djavax.net.ssl.trustStoreType=PKCS12");
+        this.cliJar = o.cli;
+        this.out = o.out;
+        this.smoke = o.smoke;
+        this.rounds = o.rounds != null ? o.rounds : o.smoke ? 1 : 5;
+        this.only = o.only;
+        this.baseline = o.baseline;
+        this.sections = Section.select(o.only).stream().filter(s -> bases.containsKey(s.scheme())).toList();
+        this.extras = o.only == null || o.only.isBlank() || List.of(o.only.split(",")).contains("extras");
         this.jar = Path.of(Main.class.getProtectionDomain().getCodeSource().getLocation().getPath());
         this.java = ProcessHandle.current().info().command().orElse("java");
-        this.logs = Files.createDirectories(logs);
+        this.logs = Files.createDirectories(o.logs != null ? o.logs : o.out.resolve("logs"));
+        if (sections.isEmpty() && !extras) {
+            throw new IllegalArgumentException("--only " + o.only + " selects nothing: name scenarios ("
+                    + Table.ALL.stream().map(Table::scenario).toList() + "), schemes " + Section.SCHEMES
+                    + ", scheme:scenario, or extras (start-up and JMH)");
+        }
+    }
+
+    /** The command line of {@code run}. */
+    private static final class Options {
+        final Map<String, String> bases = new LinkedHashMap<>();
+        Path cli;
+        Path out;
+        Path logs;
+        String trustStore;
+        String trustPassword;
+        boolean smoke;
+        Integer rounds;
+        String only;
+        Path baseline;
     }
 
     static Orchestrator fromArgs(String[] args) throws IOException {
-        String base = null;
-        Path cli = null;
-        Path out = null;
-        Path logs = null;
-        boolean smoke = false;
-        Integer rounds = null;
+        Options o = new Options();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
-                case "--base" -> base = args[++i];
-                case "--cli-jar" -> cli = Path.of(args[++i]);
-                case "--out" -> out = Path.of(args[++i]);
-                case "--logs" -> logs = Path.of(args[++i]);
-                case "--smoke" -> smoke = true;
-                case "--rounds" -> rounds = Integer.parseInt(args[++i]);
+                case "--base" -> o.bases.put(Section.HTTP, args[++i]);
+                case "--tls-base" -> o.bases.put(Section.HTTPS, args[++i]);
+                case "--h2-base" -> o.bases.put(Section.H2, args[++i]);
+                case "--trust-store" -> o.trustStore = args[++i];
+                case "--trust-password" -> o.trustPassword = args[++i];
+                case "--cli-jar" -> o.cli = Path.of(args[++i]);
+                case "--out" -> o.out = Path.of(args[++i]);
+                case "--logs" -> o.logs = Path.of(args[++i]);
+                case "--smoke" -> o.smoke = true;
+                case "--rounds" -> o.rounds = Integer.parseInt(args[++i]);
+                case "--only" -> o.only = args[++i];
+                case "--baseline" -> o.baseline = Path.of(args[++i]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
-        if (base == null || cli == null || out == null) {
+        if (!o.bases.containsKey(Section.HTTP) || o.cli == null || o.out == null) {
             throw new IllegalArgumentException("run needs --base URL --cli-jar JAR --out DIR");
         }
         // Five rounds: on a shared 2-core machine a neighbour's build can spoil one or two of them.
-        return new Orchestrator(base, cli, out, logs != null ? logs : out.resolve("logs"), smoke,
-                rounds != null ? rounds : smoke ? 1 : 5);
+        return new Orchestrator(o);
     }
 
     int run() throws Exception {
-        Report report = new Report(smoke, rounds, base);
+        Report report = new Report(smoke, rounds, bases, sections, extras, only);
+        report.baseline = Baseline.read(baseline);
         long started = System.nanoTime();
-        for (Scenario s : SCENARIOS) {
-            int scenarioRounds = s.name().equals("inflight") && !smoke ? Math.min(rounds, 2) : rounds;
+        for (Section s : sections) {
+            Scenario scenario = scenario(s.scenario());
+            int scenarioRounds = s.scenario().equals("inflight") && !smoke ? Math.min(rounds, 2) : rounds;
             for (int r = 0; r < scenarioRounds; r++) {
-                for (String client : rotated(BenchClient.rows(s.name()), r + SCENARIOS.indexOf(s))) {
-                    Map<String, Object> result = child(s, client, r);
-                    report.add(s.name(), client, result);
-                    progress(s.name(), client, r, scenarioRounds, result);
+                for (String client : rotated(s.rows(), r + sections.indexOf(s))) {
+                    Map<String, Object> result = child(s, scenario, client, r);
+                    report.add(s, client, result);
+                    progress(s, client, r, scenarioRounds, result);
                 }
             }
         }
-        report.startup(new Startup(cliJar, base + "/small/v1", java, logs).run(smoke ? 2 : 15));
-        report.jmh(new JmhRunner(java, jar, logs, smoke).run());
+        if (extras) {
+            report.startup(new Startup(cliJar, bases.get(Section.HTTP) + "/small/v1", java, logs).run(smoke ? 2 : 15));
+            report.jmh(new JmhRunner(java, jar, logs, smoke).run());
+        }
         report.elapsedSeconds((System.nanoTime() - started) / 1e9);
-        String name = smoke ? "smoke" : "latest";
+        String name = smoke ? "smoke" : only != null && !only.isBlank() ? "partial" : "latest";
+        Files.createDirectories(out);
         Files.writeString(out.resolve(name + ".md"), report.markdown(), StandardCharsets.UTF_8);
         Files.writeString(out.resolve(name + ".json"), report.json(), StandardCharsets.UTF_8);
         System.out.println("wrote " + out.resolve(name + ".md") + " and " + name + ".json");
@@ -116,6 +153,10 @@ final class Orchestrator {
         return 0;
     }
 
+    private static Scenario scenario(String name) {
+        return SCENARIOS.stream().filter(s -> s.name().equals(name)).findFirst().orElseThrow();
+    }
+
     static List<String> rotated(List<String> names, int by) {
         List<String> order = new ArrayList<>();
         for (int i = 0; i < names.size(); i++) {
@@ -124,16 +165,18 @@ final class Orchestrator {
         return order;
     }
 
-    private Map<String, Object> child(Scenario s, String client, int round) throws Exception {
+    private Map<String, Object> child(Section section, Scenario s, String client, int round) throws Exception {
         Map<String, String> params = smoke ? s.smoke() : s.full();
         List<String> cmd = new ArrayList<>();
         cmd.add(java);
         cmd.addAll(s.jvm());
-        cmd.addAll(List.of("-cp", jar.toString(), Main.class.getName(), "child", s.name(), client, base + s.path()));
+        cmd.addAll(trust);
+        cmd.addAll(List.of("-cp", jar.toString(), Main.class.getName(), "child", s.name(), client,
+                bases.get(section.scheme()) + s.path()));
         params.forEach((k, v) -> cmd.add(k + "=" + v));
         long budgetMs = 60_000 + params.entrySet().stream().filter(e -> e.getKey().endsWith("_ms"))
                 .mapToLong(e -> Long.parseLong(e.getValue())).sum();
-        Path log = logs.resolve(s.name() + "-" + client + "-" + round + ".log");
+        Path log = logs.resolve(section.scheme() + "-" + s.name() + "-" + client + "-" + round + ".log");
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         Map<String, Object> failed = new LinkedHashMap<>();
         if (!p.waitFor(budgetMs, TimeUnit.MILLISECONDS)) {
@@ -154,8 +197,8 @@ final class Orchestrator {
         return failed;
     }
 
-    private static void progress(String scenario, String client, int round, int rounds, Map<String, Object> r) {
-        StringBuilder line = new StringBuilder(String.format("%-17s %-12s round %d/%d:", scenario, client, round + 1,
+    private static void progress(Section s, String client, int round, int rounds, Map<String, Object> r) {
+        StringBuilder line = new StringBuilder(String.format("%-23s %-12s round %d/%d:", s.key(), client, round + 1,
                 rounds));
         for (String key : List.of("p50_us", "p99_us", "calls_per_s", "chunks_per_s", "seconds", "completed",
                 "peak_threads", "peak_heap_mib", "errors", "failed")) {

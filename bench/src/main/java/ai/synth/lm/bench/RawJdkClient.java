@@ -13,7 +13,8 @@ import java.util.stream.Stream;
 
 /**
  * The floor: the JDK {@link HttpClient} posting a prebuilt body and Jackson reading the tree. No retries, no
- * timeouts, no typed errors. HTTP/1.1 is set, as synth-lm sets it on http://, so both use the same transport.
+ * timeouts, no typed errors. HTTP/1.1 is set on http://, as synth-lm sets it there; on https:// the client's default
+ * (HTTP/2 offered by ALPN, HTTP/1.1 when the server does not take it), as synth-lm's JDK client does.
  */
 final class RawJdkClient implements BenchClient {
 
@@ -21,11 +22,15 @@ final class RawJdkClient implements BenchClient {
     private static final byte[] BODY = Fixtures.requestBody(false);
     private static final byte[] STREAM_BODY = Fixtures.requestBody(true);
 
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private final HttpClient http;
     private final URI uri;
+    private final boolean tls;
 
     RawJdkClient(String baseUrl) {
         uri = URI.create(baseUrl + "/chat/completions");
+        tls = uri.getScheme().equals("https");
+        http = tls ? HttpClient.newHttpClient()
+                : HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     }
 
     private HttpRequest request(byte[] body) {
@@ -75,7 +80,8 @@ final class RawJdkClient implements BenchClient {
 
     @Override
     public String limits() {
-        return "sendAsync; JDK HttpClient defaults (HTTP/1.1 set; its pool keeps every connection)";
+        return "sendAsync; JDK HttpClient defaults (" + (tls ? "HTTP/2 offered on https" : "HTTP/1.1 set on http")
+                + "; its pool keeps every connection)";
     }
 
     @Override

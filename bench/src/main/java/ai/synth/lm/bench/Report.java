@@ -20,21 +20,29 @@ final class Report {
 
     final boolean smoke;
     final int rounds;
-    final String base;
+    final Map<String, String> bases;
+    final List<Section> sections;
+    final boolean extras;
+    final String only;
+    /** The committed results the http figures are compared with; null when none. */
+    Baseline baseline;
     final Map<String, Map<String, Summary>> results = new LinkedHashMap<>();
     final Map<String, Object> machine = machine();
     Map<String, Object> startup = Map.of();
     Map<String, Object> jmh = Map.of();
     double elapsedSeconds;
 
-    Report(boolean smoke, int rounds, String base) {
+    Report(boolean smoke, int rounds, Map<String, String> bases, List<Section> sections, boolean extras, String only) {
         this.smoke = smoke;
         this.rounds = rounds;
-        this.base = base;
+        this.bases = bases;
+        this.sections = sections;
+        this.extras = extras;
+        this.only = only;
     }
 
-    void add(String scenario, String client, Map<String, Object> result) {
-        results.computeIfAbsent(scenario, s -> new LinkedHashMap<>()).computeIfAbsent(client, c -> new Summary())
+    void add(Section section, String client, Map<String, Object> result) {
+        results.computeIfAbsent(section.key(), s -> new LinkedHashMap<>()).computeIfAbsent(client, c -> new Summary())
                 .add(result);
     }
 
@@ -50,8 +58,14 @@ final class Report {
         elapsedSeconds = s;
     }
 
-    Summary summary(String scenario, String client) {
-        return results.getOrDefault(scenario, Map.of()).getOrDefault(client, new Summary());
+    Summary summary(Section section, String client) {
+        return results.getOrDefault(section.key(), Map.of()).getOrDefault(client, new Summary());
+    }
+
+    /** The client's rounds of {@code scenario} over {@code scheme}; empty when not run. */
+    Summary summary(String scheme, String scenario, String client) {
+        Section section = Section.of(scheme, scenario);
+        return section == null ? new Summary() : summary(section, client);
     }
 
     @SuppressWarnings("unchecked")
@@ -64,20 +78,27 @@ final class Report {
                 && client.equals(r.get("client"))).findFirst().orElse(null);
     }
 
-    /** For the smoke check: every scenario, client, start-up command and JMH row that produced nothing. */
+    /** For the smoke check: every section, client, start-up command and JMH row that produced nothing. */
     List<String> missingRows() {
         List<String> missing = new ArrayList<>();
-        for (Table t : Table.ALL) {
-            for (String client : BenchClient.rows(t.scenario())) {
-                Summary s = summary(t.scenario(), client);
-                double produced = s.good().isEmpty() ? 0 : s.median(t.producedKey());
+        for (Section t : sections) {
+            for (String client : t.rows()) {
+                Summary s = summary(t, client);
+                double produced = s.good().isEmpty() ? 0 : s.median(t.table().producedKey());
                 if (!(produced > 0)) {
-                    missing.add(t.scenario() + " / " + client + ": " + (s.rounds.isEmpty() ? "no result"
-                            : s.failures().isEmpty() ? "zero " + t.producedKey() + ", errors " + s.errorKinds()
+                    missing.add(t.key() + " / " + client + ": " + (s.rounds.isEmpty() ? "no result"
+                            : s.failures().isEmpty() ? "zero " + t.table().producedKey() + ", errors " + s.errorKinds()
                             : String.join("; ", s.failures())));
                 }
             }
         }
+        if (extras) {
+            missingExtras(missing);
+        }
+        return missing;
+    }
+
+    private void missingExtras(List<String> missing) {
         for (String command : List.of("synth-lm chat", "curl")) {
             if (!(startup.get(command) instanceof Map<?, ?> row) || ((List<?>) row.get("runs_ms")).isEmpty()) {
                 missing.add("startup / " + command + ": no successful run " + startup.get(command));
@@ -93,60 +114,70 @@ final class Report {
         if (parser == null || !(((Number) parser.get("score")).doubleValue() > 0)) {
             missing.add("jmh sse parser: " + jmh.get("failed"));
         }
-        return missing;
     }
 
     int rowCount() {
         int rows = 0;
-        for (Table t : Table.ALL) {
-            rows += BenchClient.rows(t.scenario()).size();
+        for (Section t : sections) {
+            rows += t.rows().size();
         }
-        return rows + 2 + BenchClient.CODECS.size() + 1;
+        return rows + (extras ? 2 + BenchClient.CODECS.size() + 1 : 0);
     }
 
     String json() throws JsonProcessingException {
         Map<String, Object> out = new LinkedHashMap<>();
-        out.put("mode", smoke ? "smoke" : "full");
+        out.put("mode", smoke ? "smoke" : only != null && !only.isBlank() ? "partial: " + only : "full");
         out.put("machine", machine);
         out.put("rounds", rounds);
         out.put("elapsed_s", elapsedSeconds);
-        Map<String, Object> scenarios = new LinkedHashMap<>();
-        for (Table t : Table.ALL) {
+        out.put("servers", bases);
+        Map<String, Map<String, Object>> schemes = new LinkedHashMap<>();
+        for (Section t : sections) {
             Map<String, Object> clients = new LinkedHashMap<>();
-            for (String client : BenchClient.rows(t.scenario())) {
-                clients.put(client, summary(t.scenario(), client).toMap(t.columns()));
+            for (String client : t.rows()) {
+                clients.put(client, summary(t, client).toMap(t.table().columns()));
             }
-            scenarios.put(t.scenario(), clients);
+            schemes.computeIfAbsent(t.scheme(), k -> new LinkedHashMap<>()).put(t.scenario(), clients);
         }
-        out.put("scenarios", scenarios);
-        out.put("startup", startup);
-        out.put("jmh", jmh);
+        out.put("scenarios", schemes);
+        if (extras) {
+            out.put("startup", startup);
+            out.put("jmh", jmh);
+        }
         out.put("transport_ab", transportAb());
         out.put("bars", Bars.of(this));
         return Main.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(out) + "\n";
     }
 
     /**
-     * synth-lm's two plain-http transports side by side: per scenario, the headline figure's median over its own
-     * HTTP/1.1 transport (client synth-lm) and over the JDK HttpClient (synth-lm-jdk), and which did better.
+     * synth-lm as it comes and over the JDK HttpClient side by side: per section, the headline figure's median as it
+     * comes (client synth-lm, whatever transport the library picked) and over the JDK HttpClient (synth-lm-jdk),
+     * and which did better.
      */
     List<Map<String, Object>> transportAb() {
         List<Map<String, Object>> rows = new ArrayList<>();
-        for (Table t : Table.ALL) {
-            Table.Column c = t.columns().get(0);
-            double own = summary(t.scenario(), "synth-lm").median(c.key());
-            double jdk = summary(t.scenario(), "synth-lm-jdk").median(c.key());
+        for (Section t : sections) {
+            Table.Column c = t.table().columns().get(0);
+            double own = summary(t, "synth-lm").median(c.key());
+            double jdk = summary(t, "synth-lm-jdk").median(c.key());
             Map<String, Object> row = new LinkedHashMap<>();
-            row.put("scenario", t.scenario());
+            row.put("section", t.key());
+            row.put("transport", transportOf(summary(t, "synth-lm").limits()));
             row.put("figure", c.key());
-            row.put("own_http1", own);
+            row.put("as_it_comes", own);
             row.put("jdk_httpclient", jdk);
-            row.put("jdk_over_own", jdk / own);
+            row.put("jdk_over_as_it_comes", jdk / own);
             row.put("better", Double.isNaN(own) || Double.isNaN(jdk) ? "not measured" : own == jdk ? "even"
-                    : (own > jdk) == c.higherIsBetter() ? "own http1" : "jdk httpclient");
+                    : (own > jdk) == c.higherIsBetter() ? "as it comes" : "jdk httpclient");
             rows.add(row);
         }
         return rows;
+    }
+
+    /** The transport synth-lm's row names in its limits ("carried by its X transport"), or "?". */
+    static String transportOf(String limits) {
+        int at = limits.indexOf("carried by its ");
+        return at < 0 ? "?" : limits.substring(at + 15).split(" ")[0];
     }
 
     String markdown() {
@@ -168,6 +199,7 @@ final class Report {
         m.put("openai-java", built.getProperty("openai-java", "?"));
         m.put("langchain4j-open-ai", built.getProperty("langchain4j-open-ai", "?"));
         m.put("jmh", built.getProperty("jmh", "?"));
+        m.put("jetty-client", built.getProperty("jetty-client", "?"));
         m.put("jackson", com.fasterxml.jackson.databind.cfg.PackageVersion.VERSION.toString());
         m.put("okhttp", okhttp3.OkHttp.VERSION);
         return m;

@@ -13,55 +13,52 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * synth-lm's OpenAI provider with its default settings (it has no connection or concurrency limit to set), over
- * either of its plain-http transports: its own HTTP/1.1 (the default; client {@code synth-lm}) or the JDK HttpClient
- * ({@code -Dai.synth.lm.transport=jdk}; client {@code synth-lm-jdk}). Each client runs in its own JVM, so setting
- * the system property here affects no other client.
+ * synth-lm's OpenAI provider with its default settings (it has no connection or concurrency limit to set): either as
+ * it comes (client {@code synth-lm}: whatever transport the library picks for the URL's scheme) or over the JDK
+ * HttpClient ({@code -Dai.synth.lm.transport=jdk}; client {@code synth-lm-jdk}). Each client runs in its own JVM, so
+ * setting the system property here affects no other client. The transport that carried the calls is named in
+ * {@link #limits()}.
  */
 final class SynthLmClient implements BenchClient {
 
-    private static final String OWN = "http1";
     private static final String JDK = "jdk";
 
     private final OpenAIProvider provider;
-    private final String transport;
+    private final boolean forcedJdk;
+    private final String used;
 
-    /** synth-lm as it comes: its own HTTP/1.1 transport on http://. */
-    static SynthLmClient ownTransport(String baseUrl) {
-        return new SynthLmClient(baseUrl, OWN);
+    /** synth-lm as it comes. */
+    static SynthLmClient asItComes(String baseUrl) {
+        return new SynthLmClient(baseUrl, false);
     }
 
     /** synth-lm with {@code -Dai.synth.lm.transport=jdk}, set here before the provider is made. */
     static SynthLmClient jdkTransport(String baseUrl) {
         System.setProperty(HttpEngine.TRANSPORT_PROPERTY, JDK);
-        return new SynthLmClient(baseUrl, JDK);
+        return new SynthLmClient(baseUrl, true);
     }
 
-    /** Fails unless the provider made here carries its calls over {@code transport}, so no row is mislabelled. */
-    private SynthLmClient(String baseUrl, String transport) {
-        if (!baseUrl.startsWith("http://")) {
-            throw new IllegalStateException("the transport A/B needs a plain http:// base URL (HTTPS always goes"
-                    + " through the JDK client), not " + baseUrl);
-        }
+    /** Fails when the JDK client is asked for and not used, or used as it comes only because of a stray property. */
+    private SynthLmClient(String baseUrl, boolean forcedJdk) {
         String property = System.getProperty(HttpEngine.TRANSPORT_PROPERTY);
-        if (JDK.equals(property) != JDK.equals(transport)) {
+        if (JDK.equals(property) != forcedJdk) {
             throw new IllegalStateException("-D" + HttpEngine.TRANSPORT_PROPERTY + " is " + property + ", so synth-lm"
-                    + " would not use the " + transport + " transport this client is meant to measure");
+                    + " would not run " + (forcedJdk ? "over the JDK client" : "as it comes") + " as this row says");
         }
-        this.transport = transport;
+        this.forcedJdk = forcedJdk;
         provider = new OpenAIProvider(OpenAIConfig.builder().baseUrl(baseUrl).apiKey("bench-key")
                 .environment(Map.of()).build());
-        String used = engineTransport(provider);
-        if (used != null && !used.equals(transport)) {
+        used = engineTransport(provider);
+        if (forcedJdk && used != null && !used.equals(JDK)) {
             provider.close();
-            throw new IllegalStateException("synth-lm's engine uses the " + used + " transport, not " + transport
+            throw new IllegalStateException("synth-lm's engine uses the " + used + " transport, not " + JDK
                     + " (-D" + HttpEngine.TRANSPORT_PROPERTY + "=" + property + ")");
         }
     }
 
     /**
      * The transport the provider's engine reports, reached by reflection (the engine is internal); null when no
-     * engine field is found, in which case the check of the system property above is what holds.
+     * engine field is found.
      */
     private static String engineTransport(OpenAIProvider provider) {
         for (Class<?> c = provider.getClass(); c != null; c = c.getSuperclass()) {
@@ -111,10 +108,12 @@ final class SynthLmClient implements BenchClient {
 
     @Override
     public String limits() {
-        return JDK.equals(transport)
-                ? "createChatCompletionAsync; library defaults except -D" + HttpEngine.TRANSPORT_PROPERTY + "=jdk"
-                        + " (JDK HttpClient, HTTP/1.1 on http://), nothing else set"
-                : "createChatCompletionAsync; library defaults: its own HTTP/1.1 transport on http://, nothing to set";
+        String carried = used == null ? "transport not reported" : "carried by its " + used + " transport"
+                + (used.equals(JDK) ? " (JDK HttpClient)" : " (its own HTTP/1.1)");
+        return forcedJdk
+                ? "createChatCompletionAsync; library defaults except -D" + HttpEngine.TRANSPORT_PROPERTY + "=jdk, "
+                        + carried + "; nothing else set"
+                : "createChatCompletionAsync; library defaults, nothing set; " + carried;
     }
 
     @Override

@@ -52,6 +52,12 @@ record Table(String scenario, String title, String how, List<Column> columns) {
                             new Column("peak_threads", "peak threads", false, true),
                             new Column("peak_heap_mib", "peak heap MiB", false, true))));
 
+    /** The table of {@code scenario}. */
+    static Table of(String scenario) {
+        return ALL.stream().filter(t -> t.scenario.equals(scenario)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no scenario " + scenario));
+    }
+
     /** The figure the "produced" check of the smoke run looks at. */
     String producedKey() {
         return switch (scenario) {

@@ -1,0 +1,102 @@
+package ai.synth.lm.bench;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * One table of the report: a scenario against one of nginx's servers. {@code http} is plain HTTP/1.1;
+ * {@code https} is TLS offering only HTTP/1.1; {@code h2} is TLS offering HTTP/2 by ALPN (each client negotiates
+ * what it supports), for the in-flight scenario only.
+ *
+ * @param table the scenario and how it is shown
+ * @param scheme {@value #HTTP}, {@value #HTTPS} or {@value #H2}
+ */
+record Section(Table table, String scheme) {
+
+    static final String HTTP = "http";
+    static final String HTTPS = "https";
+    static final String H2 = "h2";
+    static final List<String> SCHEMES = List.of(HTTP, HTTPS, H2);
+
+    /** Every section, in the order of the report: each scenario over http, then over https, then in flight over h2. */
+    static final List<Section> ALL = all();
+
+    private static List<Section> all() {
+        List<Section> out = new ArrayList<>();
+        for (String scheme : List.of(HTTP, HTTPS)) {
+            for (Table t : Table.ALL) {
+                out.add(new Section(t, scheme));
+            }
+        }
+        out.add(new Section(Table.of("inflight"), H2));
+        return List.copyOf(out);
+    }
+
+    String scenario() {
+        return table.scenario();
+    }
+
+    /** How results are filed: {@code scheme:scenario}. */
+    String key() {
+        return scheme + ":" + scenario();
+    }
+
+    /** The heading, with the server it ran against. */
+    String title() {
+        return table.title() + ", " + switch (scheme) {
+            case HTTP -> "over http";
+            case HTTPS -> "over https (TLS, HTTP/1.1)";
+            default -> "over https to a server offering h2 (ALPN)";
+        };
+    }
+
+    /**
+     * The rows this section runs and shows: every client, and over plain http in the in-flight scenario the
+     * bare-sockets floor too (it speaks no TLS).
+     */
+    List<String> rows() {
+        return scheme.equals(HTTP) && scenario().equals("inflight")
+                ? Stream.concat(BenchClient.NAMES.stream(), Stream.of(BenchClient.SOCKETS)).toList()
+                : BenchClient.NAMES;
+    }
+
+    /** The section for a scheme and scenario, or null when there is none (only in-flight runs over h2). */
+    static Section of(String scheme, String scenario) {
+        return ALL.stream().filter(s -> s.scheme.equals(scheme) && s.scenario().equals(scenario)).findFirst()
+                .orElse(null);
+    }
+
+    /**
+     * The sections a {@code --only} selection names: comma-separated scenarios ({@code latency}), schemes
+     * ({@code https}, which takes in {@code h2} too, or {@code http}, {@code h2}), or both ({@code https:streaming}).
+     * Null or empty selects every section.
+     */
+    static List<Section> select(String only) {
+        if (only == null || only.isBlank()) {
+            return ALL;
+        }
+        List<Section> out = new ArrayList<>();
+        for (Section s : ALL) {
+            for (String token : only.split(",")) {
+                if (s.matches(token.strip())) {
+                    out.add(s);
+                    break;
+                }
+            }
+        }
+        return out;
+    }
+
+    private boolean matches(String token) {
+        int colon = token.indexOf(':');
+        if (colon >= 0) {
+            return schemeMatches(token.substring(0, colon)) && scenario().equals(token.substring(colon + 1));
+        }
+        return schemeMatches(token) || scenario().equals(token);
+    }
+
+    private boolean schemeMatches(String s) {
+        return scheme.equals(s) || (s.equals(HTTPS) && scheme.equals(H2));
+    }
+}
