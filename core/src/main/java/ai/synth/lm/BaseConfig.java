@@ -1,7 +1,8 @@
 package ai.synth.lm;
 
+import ai.synth.lm.internal.http.Proxies;
 import ai.synth.lm.internal.Environment;
-import ai.synth.lm.internal.Proxies;
+
 import ai.synth.lm.internal.Settings;
 import java.time.Clock;
 import java.time.Duration;

@@ -1,5 +1,8 @@
 package ai.synth.lm.internal;
 
+import ai.synth.lm.internal.http.LimitedBody;
+import ai.synth.lm.internal.http.ProxyRefusedException;
+import ai.synth.lm.internal.http.ProxyUnreachableException;
 import ai.synth.lm.ApiException;
 import ai.synth.lm.AuthenticationException;
 import ai.synth.lm.ConnectionException;

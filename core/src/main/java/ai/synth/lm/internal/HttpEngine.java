@@ -1,5 +1,11 @@
 package ai.synth.lm.internal;
 
+import ai.synth.lm.internal.http.Http1Transport;
+import ai.synth.lm.internal.http.HttpClients;
+import ai.synth.lm.internal.http.JdkTransport;
+import ai.synth.lm.internal.http.LimitedBody;
+import ai.synth.lm.internal.http.StreamBody;
+import ai.synth.lm.internal.http.Transport;
 import ai.synth.lm.ChatCompletion;
 import ai.synth.lm.ChatCompletionRequest;
 import ai.synth.lm.ConnectionException;

@@ -1,5 +1,6 @@
 package ai.synth.lm.internal;
 
+import ai.synth.lm.internal.http.Proxies;
 import ai.synth.lm.Scheduler;
 import java.net.URI;
 import java.time.Clock;

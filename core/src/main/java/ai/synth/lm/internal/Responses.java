@@ -1,5 +1,6 @@
 package ai.synth.lm.internal;
 
+import ai.synth.lm.internal.http.StreamBody;
 import ai.synth.lm.ChatCompletion;
 import ai.synth.lm.InvalidResponseException;
 import java.io.IOException;

@@ -1,5 +1,7 @@
-package ai.synth.lm.internal;
+package ai.synth.lm.internal.http;
 
+import ai.synth.lm.internal.HttpEngine;
+import ai.synth.lm.internal.ProviderSettings;
 import java.lang.reflect.Method;
 import java.net.InetAddress;
 import java.net.URI;
@@ -13,7 +15,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** How the engine makes, runs and ends its JDK {@link HttpClient}. */
-final class HttpClients {
+public final class HttpClients {
 
     private static final Logger log = LoggerFactory.getLogger(HttpEngine.class);
     private static final int WORKERS = Math.max(16, 4 * Runtime.getRuntime().availableProcessors());
@@ -40,7 +42,7 @@ final class HttpClients {
      * cached pool, grew to some 700 threads at 512 concurrent calls (LoadTest); the engine's own callbacks never
      * block, and callers' dependent stages should not either.
      */
-    static ThreadPoolExecutor workers(String provider) {
+    public static ThreadPoolExecutor workers(String provider) {
         AtomicInteger n = new AtomicInteger();
         ThreadPoolExecutor pool = new ThreadPoolExecutor(WORKERS, WORKERS, 60, TimeUnit.SECONDS,
                 new LinkedBlockingQueue<>(), r -> {
@@ -65,7 +67,7 @@ final class HttpClients {
     }
 
     /** Whether the host is {@code localhost} or a loopback IP literal, not a name like {@code 127.0.0.1.example.com}. */
-    static boolean isLoopback(String url) {
+    public static boolean isLoopback(String url) {
         String host = URI.create(url).getHost();
         if (host == null) {
             return false;

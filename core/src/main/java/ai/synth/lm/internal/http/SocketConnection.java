@@ -1,4 +1,4 @@
-package ai.synth.lm.internal;
+package ai.synth.lm.internal.http;
 
 import java.io.EOFException;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package ai.synth.lm.internal;
+package ai.synth.lm.internal.http;
 
 import java.io.IOException;
 
@@ -6,7 +6,7 @@ import java.io.IOException;
  * A proxy answered a {@code CONNECT} with something other than 2xx, so no tunnel to the server exists and the request
  * never left. The message names the proxy, the target and what to fix; never the credentials.
  */
-final class ProxyRefusedException extends IOException {
+public final class ProxyRefusedException extends IOException {
 
     private final int status;
 
@@ -22,7 +22,7 @@ final class ProxyRefusedException extends IOException {
     }
 
     /** Whether trying again could help: not when the proxy wants credentials or forbids the target. */
-    boolean retryable() {
+    public boolean retryable() {
         return status != 407 && status != 401 && status != 403 && status != 405;
     }
 

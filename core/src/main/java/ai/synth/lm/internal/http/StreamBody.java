@@ -1,4 +1,4 @@
-package ai.synth.lm.internal;
+package ai.synth.lm.internal.http;
 
 import java.io.InputStream;
 import java.net.http.HttpResponse;
@@ -15,10 +15,10 @@ import java.util.concurrent.Flow;
  * @param input the unread event stream, for the synchronous face; or null
  * @param bytes the whole body, or null
  */
-record StreamBody(Flow.Publisher<List<ByteBuffer>> live, InputStream input, byte[] bytes) {
+public record StreamBody(Flow.Publisher<List<ByteBuffer>> live, InputStream input, byte[] bytes) {
 
     /** Reads 2xx event streams live and every other body whole, up to {@code limit} bytes. */
-    static HttpResponse.BodyHandler<StreamBody> handler(long limit) {
+    public static HttpResponse.BodyHandler<StreamBody> handler(long limit) {
         HttpResponse.BodyHandler<byte[]> whole = LimitedBody.handler(limit);
         return info -> {
             String type = info.headers().firstValue("content-type").orElse("").toLowerCase(Locale.ROOT);
@@ -31,7 +31,7 @@ record StreamBody(Flow.Publisher<List<ByteBuffer>> live, InputStream input, byte
     }
 
     /** Reads 2xx event streams as an {@link InputStream} and every other body whole, up to {@code limit} bytes. */
-    static HttpResponse.BodyHandler<StreamBody> blockingHandler(long limit) {
+    public static HttpResponse.BodyHandler<StreamBody> blockingHandler(long limit) {
         HttpResponse.BodyHandler<byte[]> whole = LimitedBody.handler(limit);
         return info -> {
             String type = info.headers().firstValue("content-type").orElse("").toLowerCase(Locale.ROOT);

@@ -1,9 +1,9 @@
-package ai.synth.lm.internal;
+package ai.synth.lm.internal.http;
 
 import java.net.ConnectException;
 
 /** The connection to the proxy itself failed: the proxy settings, not the base URL, need a look. */
-final class ProxyUnreachableException extends ConnectException {
+public final class ProxyUnreachableException extends ConnectException {
 
     ProxyUnreachableException(Proxies.Route proxy, Exception cause) {
         super("could not connect to the proxy " + proxy.authority() + " (" + cause.getMessage() + "); check"

@@ -1,5 +1,6 @@
-package ai.synth.lm.internal;
+package ai.synth.lm.internal.http;
 
+import ai.synth.lm.internal.ProviderSettings;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;

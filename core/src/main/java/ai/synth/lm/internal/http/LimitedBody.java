@@ -1,4 +1,4 @@
-package ai.synth.lm.internal;
+package ai.synth.lm.internal.http;
 
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
@@ -9,11 +9,11 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Flow;
 
 /** Reads a whole body into a byte array, failing with {@link TooLarge} as soon as it passes a size limit. */
-final class LimitedBody implements HttpResponse.BodySubscriber<byte[]> {
+public final class LimitedBody implements HttpResponse.BodySubscriber<byte[]> {
 
-    /** The body passed the limit; not retried. */
-    static final class TooLarge extends RuntimeException {
-        final long limit;
+    /** The body passed the limit; not retried. {@link #limit} is the limit it passed. */
+    public static final class TooLarge extends RuntimeException {
+        public final long limit;
 
         TooLarge(long limit) {
             super("response body larger than " + limit + " bytes", null, false, false);
@@ -32,7 +32,7 @@ final class LimitedBody implements HttpResponse.BodySubscriber<byte[]> {
     }
 
     /** A handler reading bodies of at most {@code limit} bytes. */
-    static HttpResponse.BodyHandler<byte[]> handler(long limit) {
+    public static HttpResponse.BodyHandler<byte[]> handler(long limit) {
         return info -> of(info, limit);
     }
 
@@ -47,7 +47,7 @@ final class LimitedBody implements HttpResponse.BodySubscriber<byte[]> {
     }
 
     /** Ends the body with {@code cause}, e.g. when its deadline passed; the connection is released. */
-    void abort(RuntimeException cause) {
+    public void abort(RuntimeException cause) {
         if (result.completeExceptionally(cause)) {
             Flow.Subscription s = subscription;
             if (s != null) {

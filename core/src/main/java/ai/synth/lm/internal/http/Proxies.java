@@ -1,5 +1,6 @@
-package ai.synth.lm.internal;
+package ai.synth.lm.internal.http;
 
+import ai.synth.lm.internal.Environment;
 import ai.synth.lm.ConfigurationException;
 import java.net.InetSocketAddress;
 import java.net.Proxy;

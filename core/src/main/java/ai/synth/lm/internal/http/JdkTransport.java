@@ -1,5 +1,6 @@
-package ai.synth.lm.internal;
+package ai.synth.lm.internal.http;
 
+import ai.synth.lm.internal.ProviderSettings;
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -13,13 +14,13 @@ import java.util.function.Consumer;
  * The JDK's {@link HttpClient}: HTTP/2 over TLS. A blocking send is ended by interrupting its caller. Sends beyond
  * the free streams of a host's HTTP/2 connection wait for one ({@link StreamGate}) instead of failing.
  */
-final class JdkTransport implements Transport {
+public final class JdkTransport implements Transport {
 
     private final HttpClient http;
     private final ThreadPoolExecutor workers;
     private final StreamGate gate = new StreamGate();
 
-    JdkTransport(ProviderSettings settings, ThreadPoolExecutor workers, boolean plain) {
+    public JdkTransport(ProviderSettings settings, ThreadPoolExecutor workers, boolean plain) {
         this.workers = workers;
         this.http = HttpClients.newClient(settings, workers, plain);
     }

@@ -1,5 +1,6 @@
-package ai.synth.lm.internal;
+package ai.synth.lm.internal.http;
 
+import ai.synth.lm.internal.ProviderSettings;
 import java.io.IOException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -11,14 +12,14 @@ import java.util.function.Consumer;
  * HTTP/1.1 on plain sockets: blocking sends on the caller's thread ({@link BlockingHttp1}) and asynchronous ones
  * on one selector thread ({@link NioHttp1}), with no thread per call. Each face keeps its own connection pool.
  */
-final class Http1Transport implements Transport {
+public final class Http1Transport implements Transport {
 
     private final BlockingHttp1 blocking;
     private final NioHttp1 async;
     private final ThreadPoolExecutor workers;
 
     /** {@code workers} run the asynchronous face's callbacks: body subscribers and dependent stages. */
-    Http1Transport(ProviderSettings settings, ThreadPoolExecutor workers) {
+    public Http1Transport(ProviderSettings settings, ThreadPoolExecutor workers) {
         this.blocking = new BlockingHttp1(settings);
         this.async = new NioHttp1(settings, workers);
         this.workers = workers;

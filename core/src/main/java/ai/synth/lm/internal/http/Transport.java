@@ -1,4 +1,4 @@
-package ai.synth.lm.internal;
+package ai.synth.lm.internal.http;
 
 import java.io.IOException;
 import java.net.http.HttpRequest;
@@ -12,7 +12,7 @@ import java.util.function.Consumer;
  * wraps the JDK client (HTTPS, HTTP/2); {@link Http1Transport} speaks HTTP/1.1 on plain sockets, which costs less
  * per call and, for the asynchronous face, needs no thread per call on any JDK.
  */
-interface Transport extends AutoCloseable {
+public interface Transport extends AutoCloseable {
 
     /**
      * Sends on the caller's thread and returns once {@code handler}'s body is complete (or, for a body read as a

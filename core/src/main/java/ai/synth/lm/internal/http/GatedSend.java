@@ -1,4 +1,4 @@
-package ai.synth.lm.internal;
+package ai.synth.lm.internal.http;
 
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

@@ -1,4 +1,4 @@
-package ai.synth.lm.internal;
+package ai.synth.lm.internal.http;
 
 import java.io.InputStream;
 import java.net.http.HttpResponse;
@@ -13,7 +13,7 @@ import java.util.function.Function;
  * over its own stream through {@link #of(InputStream)}, with no queue or thread in between; any other transport
  * drives it as the JDK's {@link HttpResponse.BodySubscribers#ofInputStream()}.
  */
-final class PullBody<T> implements HttpResponse.BodySubscriber<T> {
+public final class PullBody<T> implements HttpResponse.BodySubscriber<T> {
 
     private final Function<InputStream, T> finisher;
     private final HttpResponse.BodySubscriber<T> pushed;

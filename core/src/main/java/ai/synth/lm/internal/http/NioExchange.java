@@ -1,4 +1,4 @@
-package ai.synth.lm.internal;
+package ai.synth.lm.internal.http;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
