@@ -38,6 +38,8 @@ abstract class BaseConfig {
     private final Scheduler scheduler;
     private final SSLContext sslContext;
     private final Proxies proxies;
+    private final LMListener listener;
+    private final String deployment;
 
     BaseConfig(String baseUrl, String apiKey, Duration timeout, int maxRetries, Builder<?> b, Environment env) {
         this.baseUrl = baseUrl;
@@ -53,6 +55,8 @@ abstract class BaseConfig {
         this.scheduler = b.scheduler;
         this.sslContext = b.sslContext;
         this.proxies = Proxies.fromEnvironment(env);
+        this.listener = b.listener;
+        this.deployment = b.deployment;
     }
 
     /** The backend URL as configured. */
@@ -119,6 +123,16 @@ abstract class BaseConfig {
         return sslContext;
     }
 
+    /** Who is told of each call's steps; {@link LMListener#NONE} by default. */
+    public LMListener listener() {
+        return listener;
+    }
+
+    /** The router deployment this provider serves, for events; null outside a router. */
+    String deployment() {
+        return deployment;
+    }
+
     /** The proxies from {@code HTTPS_PROXY}, {@code HTTP_PROXY} and {@code NO_PROXY}, read when built. */
     Proxies proxies() {
         return proxies;
@@ -128,7 +142,8 @@ abstract class BaseConfig {
     <B extends Builder<B>> B copyInto(B b) {
         return b.baseUrl(baseUrl).apiKey(apiKey).timeout(timeout).connectTimeout(connectTimeout).maxRetries(maxRetries)
                 .firstByteTimeout(firstByteTimeout).idleTimeout(idleTimeout).streamTimeout(streamTimeout)
-                .maxResponseSize(maxResponseSize).clock(clock).scheduler(scheduler).sslContext(sslContext);
+                .maxResponseSize(maxResponseSize).clock(clock).scheduler(scheduler).sslContext(sslContext)
+                .listener(listener).deployment(deployment);
     }
 
     @Override
@@ -158,6 +173,8 @@ abstract class BaseConfig {
         private Scheduler scheduler = Scheduler.system();
         private SSLContext sslContext;
         private Map<String, String> environment;
+        private LMListener listener = LMListener.NONE;
+        private String deployment;
 
         Builder() {}
 
@@ -244,6 +261,22 @@ abstract class BaseConfig {
          */
         public B sslContext(SSLContext sslContext) {
             this.sslContext = sslContext;
+            return self();
+        }
+
+        /**
+         * Who is told of each call's start and end, attempts, retries and connections: see {@link LMListener} (it
+         * must be quick, and runs on the threads making the calls). Several at once: {@link LMListener#of}.
+         * Default {@link LMListener#NONE}.
+         */
+        public B listener(LMListener listener) {
+            this.listener = Objects.requireNonNull(listener, "listener: use LMListener.NONE for none");
+            return self();
+        }
+
+        /** The router deployment this provider serves, named in its events. */
+        B deployment(String deployment) {
+            this.deployment = deployment;
             return self();
         }
 

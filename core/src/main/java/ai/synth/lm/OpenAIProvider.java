@@ -1,5 +1,6 @@
 package ai.synth.lm;
 
+import ai.synth.lm.internal.Events;
 import ai.synth.lm.internal.ProviderSettings;
 import java.time.Duration;
 import java.util.Objects;
@@ -38,7 +39,8 @@ public final class OpenAIProvider extends AbstractProvider {
                 new ProviderSettings.Advice("Check OPENAI_API_KEY", "Check OPENAI_BASE_URL",
                         "Raise the timeout with OpenAIConfig.builder().timeout(...)",
                         "raise OpenAIConfig.builder().maxRetries(...)"),
-                config.sslContext(), config.proxies());
+                config.sslContext(), config.proxies(),
+                Events.of(config.listener(), "openai", config.deployment(), base));
     }
 
     /** Answers {@link WarmupResult.Outcome#NOT_REQUIRED} at once: OpenAI models are always warm. */

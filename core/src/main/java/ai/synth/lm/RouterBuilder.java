@@ -1,5 +1,6 @@
 package ai.synth.lm;
 
+import ai.synth.lm.internal.Events;
 import ai.synth.lm.internal.route.Member;
 import ai.synth.lm.internal.route.RouterConfigFile;
 import ai.synth.lm.internal.route.RouterCore;
@@ -60,6 +61,7 @@ public final class RouterBuilder {
     private Scheduler scheduler = Scheduler.system();
     private RandomGenerator random;
     private Map<String, String> environment;
+    private LMListener listener = LMListener.NONE;
 
     RouterBuilder() {}
 
@@ -169,6 +171,15 @@ public final class RouterBuilder {
     }
 
     /**
+     * Who is told of each deployment call (named by its deployment), of retries across deployments, cooldowns and
+     * waits for capacity: see {@link LMListener}. Default {@link LMListener#NONE}.
+     */
+    public RouterBuilder listener(LMListener listener) {
+        this.listener = Objects.requireNonNull(listener, "listener: use LMListener.NONE for none");
+        return this;
+    }
+
+    /**
      * Reads {@code os.environ/NAME} keys and the providers' unset settings from these variables instead of the
      * process environment. Set it before {@link #config(Path)}.
      */
@@ -225,7 +236,7 @@ public final class RouterBuilder {
         }
         RandomGenerator rnd = random != null ? random : RandomGenerator.of("L64X128MixRandom");
         RouterCore core = new RouterCore(Router.byGroup(members), state != null ? state : RouterState.inMemory(),
-                settings, clock, scheduler, rnd);
+                settings, clock, scheduler, rnd, Events.of(listener, "router", null, null));
         return new Router(core, members);
     }
 
@@ -233,13 +244,15 @@ public final class RouterBuilder {
         Duration t = d.timeout() != null ? d.timeout() : timeout;
         try {
             if (d.provider().equals("synth")) {
-                SynthConfig.Builder b = SynthConfig.builder().maxRetries(0).timeout(t).clock(clock).scheduler(scheduler);
+                SynthConfig.Builder b = SynthConfig.builder().maxRetries(0).timeout(t).clock(clock).scheduler(scheduler)
+                        .listener(listener).deployment(d.id());
                 if (environment != null) {
                     b.environment(environment);
                 }
                 return new SynthProvider(b.baseUrl(d.baseUrl()).apiKey(d.apiKey()).build());
             }
-            OpenAIConfig.Builder b = OpenAIConfig.builder().maxRetries(0).timeout(t).clock(clock).scheduler(scheduler);
+            OpenAIConfig.Builder b = OpenAIConfig.builder().maxRetries(0).timeout(t).clock(clock).scheduler(scheduler)
+                    .listener(listener).deployment(d.id());
             if (environment != null) {
                 b.environment(environment);
             }

@@ -1,5 +1,6 @@
 package ai.synth.lm;
 
+import ai.synth.lm.internal.Events;
 import ai.synth.lm.internal.ProviderSettings;
 import ai.synth.lm.internal.Warmer;
 import java.util.Objects;
@@ -47,7 +48,8 @@ public final class SynthProvider extends AbstractProvider {
                         "Raise SYNTH_TIMEOUT (e.g. SYNTH_TIMEOUT=180), or warm the model up first with"
                                 + " provider.warmup(model); large models take longer to load",
                         "raise SYNTH_MAX_RETRIES (e.g. SYNTH_MAX_RETRIES=5)"),
-                config.sslContext(), config.proxies());
+                config.sslContext(), config.proxies(),
+                Events.of(config.listener(), "synth", config.deployment(), base + "/v1"));
     }
 
     /**

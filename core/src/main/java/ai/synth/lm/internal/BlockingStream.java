@@ -31,8 +31,10 @@ public final class BlockingStream implements AutoCloseable {
     private volatile boolean closedByReader;
     private boolean ended;
     private SynthLMException failure;
+    private final CallEvents call;
 
-    BlockingStream(HttpEngine engine, InputStream in, int attempts) {
+    BlockingStream(HttpEngine engine, InputStream in, int attempts, CallEvents call) {
+        this.call = call;
         this.engine = engine;
         this.s = engine.settings();
         this.in = in;
@@ -79,6 +81,7 @@ public final class BlockingStream implements AutoCloseable {
         while (pending.isEmpty()) {
             if (ended) {
                 release();
+                call.ended(failure);
                 if (failure != null) {
                     throw failure;
                 }
@@ -86,7 +89,9 @@ public final class BlockingStream implements AutoCloseable {
             }
             readSome();
         }
-        return pending.poll();
+        ChatCompletionChunk chunk = pending.poll();
+        call.chunk(chunk);
+        return chunk;
     }
 
     private void readSome() {
@@ -131,6 +136,7 @@ public final class BlockingStream implements AutoCloseable {
     public void close() {
         closedByReader = true;
         stop(null);
+        call.ended(null);
     }
 
     /** Ends the stream from outside the reader: records why (null: closed by the reader), closes the body. */

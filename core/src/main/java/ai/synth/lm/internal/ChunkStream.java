@@ -12,6 +12,7 @@ import java.util.concurrent.Flow;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -26,7 +27,8 @@ import java.util.function.Supplier;
 public final class ChunkStream implements Flow.Publisher<ChatCompletionChunk> {
 
     private final HttpEngine engine;
-    private final Supplier<CompletableFuture<Opened>> open;
+    private final Supplier<CallEvents> start;
+    private final Function<CallEvents, CompletableFuture<Opened>> open;
     private final CompletableFuture<Opened> opened = new CompletableFuture<>();
     private final AtomicBoolean subscribed = new AtomicBoolean();
 
@@ -38,9 +40,18 @@ public final class ChunkStream implements Flow.Publisher<ChatCompletionChunk> {
      */
     public record Opened(Flow.Publisher<List<ByteBuffer>> body, int attempts) {}
 
-    /** A cold stream: {@code open} sends the request (with retries) when the first subscriber arrives. */
+    /** A cold stream nobody listens to: {@code open} sends the request when the first subscriber arrives. */
     public ChunkStream(HttpEngine engine, Supplier<CompletableFuture<Opened>> open) {
+        this(engine, () -> CallEvents.NONE, events -> open.get());
+    }
+
+    /**
+     * A cold stream: when the first subscriber arrives, {@code start} starts the call's events and {@code open}
+     * sends the request (with retries).
+     */
+    public ChunkStream(HttpEngine engine, Supplier<CallEvents> start, Function<CallEvents, CompletableFuture<Opened>> open) {
         this.engine = engine;
+        this.start = start;
         this.open = open;
     }
 
@@ -73,7 +84,8 @@ public final class ChunkStream implements Flow.Publisher<ChatCompletionChunk> {
         bridge.track();
         CompletableFuture<Opened> call;
         try {
-            call = open.get();
+            bridge.callEvents = start.get();
+            call = open.apply(bridge.callEvents);
         } catch (RuntimeException e) {
             opened.completeExceptionally(e);
             bridge.fail(e);
@@ -111,6 +123,7 @@ public final class ChunkStream implements Flow.Publisher<ChatCompletionChunk> {
         private volatile Throwable error;
         private final StreamWatchdog watchdog;
         private volatile Runnable untrack = () -> {};
+        private volatile CallEvents callEvents = CallEvents.NONE;
 
         Bridge(Flow.Subscriber<? super ChatCompletionChunk> downstream) {
             this.downstream = downstream;
@@ -167,6 +180,7 @@ public final class ChunkStream implements Flow.Publisher<ChatCompletionChunk> {
         @Override
         public void cancel() {
             cancelled = true;
+            callEvents.ended(null);
             untrack.run();
             stop();
             CompletableFuture<Opened> c = call;
@@ -274,6 +288,7 @@ public final class ChunkStream implements Flow.Publisher<ChatCompletionChunk> {
                     if (next == null) {
                         break;
                     }
+                    callEvents.chunk(next);
                     downstream.onNext(next);
                     e++;
                 }
@@ -307,6 +322,7 @@ public final class ChunkStream implements Flow.Publisher<ChatCompletionChunk> {
             }
             untrack.run();
             Throwable t = error;
+            callEvents.ended(t);
             if (t != null) {
                 downstream.onError(t);
             } else {

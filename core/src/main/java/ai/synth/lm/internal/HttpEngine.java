@@ -97,8 +97,32 @@ public final class HttpEngine implements AutoCloseable {
 
     /** Sends a chat completion, retrying as the contract says. */
     public CompletableFuture<ChatCompletion> chat(ChatCompletionRequest request) {
-        HttpRequest http = post(settings.chatUri(), JsonCodec.writeRequest(request, false));
-        return execute(http, responses::completion);
+        byte[] body = JsonCodec.writeRequest(request, false);
+        ensureOpen();
+        CallEvents call = settings.events().start(request, false);
+        HttpRequest http = call.headers(post(settings.chatUri(), body));
+        CompletableFuture<ChatCompletion> attempts = new CompletableFuture<>();
+        new RetryingCall<>(this, http, LimitedBody.handler(settings.maxResponseSize()), b -> b,
+                responses::completion, attempts, call).attempt(1);
+        if (call == CallEvents.NONE) {
+            return attempts;
+        }
+        // The call's end is told before its caller sees the outcome; a caller's cancel still reaches the attempts.
+        CompletableFuture<ChatCompletion> result = new CompletableFuture<>();
+        attempts.whenComplete((answer, error) -> {
+            call.outcome(answer, error);
+            if (error != null) {
+                result.completeExceptionally(error);
+            } else {
+                result.complete(answer);
+            }
+        });
+        result.whenComplete((answer, error) -> {
+            if (result.isCancelled()) {
+                attempts.cancel(true);
+            }
+        });
+        return result;
     }
 
     /**
@@ -107,9 +131,13 @@ public final class HttpEngine implements AutoCloseable {
      * call's time on loopback with the JDK client); waits between retries block the caller too.
      */
     public ChatCompletion chatBlocking(ChatCompletionRequest request) {
-        HttpRequest http = post(settings.chatUri(), JsonCodec.writeRequest(request, false));
-        return Futures.await(RetryingCall.blocking(this, http, LimitedBody.handler(settings.maxResponseSize()),
-                body -> body, responses::completion));
+        byte[] body = JsonCodec.writeRequest(request, false);
+        CallEvents call = settings.events().start(request, false);
+        HttpRequest http = call.headers(post(settings.chatUri(), body));
+        CompletableFuture<ChatCompletion> result = RetryingCall.blocking(this, http,
+                LimitedBody.handler(settings.maxResponseSize()), b -> b, responses::completion, call);
+        result.whenComplete(call::outcome); // already complete: told on this thread, before returning
+        return Futures.await(result);
     }
 
     /**
@@ -119,20 +147,34 @@ public final class HttpEngine implements AutoCloseable {
     public BlockingStream streamBlocking(ChatCompletionRequest request) {
         byte[] body = JsonCodec.writeRequest(request, true);
         ensureOpen();
-        HttpRequest http = request(settings.chatUri()).setHeader("Accept", "text/event-stream")
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
-        return Futures.await(RetryingCall.blocking(this, http, StreamBody.blockingHandler(settings.maxResponseSize()),
-                StreamBody::bytes, (response, attempts) -> responses.openedBlocking(response, attempts, this)));
+        CallEvents call = settings.events().start(request, true);
+        HttpRequest http = call.headers(streamRequest(body));
+        CompletableFuture<BlockingStream> opened = RetryingCall.blocking(this, http,
+                StreamBody.blockingHandler(settings.maxResponseSize()), StreamBody::bytes,
+                (response, attempts) -> responses.openedBlocking(response, attempts, this, call), call);
+        opened.whenComplete((s, e) -> {
+            if (e != null) {
+                call.ended(unwrap(e));
+            }
+        });
+        return Futures.await(opened);
     }
 
     /** Opens a streamed chat completion; the request is sent when the returned publisher is subscribed to. */
     public ChunkStream stream(ChatCompletionRequest request) {
         byte[] body = JsonCodec.writeRequest(request, true);
         ensureOpen();
-        HttpRequest http = request(settings.chatUri()).setHeader("Accept", "text/event-stream")
+        return new ChunkStream(this, () -> settings.events().start(request, true), call -> {
+            CompletableFuture<ChunkStream.Opened> result = new CompletableFuture<>();
+            new RetryingCall<>(this, call.headers(streamRequest(body)), StreamBody.handler(settings.maxResponseSize()),
+                    StreamBody::bytes, responses::opened, result, call).attempt(1);
+            return result;
+        });
+    }
+
+    private HttpRequest streamRequest(byte[] body) {
+        return request(settings.chatUri()).setHeader("Accept", "text/event-stream")
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
-        return new ChunkStream(this, () -> execute(http, StreamBody.handler(settings.maxResponseSize()), StreamBody::bytes,
-                responses::opened));
     }
 
     /** A JSON POST with the provider's headers. */
@@ -162,7 +204,7 @@ public final class HttpEngine implements AutoCloseable {
             Function<B, byte[]> errorBody, SuccessHandler<B, T> onSuccess) {
         ensureOpen();
         CompletableFuture<T> result = new CompletableFuture<>();
-        new RetryingCall<>(this, request, handler, errorBody, onSuccess, result).attempt(1);
+        new RetryingCall<>(this, request, handler, errorBody, onSuccess, result, CallEvents.NONE).attempt(1);
         return result;
     }
 

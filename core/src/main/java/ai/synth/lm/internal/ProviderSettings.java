@@ -26,6 +26,7 @@ import javax.net.ssl.SSLContext;
  * @param advice how to fix what commonly goes wrong, in this provider's terms
  * @param sslContext the TLS context of https connections, or null for the JDK's default
  * @param proxies the HTTP proxies calls go through, from the environment
+ * @param events where calls report their steps; {@link Events#NONE} when nobody listens
  */
 public record ProviderSettings(
         String provider,
@@ -43,19 +44,21 @@ public record ProviderSettings(
         Scheduler scheduler,
         Advice advice,
         SSLContext sslContext,
-        Proxies proxies) {
+        Proxies proxies,
+        Events events) {
 
     /** Settings with the JDK's default TLS context. */
     public ProviderSettings(String provider, String apiBase, String warmupBase, String apiKey, Duration timeout,
             Duration connectTimeout, int maxRetries, Duration firstByteTimeout, Duration idleTimeout,
             Duration streamTimeout, long maxResponseSize, Clock clock, Scheduler scheduler, Advice advice) {
         this(provider, apiBase, warmupBase, apiKey, timeout, connectTimeout, maxRetries, firstByteTimeout,
-                idleTimeout, streamTimeout, maxResponseSize, clock, scheduler, advice, null, Proxies.NONE);
+                idleTimeout, streamTimeout, maxResponseSize, clock, scheduler, advice, null, Proxies.NONE, Events.NONE);
     }
 
-    /** The settings with {@link Proxies#NONE} when none are given. */
+    /** The settings with {@link Proxies#NONE} and {@link Events#NONE} when none are given. */
     public ProviderSettings {
         proxies = proxies == null ? Proxies.NONE : proxies;
+        events = events == null ? Events.NONE : events;
     }
 
     /**

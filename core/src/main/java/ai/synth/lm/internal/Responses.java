@@ -27,12 +27,13 @@ final class Responses {
     }
 
     /** The body of a 2xx event stream as an input stream, for the synchronous face. */
-    BlockingStream openedBlocking(HttpResponse<StreamBody> response, int attempts, HttpEngine engine) {
+    BlockingStream openedBlocking(HttpResponse<StreamBody> response, int attempts, HttpEngine engine,
+            CallEvents call) {
         StreamBody body = response.body();
         if (body.input() == null) {
             throw notAStream(response, body.bytes(), attempts);
         }
-        return new BlockingStream(engine, body.input(), attempts);
+        return new BlockingStream(engine, body.input(), attempts, call);
     }
 
     private RuntimeException notAStream(HttpResponse<StreamBody> response, byte[] bytes, int attempts) {

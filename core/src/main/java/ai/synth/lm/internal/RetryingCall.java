@@ -25,15 +25,18 @@ final class RetryingCall<B, T> {
     private final HttpEngine.SuccessHandler<B, T> onSuccess;
     private final CompletableFuture<T> result;
     private final boolean blocking;
+    private final CallEvents events;
 
     RetryingCall(HttpEngine engine, HttpRequest request, HttpResponse.BodyHandler<B> handler,
-            Function<B, byte[]> errorBody, HttpEngine.SuccessHandler<B, T> onSuccess, CompletableFuture<T> result) {
-        this(engine, request, handler, errorBody, onSuccess, result, false);
+            Function<B, byte[]> errorBody, HttpEngine.SuccessHandler<B, T> onSuccess, CompletableFuture<T> result,
+            CallEvents events) {
+        this(engine, request, handler, errorBody, onSuccess, result, false, events);
     }
 
     private RetryingCall(HttpEngine engine, HttpRequest request, HttpResponse.BodyHandler<B> handler,
             Function<B, byte[]> errorBody, HttpEngine.SuccessHandler<B, T> onSuccess, CompletableFuture<T> result,
-            boolean blocking) {
+            boolean blocking, CallEvents events) {
+        this.events = events;
         this.engine = engine;
         this.request = request;
         this.handler = handler;
@@ -49,9 +52,10 @@ final class RetryingCall<B, T> {
      * between attempts blocking. The returned future is complete when this returns.
      */
     static <B, T> CompletableFuture<T> blocking(HttpEngine engine, HttpRequest request,
-            HttpResponse.BodyHandler<B> handler, Function<B, byte[]> errorBody, HttpEngine.SuccessHandler<B, T> onSuccess) {
+            HttpResponse.BodyHandler<B> handler, Function<B, byte[]> errorBody, HttpEngine.SuccessHandler<B, T> onSuccess,
+            CallEvents events) {
         RetryingCall<B, T> call = new RetryingCall<>(engine, request, handler, errorBody, onSuccess,
-                new CompletableFuture<>(), true);
+                new CompletableFuture<>(), true, events);
         call.attempt(1);
         return call.result;
     }
@@ -82,6 +86,8 @@ final class RetryingCall<B, T> {
                         error != null ? HttpEngine.unwrap(error).toString() : response.statusCode(),
                         (System.nanoTime() - started) / 1_000_000, attempt);
             }
+            events.attempt(attempt, error == null ? response.statusCode() : 0, started,
+                    error == null ? null : HttpEngine.unwrap(error));
             if (error != null) {
                 onFailure(attempt, HttpEngine.unwrap(error));
             } else if (response.statusCode() / 100 == 2) {
@@ -117,6 +123,7 @@ final class RetryingCall<B, T> {
     private void retryLater(int attempt, Duration delay, String reason) {
         log.debug("Retrying {} request to {} in {} ms after {} (retry {} of {})", engine.settings().provider(),
                 request.uri().getPath(), delay.toMillis(), reason, attempt, engine.retries.maxRetries());
+        events.retry(attempt, delay, reason);
         CompletableFuture<Void> wait = engine.delay(delay);
         if (blocking) {
             try {

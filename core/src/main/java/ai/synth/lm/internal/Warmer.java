@@ -217,7 +217,9 @@ public final class Warmer {
 
         private void event(String status, int attempt, String error) {
             try {
-                options.listener().accept(new WarmupEvent(model, status, attempt, elapsed(), failures.scrub(error)));
+                WarmupEvent event = new WarmupEvent(model, status, attempt, elapsed(), failures.scrub(error));
+                settings.events().warmup(event);
+                options.listener().accept(event);
             } catch (RuntimeException e) {
                 log.warn("A warmup listener threw; ignoring it", e);
             }

@@ -1,5 +1,6 @@
 package ai.synth.lm.internal.http;
 
+import ai.synth.lm.internal.Events;
 import ai.synth.lm.internal.ProviderSettings;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -47,6 +48,7 @@ final class BlockingHttp1 implements AutoCloseable {
     private final int connectTimeoutMillis;
     private final SSLContext sslContext;
     private final Proxies proxies;
+    private final Events events;
     private final Map<String, ConcurrentLinkedDeque<SocketConnection>> idle = new ConcurrentHashMap<>();
     private final Set<SocketConnection> open = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -55,6 +57,7 @@ final class BlockingHttp1 implements AutoCloseable {
         this.connectTimeoutMillis = (int) Math.min(Integer.MAX_VALUE, Math.max(1, settings.connectTimeout().toMillis()));
         this.sslContext = settings.sslContext();
         this.proxies = settings.proxies();
+        this.events = settings.events();
     }
 
     /**
@@ -87,6 +90,7 @@ final class BlockingHttp1 implements AutoCloseable {
                     // attempt's failure, for the retry policy to count: a resend here could run a generation twice.
                     log.debug("A pooled connection to {} failed before any byte of the request was written ({});"
                             + " sending on a new one", authority, e.toString());
+                    events.requestResent(authority, e);
                     continue;
                 }
                 throw e;
@@ -193,6 +197,7 @@ final class BlockingHttp1 implements AutoCloseable {
         SocketChannel channel = SocketChannel.open();
         try {
             channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            events.connectionOpened(authority);
             channel.socket().connect(address, connectTimeoutMillis);
         } catch (SocketTimeoutException e) {
             channel.close();

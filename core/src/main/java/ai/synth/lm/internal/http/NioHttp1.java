@@ -295,6 +295,7 @@ final class NioHttp1 implements AutoCloseable {
             return;
         }
         open.incrementAndGet();
+        settings.events().connectionOpened(exchange.authority);
         NioConnection connection;
         try {
             connection = new NioConnection(channel, exchange.authority, tlsFor(exchange));
@@ -499,6 +500,7 @@ final class NioHttp1 implements AutoCloseable {
             exchange.retried = true;
             log.debug("A pooled connection to {} failed before any byte of the request was written ({}); sending on"
                     + " a new one", connection.authority, cause.toString());
+            settings.events().requestResent(connection.authority, cause);
             connect(exchange);
         } else {
             exchange.fail(cause);

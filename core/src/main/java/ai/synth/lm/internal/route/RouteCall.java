@@ -75,6 +75,7 @@ public final class RouteCall<T> {
         } else if (!choice.retryAt().isAfter(deadline)) {
             Duration wait = Duration.between(now, choice.retryAt());
             log.debug("Model group {}: every deployment is {}; waiting {} ms", group, choice.why(), wait.toMillis());
+            core.events().limiterWait(group, wait, choice.why());
             CompletableFuture<Void> delay = core.scheduler().delay(wait);
             current = delay;
             delay.whenComplete((v, e) -> {
@@ -126,7 +127,9 @@ public final class RouteCall<T> {
             case CONTEXT_WINDOW, CONTENT_POLICY -> fallback(kind, e);
             default -> {
                 if (retry < core.settings().numRetries() && now.isBefore(deadline)) {
-                    avoid.put(m.id(), now.plus(retryWait(retry + 1, e)));
+                    Duration wait = retryWait(retry + 1, e);
+                    avoid.put(m.id(), now.plus(wait));
+                    core.events().routerRetry(m.id(), retry + 1, wait, RouteFailures.reason(e));
                     log.debug("Retrying model group {} after {} failed: {}", group, m.id(), RouteFailures.reason(e));
                     pick(group, retry + 1);
                 } else {

@@ -11,12 +11,15 @@ import ai.synth.lm.Scheduler;
 import ai.synth.lm.SystemMessage;
 import ai.synth.lm.ToolMessage;
 import ai.synth.lm.UserMessage;
+import ai.synth.lm.internal.Events;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
@@ -45,10 +48,14 @@ public final class RouterCore {
     private final RandomGenerator random;
     private final String ticketPrefix;
     private final AtomicLong tickets = new AtomicLong();
+    private final Events events;
+    /** Deployments this router saw cooling, to tell when their cooldown is over. */
+    private final Set<String> cooling = ConcurrentHashMap.newKeySet();
 
     /** A core over these groups (each list non-empty). */
     public RouterCore(Map<String, List<Member>> groups, RouterState state, RouterSettings settings, Clock clock,
-            Scheduler scheduler, RandomGenerator random) {
+            Scheduler scheduler, RandomGenerator random, Events events) {
+        this.events = events;
         this.groups = Map.copyOf(groups);
         this.state = state;
         this.settings = settings;
@@ -82,6 +89,10 @@ public final class RouterCore {
         return random;
     }
 
+    Events events() {
+        return events;
+    }
+
     /** A lease on the best available deployment of the group, or the instant to look again. */
     Choice choose(String group, Instant now, Map<String, Instant> avoid, ChatCompletionRequest request) {
         List<Member> available = new ArrayList<>();
@@ -93,6 +104,9 @@ public final class RouterCore {
             if (notBefore != null && notBefore.isAfter(now) && (until == null || notBefore.isAfter(until))) {
                 until = notBefore;
                 why = BACKING_OFF;
+            }
+            if (until == null && events.on() && cooling.remove(m.id())) {
+                events.cooldownEnded(group, m.id());
             }
             if (until != null) {
                 earliest = min(earliest, until);
@@ -142,6 +156,11 @@ public final class RouterCore {
             return;
         }
         state.coolDown(m.id(), now.plus(cooldown));
+        if (events.on()) {
+            cooling.add(m.id());
+            events.cooldownStarted(m.deployment().modelGroup(), m.id(), cooldown, fails + " failures within a minute, the"
+                    + " last: " + RouteFailures.reason(failure));
+        }
         state.clearFailures(m.id());
         log.info("Deployment {} of model group {} cools down for {} ms after {} failures within a minute",
                 m.id(), m.deployment().modelGroup(), cooldown.toMillis(), fails);

@@ -1,0 +1,156 @@
+package ai.synth.lm;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One chat call as {@link LMListener}s see it: what was asked of whom, plus a place for a listener to keep its own
+ * state for the call ({@link #attach}) and a way to add request headers ({@link #header}), e.g. a trace context.
+ * Thread-safe.
+ */
+public final class LMCall {
+
+    private static final AtomicLong IDS = new AtomicLong();
+    private static final Set<String> RESERVED = Set.of("authorization", "content-type", "content-length", "host",
+            "accept", "user-agent", "connection", "transfer-encoding", "expect", "upgrade");
+
+    private final long id = IDS.incrementAndGet();
+    private final String provider;
+    private final String deployment;
+    private final String serverAddress;
+    private final int serverPort;
+    private final ChatCompletionRequest request;
+    private final boolean stream;
+    private final long startNanos = System.nanoTime();
+    private final Map<Object, Object> attachments = new ConcurrentHashMap<>();
+    private final Map<String, String> headers = Collections.synchronizedMap(new LinkedHashMap<>());
+    private volatile boolean sent;
+
+    /**
+     * A call about to start; the library makes these, and tests of a listener may too.
+     *
+     * @param provider the provider name
+     * @param deployment the router deployment's id, or null
+     * @param serverAddress the host called
+     * @param serverPort the port called
+     * @param request the request
+     * @param stream whether the answer is streamed
+     */
+    public LMCall(String provider, String deployment, String serverAddress, int serverPort, ChatCompletionRequest request,
+            boolean stream) {
+        this.provider = Objects.requireNonNull(provider, "provider");
+        this.deployment = deployment;
+        this.serverAddress = serverAddress;
+        this.serverPort = serverPort;
+        this.request = Objects.requireNonNull(request, "request");
+        this.stream = stream;
+    }
+
+    /** A number unique to this call within the JVM. */
+    public long id() {
+        return id;
+    }
+
+    /** Always {@code chat}. */
+    public String operation() {
+        return "chat";
+    }
+
+    /** The provider: {@code synth} or {@code openai}. */
+    public String provider() {
+        return provider;
+    }
+
+    /** The router deployment's id, or null for a provider used on its own. */
+    public String deployment() {
+        return deployment;
+    }
+
+    /** The model asked for. */
+    public String model() {
+        return request.model();
+    }
+
+    /** The request as sent. Its messages are the prompt: keep them out of telemetry unless asked for. */
+    public ChatCompletionRequest request() {
+        return request;
+    }
+
+    /** Whether the answer is streamed. */
+    public boolean stream() {
+        return stream;
+    }
+
+    /** The host the call goes to. */
+    public String serverAddress() {
+        return serverAddress;
+    }
+
+    /** The port the call goes to. */
+    public int serverPort() {
+        return serverPort;
+    }
+
+    /** When the call started, on {@link System#nanoTime()}'s scale. */
+    public long startNanos() {
+        return startNanos;
+    }
+
+    /**
+     * Adds a header to the call's requests (every attempt); effective only while {@link LMListener#callStarted} runs.
+     *
+     * @throws IllegalArgumentException if the name is not a valid header name or is one the library sets itself
+     *     (Authorization, Content-Type, Host, ...)
+     * @throws IllegalStateException if the request was already sent
+     */
+    public void header(String name, String value) {
+        Objects.requireNonNull(value, "value");
+        if (name == null || name.isEmpty() || !name.chars().allMatch(c -> c > 32 && c < 127 && "()<>@,;:\\\"/[]?={}"
+                .indexOf(c) < 0)) {
+            throw new IllegalArgumentException("'" + name + "' is not a valid HTTP header name");
+        }
+        if (RESERVED.contains(name.toLowerCase(java.util.Locale.ROOT))) {
+            throw new IllegalArgumentException("The header " + name + " is set by synth-lm itself; pick another name");
+        }
+        if (value.chars().anyMatch(c -> c == '\r' || c == '\n')) {
+            throw new IllegalArgumentException("The value of header " + name + " must not contain line breaks");
+        }
+        if (sent) {
+            throw new IllegalStateException("Headers can be added only from LMListener.callStarted, before sending");
+        }
+        headers.put(name, value);
+    }
+
+    /** Keeps {@code value} under {@code key} for the length of this call; null removes it. */
+    public void attach(Object key, Object value) {
+        if (value == null) {
+            attachments.remove(key);
+        } else {
+            attachments.put(key, value);
+        }
+    }
+
+    /** What was kept under {@code key}, or null. */
+    public Object attachment(Object key) {
+        return attachments.get(key);
+    }
+
+    /** The headers listeners added. Once read, as the request is sent, no more can be added. */
+    public Map<String, String> headers() {
+        sent = true;
+        synchronized (headers) {
+            return Map.copyOf(headers);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "LMCall[" + id + ", " + provider + (deployment != null ? "/" + deployment : "") + ", " + model()
+                + (stream ? ", stream]" : "]");
+    }
+}

@@ -1,0 +1,141 @@
+package ai.synth.lm.internal;
+
+import ai.synth.lm.ChatCompletion;
+import ai.synth.lm.ChatCompletionChunk;
+import ai.synth.lm.Choice;
+import ai.synth.lm.LMCall;
+import ai.synth.lm.LMListener;
+import ai.synth.lm.Usage;
+import java.net.http.HttpRequest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The events of one call: its attempts, retries, a stream's chunks, and its end (told once). {@link #NONE} when
+ * nobody listens: then each method returns at once.
+ */
+public final class CallEvents {
+
+    /** Nobody listens. */
+    public static final CallEvents NONE = new CallEvents(null, null);
+
+    private final Events events;
+    private final LMCall call;
+    private final AtomicBoolean ended = new AtomicBoolean();
+    private volatile int attempts;
+    // A stream's answer, gathered from its chunks (one reader at a time, so plain synchronized is enough)
+    private long firstChunkNanos;
+    private String responseId;
+    private String responseModel;
+    private final List<String> finishReasons = new ArrayList<>();
+    private Usage usage;
+
+    CallEvents(Events events, LMCall call) {
+        this.events = events;
+        this.call = call;
+    }
+
+    /** The call, or null when nobody listens. */
+    public LMCall call() {
+        return call;
+    }
+
+    /** {@code request} with the headers listeners added at the start. */
+    public HttpRequest headers(HttpRequest request) {
+        if (call == null) {
+            return request;
+        }
+        Map<String, String> added = call.headers();
+        if (added.isEmpty()) {
+            return request;
+        }
+        HttpRequest.Builder b = HttpRequest.newBuilder(request, (name, value) -> true);
+        added.forEach(b::header);
+        return b.build();
+    }
+
+    /** Attempt {@code number}, sent at {@code startedNanos}, ended with {@code status} or {@code error}. */
+    public void attempt(int number, int status, long startedNanos, Throwable error) {
+        if (call == null) {
+            return;
+        }
+        attempts = Math.max(attempts, number);
+        Duration took = Duration.ofNanos(System.nanoTime() - startedNanos);
+        events.tell("attemptEnded", l -> l.attemptEnded(new LMListener.Attempt(call, number, status, took, error)));
+    }
+
+    /** Attempt {@code attempt} failed; the next comes after {@code wait}. */
+    public void retry(int attempt, Duration wait, String reason) {
+        if (call != null) {
+            events.tell("retryScheduled", l -> l.retryScheduled(new LMListener.Retry(call, call.deployment(), attempt,
+                    wait, reason)));
+        }
+    }
+
+    /** A chunk of a stream reached the reader. */
+    public synchronized void chunk(ChatCompletionChunk chunk) {
+        if (call == null) {
+            return;
+        }
+        if (firstChunkNanos == 0) {
+            firstChunkNanos = System.nanoTime();
+        }
+        responseId = responseId == null ? chunk.id() : responseId;
+        responseModel = responseModel == null ? chunk.model() : responseModel;
+        for (ChatCompletionChunk.Choice c : chunk.choices()) {
+            if (c.finishReason() != null) {
+                while (finishReasons.size() <= c.index()) {
+                    finishReasons.add(null);
+                }
+                finishReasons.set(c.index(), c.finishReason());
+            }
+        }
+        usage = chunk.usage() != null ? chunk.usage() : usage;
+    }
+
+    /** A whole completion arrived. */
+    public void completed(ChatCompletion completion) {
+        if (call == null || !ended.compareAndSet(false, true)) {
+            return;
+        }
+        List<String> reasons = completion.choices().stream().map(Choice::finishReason)
+                .filter(java.util.Objects::nonNull).toList();
+        end(new LMListener.CallEnd(call, since(call.startNanos()), attempts, completion.id(), completion.model(),
+                reasons, completion.usage(), null, completion, null));
+    }
+
+    /** The call failed for good (or a stream broke); null: a stream ended well. */
+    public void ended(Throwable error) {
+        if (call == null || !ended.compareAndSet(false, true)) {
+            return;
+        }
+        LMListener.CallEnd end;
+        synchronized (this) {
+            end = new LMListener.CallEnd(call, since(call.startNanos()), attempts, responseId, responseModel,
+                    finishReasons.stream().filter(java.util.Objects::nonNull).toList(), usage,
+                    firstChunkNanos == 0 ? null : Duration.ofNanos(firstChunkNanos - call.startNanos()), null,
+                    error);
+        }
+        end(end);
+    }
+
+    /** Ends with the outcome of a whole completion or a failure. */
+    public void outcome(ChatCompletion completion, Throwable error) {
+        if (error != null) {
+            ended(HttpEngine.unwrap(error));
+        } else {
+            completed(completion);
+        }
+    }
+
+    private void end(LMListener.CallEnd end) {
+        events.tell("callEnded", l -> l.callEnded(end));
+    }
+
+    private static Duration since(long nanos) {
+        return Duration.ofNanos(System.nanoTime() - nanos);
+    }
+}
