@@ -167,7 +167,7 @@ public final class RouterCore {
     }
 
     /** The token estimate reserved before a call: prompt characters / 4 plus the most tokens it may generate. */
-    static long estimateTokens(ChatCompletionRequest request) {
+    public static long estimateTokens(ChatCompletionRequest request) {
         long chars = 0;
         for (ChatMessage message : request.messages()) {
             if (message instanceof UserMessage u) {

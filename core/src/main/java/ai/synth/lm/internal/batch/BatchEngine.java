@@ -1,0 +1,206 @@
+package ai.synth.lm.internal.batch;
+
+import ai.synth.lm.BatchSummary;
+import ai.synth.lm.ChatCompletion;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one batch: reads the input a line at a time on its own thread, sends each new request through the
+ * provider's async face with at most {@code concurrency} in flight and within the minute budget, and appends each
+ * result to the output or errors file the moment it arrives. Lines an earlier run settled are skipped.
+ */
+public final class BatchEngine {
+
+    private static final Logger log = LoggerFactory.getLogger("ai.synth.lm.BatchRunner");
+    static final String DUPLICATE = "duplicate_custom_id";
+
+    private final BatchPlan plan;
+    private final Tally tally = new Tally();
+    private final Semaphore permits;
+    private final CompletableFuture<Void> stop = new CompletableFuture<>();
+    private final CompletableFuture<BatchSummary> result = new CompletableFuture<>();
+    private final AtomicReference<Throwable> writeFailure = new AtomicReference<>();
+    private final String runTag = Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 16);
+    private final RateGate gate;
+    private final Set<String> seen = new HashSet<>();
+    private volatile Instant started;
+    private volatile boolean inputExhausted;
+    private volatile ResultLog out;
+    private volatile ResultLog err;
+
+    public BatchEngine(BatchPlan plan) {
+        this.plan = plan;
+        this.permits = new Semaphore(plan.concurrency());
+        this.gate = new RateGate(plan, "batch-" + runTag + "-");
+    }
+
+    /** Starts the job on a thread of its own. */
+    public void start() {
+        started = plan.clock().instant();
+        Thread thread = new Thread(this::run, "synth-lm-batch");
+        thread.start();
+    }
+
+    public void cancel() {
+        stop.complete(null);
+    }
+
+    public CompletableFuture<BatchSummary> result() {
+        return result;
+    }
+
+    public BatchSummary progress() {
+        return snapshot(false);
+    }
+
+    private BatchSummary snapshot(boolean finished) {
+        Instant from = started == null ? plan.clock().instant() : started;
+        Duration wall = Duration.between(from, plan.clock().instant());
+        return tally.snapshot(wall, finished, finished && !inputExhausted);
+    }
+
+    private void run() {
+        Resumed resumed = new Resumed();
+        try (ResultLog output = ResultLog.open(plan.output(), (n, line) -> resumed.take(plan.output(), n, line));
+             ResultLog errors = ResultLog.open(plan.errors(), (n, line) -> resumed.take(plan.errors(), n, line));
+             InputReader input = new InputReader(plan.input(), plan.model())) {
+            out = output;
+            err = errors;
+            try {
+                readAll(input, resumed);
+            } finally {
+                permits.acquireUninterruptibly(plan.concurrency());
+            }
+            Throwable failed = writeFailure.get();
+            if (failed != null) {
+                throw failed instanceof IOException io ? io : new IOException(failed);
+            }
+        } catch (IOException e) {
+            result.completeExceptionally(new UncheckedIOException(e));
+            return;
+        } catch (RuntimeException | Error e) {
+            result.completeExceptionally(e);
+            return;
+        }
+        BatchSummary summary = snapshot(true);
+        log.info("Batch finished: {} succeeded, {} failed, {} already done, {} tokens in {} ms{}",
+                summary.succeeded(), summary.failed(), summary.skipped(), summary.totalTokens(),
+                summary.wallTime().toMillis(), summary.cancelled() ? " (cancelled)" : "");
+        result.complete(summary);
+    }
+
+    private void readAll(InputReader input, Resumed resumed) throws IOException {
+        while (!stop.isDone()) {
+            InputLine line = input.next();
+            if (line == null) {
+                inputExhausted = true;
+                return;
+            }
+            if (line instanceof InputLine.Bad bad) {
+                if (bad.customId() != null) {
+                    seen.add(bad.customId());
+                }
+                if (!settledBefore(resumed, bad.lineNumber())) {
+                    reject(bad.lineNumber(), bad.customId(), bad.code(), bad.message());
+                }
+            } else if (line instanceof InputLine.Request request) {
+                take(request, resumed);
+            }
+        }
+    }
+
+    private void take(InputLine.Request line, Resumed resumed) throws IOException {
+        String id = line.customId();
+        if (!seen.add(id)) {
+            if (!settledBefore(resumed, line.lineNumber())) {
+                reject(line.lineNumber(), id, DUPLICATE, "line " + line.lineNumber() + " repeats custom_id \"" + id
+                        + "\" of an earlier line; it was not sent (give each line a unique custom_id)");
+            }
+            return;
+        }
+        if (resumed.done.remove(id)) {
+            tally.skipped.incrementAndGet();
+            return;
+        }
+        send(line);
+    }
+
+    private boolean settledBefore(Resumed resumed, long lineNumber) {
+        if (resumed.reportedLines.remove(lineNumber)) {
+            tally.skipped.incrementAndGet();
+            return true;
+        }
+        return false;
+    }
+
+    private void send(InputLine.Request line) {
+        permits.acquireUninterruptibly();
+        String ticket = stop.isDone() ? null : gate.reserve(line.lineNumber(), line.request(), stop);
+        if (stop.isDone()) {
+            gate.settle(ticket, 0);
+            permits.release();
+            return;
+        }
+        tally.inFlight.incrementAndGet();
+        CompletableFuture<ChatCompletion> call;
+        try {
+            call = plan.provider().createChatCompletionAsync(line.request());
+        } catch (RuntimeException e) {
+            call = CompletableFuture.failedFuture(e);
+        }
+        call.whenComplete((completion, failure) -> finish(line, ticket, completion, failure));
+    }
+
+    private void finish(InputLine.Request line, String ticket, ChatCompletion completion, Throwable failure) {
+        try {
+            String id = resultId(line.lineNumber());
+            if (failure == null) {
+                gate.settle(ticket, completion.usage() == null ? 0 : completion.usage().totalTokens());
+                out.append(OutputLines.success(id, line.customId(), completion));
+                tally.success(completion.usage());
+            } else {
+                gate.settle(ticket, 0);
+                err.append(OutputLines.failure(id, line.customId(), failure));
+                tally.failure(OutputLines.code(failure));
+            }
+        } catch (IOException | RuntimeException e) {
+            writeFailure.compareAndSet(null, e);
+            cancel();
+        } finally {
+            tally.inFlight.decrementAndGet();
+            permits.release();
+        }
+        report();
+    }
+
+    private void reject(long lineNumber, String customId, String code, String message) throws IOException {
+        err.append(OutputLines.badLine(resultId(lineNumber), customId, lineNumber, code, message));
+        tally.failure(code);
+        report();
+    }
+
+    private String resultId(long lineNumber) {
+        return "batch_req_" + runTag + "_" + lineNumber;
+    }
+
+    private void report() {
+        if (plan.listener() != null) {
+            try {
+                plan.listener().accept(progress());
+            } catch (RuntimeException e) {
+                log.warn("The batch progress listener failed; the batch goes on", e);
+            }
+        }
+    }
+}

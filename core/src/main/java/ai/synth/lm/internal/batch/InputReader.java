@@ -1,0 +1,108 @@
+package ai.synth.lm.internal.batch;
+
+import ai.synth.lm.internal.JsonValueIO;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import java.io.BufferedReader;
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * Reads a batch input one line at a time, so memory stays flat however large the file. A line is either an
+ * OpenAI Batch line ({@code custom_id}, {@code method}, {@code url}, {@code body}) or a bare request body, whose
+ * id is then its line number. Blank lines are skipped.
+ */
+final class InputReader implements Closeable {
+
+    static final String MALFORMED = "malformed_line";
+    static final String INVALID_REQUEST = "invalid_request";
+    private static final JsonFactory JSON = JsonFactory.builder().build();
+
+    private final BufferedReader reader;
+    private final String model;
+    private long lineNumber;
+
+    InputReader(Path input, String model) throws IOException {
+        this.reader = Files.newBufferedReader(input, StandardCharsets.UTF_8);
+        this.model = model;
+    }
+
+    /** The next non-blank line, or null at the end of the file. */
+    InputLine next() throws IOException {
+        String line;
+        while ((line = reader.readLine()) != null) {
+            lineNumber++;
+            if (!line.isBlank()) {
+                return parse(lineNumber, line, model);
+            }
+        }
+        return null;
+    }
+
+    static InputLine parse(long n, String line, String model) {
+        Map<String, Object> json;
+        try {
+            json = RequestJson.object("line", readJson(line));
+        } catch (JsonProcessingException e) {
+            JsonLocation at = e.getLocation();
+            String column = at == null ? "" : " at column " + at.getColumnNr();
+            return new InputLine.Bad(n, null, MALFORMED, "line " + n + " is not valid JSON" + column);
+        } catch (IOException | IllegalArgumentException e) {
+            return new InputLine.Bad(n, null, MALFORMED, "line " + n + " is not a JSON object");
+        }
+        boolean batchLine = json.containsKey("custom_id") || json.containsKey("body");
+        String customId = batchLine ? idOf(json.get("custom_id")) : Long.toString(n);
+        if (customId == null) {
+            return new InputLine.Bad(n, null, MALFORMED,
+                    "line " + n + " has no \"custom_id\" string: give each line a unique custom_id");
+        }
+        try {
+            Map<String, Object> body = batchLine ? batchBody(json) : json;
+            return new InputLine.Request(n, customId, RequestJson.read(body, model));
+        } catch (IllegalArgumentException e) {
+            return new InputLine.Bad(n, customId, INVALID_REQUEST, "line " + n + ": " + e.getMessage());
+        }
+    }
+
+    private static Map<String, Object> batchBody(Map<String, Object> json) {
+        Object method = json.get("method");
+        if (method != null && !"POST".equals(method)) {
+            throw new IllegalArgumentException("\"method\" must be POST");
+        }
+        Object url = json.get("url");
+        if (url != null && !"/v1/chat/completions".equals(url) && !"/chat/completions".equals(url)) {
+            throw new IllegalArgumentException("\"url\" must be /v1/chat/completions, the only endpoint a batch runs");
+        }
+        return RequestJson.object("body", json.get("body"));
+    }
+
+    private static String idOf(Object id) {
+        return id instanceof String s && !s.isEmpty() ? s : null;
+    }
+
+    private static Object readJson(String line) throws IOException {
+        try (JsonParser p = JSON.createParser(line)) {
+            JsonToken first = p.nextToken();
+            if (first != JsonToken.START_OBJECT) {
+                throw new IllegalArgumentException("not an object");
+            }
+            Object value = JsonValueIO.read(p, first);
+            if (p.nextToken() != null) {
+                throw new IllegalArgumentException("trailing data");
+            }
+            return value;
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        reader.close();
+    }
+}

@@ -1,0 +1,133 @@
+package ai.synth.lm.internal.batch;
+
+import ai.synth.lm.ApiException;
+import ai.synth.lm.AuthenticationException;
+import ai.synth.lm.ChatCompletion;
+import ai.synth.lm.ConnectionException;
+import ai.synth.lm.InvalidResponseException;
+import ai.synth.lm.RateLimitException;
+import ai.synth.lm.RequestTimeoutException;
+import ai.synth.lm.SynthLMException;
+import ai.synth.lm.internal.CompletionJson;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletionException;
+
+/**
+ * Result lines in the shape of OpenAI's {@code BatchRequestOutput}: {@code id}, {@code custom_id}, then either a
+ * {@code response} ({@code status_code}, {@code request_id}, {@code body}) or an {@code error} ({@code code},
+ * {@code message}). Lines about the input itself (malformed, duplicate) also carry the input's {@code line}.
+ */
+final class OutputLines {
+    private OutputLines() {}
+
+    private static final JsonFactory JSON = JsonFactory.builder().build();
+
+    static byte[] success(String id, String customId, ChatCompletion completion) {
+        return write(g -> {
+            start(g, id, customId);
+            g.writeObjectFieldStart("response");
+            g.writeNumberField("status_code", 200);
+            g.writeNullField("request_id");
+            g.writeFieldName("body");
+            CompletionJson.write(g, completion);
+            g.writeEndObject();
+            g.writeNullField("error");
+        });
+    }
+
+    /** A request that failed after its retries: the last HTTP status and error body when there was one. */
+    static byte[] failure(String id, String customId, Throwable failure) {
+        Throwable e = unwrap(failure);
+        return write(g -> {
+            start(g, id, customId);
+            if (e instanceof SynthLMException s && s.status() > 0) {
+                g.writeObjectFieldStart("response");
+                g.writeNumberField("status_code", s.status());
+                g.writeStringField("request_id", s.requestId());
+                g.writeObjectFieldStart("body");
+                g.writeObjectFieldStart("error");
+                g.writeStringField("message", s.providerMessage());
+                g.writeStringField("code", s instanceof ApiException a ? a.errorCode().orElse(null) : null);
+                g.writeEndObject();
+                g.writeEndObject();
+                g.writeEndObject();
+            } else {
+                g.writeNullField("response");
+            }
+            error(g, code(e), e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+        });
+    }
+
+    /** A line that was not sent: malformed, invalid, or a repeated {@code custom_id}. */
+    static byte[] badLine(String id, String customId, long line, String code, String message) {
+        return write(g -> {
+            start(g, id, customId);
+            g.writeNullField("response");
+            error(g, code, message);
+            g.writeNumberField("line", line);
+        });
+    }
+
+    /** A short, stable name for what went wrong, used in the error line and the summary's failure counts. */
+    static String code(Throwable failure) {
+        Throwable e = unwrap(failure);
+        if (e instanceof RateLimitException) {
+            return "rate_limited";
+        } else if (e instanceof AuthenticationException) {
+            return "authentication_failed";
+        } else if (e instanceof ApiException a) {
+            return a.status() >= 500 ? "server_error" : "http_" + a.status();
+        } else if (e instanceof RequestTimeoutException) {
+            return "timeout";
+        } else if (e instanceof ConnectionException) {
+            return "connection_failed";
+        } else if (e instanceof InvalidResponseException) {
+            return "invalid_response";
+        } else if (e instanceof IllegalArgumentException) {
+            return InputReader.INVALID_REQUEST;
+        } else if (e instanceof CancellationException) {
+            return "cancelled";
+        }
+        return e instanceof SynthLMException ? "failed" : "internal_error";
+    }
+
+    static Throwable unwrap(Throwable e) {
+        while (e instanceof CompletionException && e.getCause() != null) {
+            e = e.getCause();
+        }
+        return e;
+    }
+
+    private static void start(JsonGenerator g, String id, String customId) throws IOException {
+        g.writeStartObject();
+        g.writeStringField("id", id);
+        g.writeStringField("custom_id", customId);
+    }
+
+    private static void error(JsonGenerator g, String code, String message) throws IOException {
+        g.writeObjectFieldStart("error");
+        g.writeStringField("code", code);
+        g.writeStringField("message", message);
+        g.writeEndObject();
+    }
+
+    private interface Body {
+        void write(JsonGenerator g) throws IOException;
+    }
+
+    private static byte[] write(Body body) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(512);
+        try (JsonGenerator g = JSON.createGenerator(out)) {
+            body.write(g);
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+}

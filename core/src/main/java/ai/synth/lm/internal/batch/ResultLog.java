@@ -1,0 +1,113 @@
+package ai.synth.lm.internal.batch;
+
+import java.io.BufferedReader;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.function.BiConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An append-only JSONL file of results. Each line goes to the operating system in one write as soon as it is
+ * made, so a killed process leaves every finished line behind; a half-written last line (a crash in the middle of
+ * a write, a full disk) is cut off when the file is opened again.
+ */
+final class ResultLog implements Closeable {
+
+    private static final Logger log = LoggerFactory.getLogger(ResultLog.class);
+
+    private final Path path;
+    private final FileChannel channel;
+    private long lines;
+
+    private ResultLog(Path path, FileChannel channel) {
+        this.path = path;
+        this.channel = channel;
+    }
+
+    /**
+     * Opens the file for appending (creating it), repairs a half-written last line, and hands each complete line
+     * already there, with its number, to {@code existing}.
+     */
+    static ResultLog open(Path path, BiConsumer<Long, String> existing) throws IOException {
+        Path parent = path.toAbsolutePath().getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
+        FileChannel channel = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ,
+                StandardOpenOption.WRITE);
+        try {
+            repair(path, channel);
+            ResultLog result = new ResultLog(path, channel);
+            channel.position(0);
+            BufferedReader reader = new BufferedReader(new InputStreamReader(Channels.newInputStream(channel),
+                    StandardCharsets.UTF_8));
+            String line;
+            while ((line = reader.readLine()) != null) {
+                result.lines++;
+                existing.accept(result.lines, line);
+            }
+            channel.position(channel.size());
+            return result;
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            throw e;
+        }
+    }
+
+    /** Cuts the file back to its last newline when it does not end with one. */
+    private static void repair(Path path, FileChannel channel) throws IOException {
+        long size = channel.size();
+        if (size == 0) {
+            return;
+        }
+        long end = size;
+        ByteBuffer chunk = ByteBuffer.allocate(8192);
+        while (end > 0) {
+            long from = Math.max(0, end - chunk.capacity());
+            chunk.clear().limit((int) (end - from));
+            channel.read(chunk, from);
+            chunk.flip();
+            for (int i = chunk.limit() - 1; i >= 0; i--) {
+                if (chunk.get(i) == '\n') {
+                    long keep = from + i + 1;
+                    if (keep < size) {
+                        log.warn("{} ended in a half-written line ({} bytes); cut it off, its request runs again",
+                                path, size - keep);
+                        channel.truncate(keep);
+                    }
+                    return;
+                }
+            }
+            end = from;
+        }
+        log.warn("{} held only a half-written line ({} bytes); cut it off", path, size);
+        channel.truncate(0);
+    }
+
+    /** Appends one line (without its newline) and hands it to the operating system at once. */
+    synchronized void append(byte[] json) throws IOException {
+        ByteBuffer buffer = ByteBuffer.allocate(json.length + 1).put(json).put((byte) '\n').flip();
+        while (buffer.hasRemaining()) {
+            channel.write(buffer);
+        }
+        lines++;
+    }
+
+    Path path() {
+        return path;
+    }
+
+    @Override
+    public synchronized void close() throws IOException {
+        channel.close();
+    }
+}
