@@ -10,7 +10,7 @@ import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
 
 /**
- * The {@code synth-lm} command: {@code demo}, {@code chat}, {@code warmup}, {@code doctor} and {@code serve-local}.
+ * The {@code synth-lm} command: {@code demo}, {@code chat}, {@code batch}, {@code warmup}, {@code doctor} and {@code serve-local}.
  *
  * <p>Exit codes: 0 success, 1 an API failure, 2 a usage or configuration error; each failure is one line on
  * standard error.
@@ -48,6 +48,7 @@ public final class Main implements Callable<Integer> {
         CommandLine cli = new CommandLine(new Main())
                 .addSubcommand(new DemoCommand(env))
                 .addSubcommand(new ChatCommand(env))
+                .addSubcommand(new BatchCommand(env))
                 .addSubcommand(new WarmupCommand(env))
                 .addSubcommand(new DoctorCommand(env))
                 .addSubcommand(new ServeLocalCommand());
