@@ -26,9 +26,9 @@ import org.junit.jupiter.api.io.TempDir;
 class BatchKillTest {
 
     static final String KEY = "sk-batch-kill-key-0123456789";
-    static final int LINES = 2_000;
+    static final int LINES = 1_000;
     static final int CONCURRENCY = 8;
-    static final int KILLS = 6;
+    static final int KILLS = 5;
 
     @TempDir
     Path dir;
