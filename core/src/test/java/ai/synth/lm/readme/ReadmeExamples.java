@@ -247,6 +247,19 @@ final class ReadmeExamples {
         return text;
     }
 
+    static BatchSummary batchJob(UnifiedLMProvider provider, Path dir) {
+        BatchSummary summary = BatchRunner.builder()
+                .provider(provider)                          // any provider, or a Router
+                .input(dir.resolve("requests.jsonl"))
+                .output(dir.resolve("results.jsonl"))        // appended; run again to resume
+                .concurrency(32)
+                .rpm(500)
+                .build()
+                .run();
+        System.out.println(summary.succeeded() + " done, " + summary.failed() + " failed " + summary.failuresByType());
+        return summary;
+    }
+
     static Router routerInCode(String openAIKey) {
         Router router = Router.builder()
                 .deployment(Deployment.builder("chat", "openai", "Qwen/Qwen2.5-7B-Instruct").id("vllm-a")

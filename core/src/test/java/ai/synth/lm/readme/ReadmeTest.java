@@ -174,6 +174,19 @@ class ReadmeTest {
         }
     }
 
+    @Test
+    void batchJobRunsAFileAndResumes(@org.junit.jupiter.api.io.TempDir Path dir) throws IOException {
+        Files.writeString(dir.resolve("requests.jsonl"), """
+                {"custom_id": "q1", "method": "POST", "url": "/v1/chat/completions", "body": {"model": "m", "messages": [{"role": "user", "content": "Hello!"}]}}
+                {"custom_id": "q2", "method": "POST", "url": "/v1/chat/completions", "body": {"model": "m", "messages": [{"role": "user", "content": "Hi!"}]}}
+                """);
+        try (SynthProvider provider = new SynthProvider(config)) {
+            assertThat(ReadmeExamples.batchJob(provider, dir).succeeded()).isEqualTo(2);
+            assertThat(ReadmeExamples.batchJob(provider, dir).skipped()).isEqualTo(2);
+        }
+        assertThat(Files.readAllLines(dir.resolve("results.jsonl"))).hasSize(2);
+    }
+
     static List<List<String>> javaBlocks(String markdown) {
         List<List<String>> blocks = new ArrayList<>();
         Matcher m = Pattern.compile("```java\\n(.*?)```", Pattern.DOTALL).matcher(markdown);
