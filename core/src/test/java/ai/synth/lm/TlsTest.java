@@ -18,7 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
+import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLServerSocket;
 import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.AfterEach;
@@ -260,7 +260,7 @@ class TlsTest {
             try (accepted) {
                 InputStream in = accepted.getInputStream();
                 OutputStream out = accepted.getOutputStream();
-                while (readRequest(in)) {
+                while (NoHiddenResendTest.readRequest(in, new AtomicInteger())) {
                     for (byte b : response.getBytes(StandardCharsets.UTF_8)) {
                         out.write(b);
                         out.flush();
@@ -269,22 +269,6 @@ class TlsTest {
             } catch (IOException closing) {
                 // the client left
             }
-        }
-
-        /** Reads one request (head and Content-Length body); false at the end of the connection. */
-        private static boolean readRequest(InputStream in) throws IOException {
-            StringBuilder head = new StringBuilder();
-            int c;
-            while (!head.toString().endsWith("\r\n\r\n")) {
-                if ((c = in.read()) < 0) {
-                    return false;
-                }
-                head.append((char) c);
-            }
-            Function<String, Integer> length = h -> h.lines().filter(l -> l.toLowerCase().startsWith("content-length:"))
-                    .map(l -> Integer.parseInt(l.substring(15).strip())).findFirst().orElse(0);
-            in.readNBytes(length.apply(head.toString()));
-            return true;
         }
 
         @Override
