@@ -21,6 +21,7 @@ final class HangingSseServer implements AutoCloseable {
 
     private final ServerSocket server;
     private final String events;
+    private final CountDownLatch accepted = new CountDownLatch(1);
     private final CountDownLatch requested = new CountDownLatch(1);
     private final CountDownLatch clientGone = new CountDownLatch(1);
 
@@ -41,6 +42,14 @@ final class HangingSseServer implements AutoCloseable {
         return requested.await(StreamFace.HUNG.toSeconds(), TimeUnit.SECONDS);
     }
 
+    /**
+     * Whether a client connected within {@code seconds}. A cancel that wins the race against the connect leaves
+     * nothing to connect; one that loses it must close what it opened.
+     */
+    boolean awaitConnection(long seconds) throws InterruptedException {
+        return accepted.await(seconds, TimeUnit.SECONDS);
+    }
+
     /** Whether the client closed the connection within a generous time. */
     boolean awaitClientGone() throws InterruptedException {
         return clientGone.await(StreamFace.HUNG.toSeconds(), TimeUnit.SECONDS);
@@ -48,6 +57,7 @@ final class HangingSseServer implements AutoCloseable {
 
     private void serve() {
         try (Socket socket = server.accept()) {
+            accepted.countDown();
             InputStream in = socket.getInputStream();
             readRequest(in);
             requested.countDown();

@@ -57,7 +57,11 @@ class StreamCancellationTest {
             provider.streamChatCompletionAsync(StreamingTest.HELLO).subscribe(recorder);
             recorder.subscription.cancel();
 
-            assertThat(server.awaitClientGone()).isTrue();
+            // The library's transport ends the exchange on cancel, so the request may never leave at all; the JDK
+            // client sends it and closes the connection when the response comes. Either way nothing stays open.
+            if (server.awaitConnection(2)) {
+                assertThat(server.awaitClientGone()).isTrue();
+            }
             assertThat(recorder.signals).containsExactly("onSubscribe");
         }
     }
