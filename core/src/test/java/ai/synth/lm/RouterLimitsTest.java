@@ -122,4 +122,18 @@ class RouterLimitsTest {
         assertThat(call.join().choices()).isNotEmpty();
         assertThat(a.requestCount("/v1/chat")).isEqualTo(1);
     }
+
+    @Test
+    void givesUpAtTheDeadlineWhenNoParallelSlotFreesEvenOnAnInstantScheduler() {
+        LocalBackend a = fx.backend();
+        RouterState state = RouterState.inMemory();
+        Router router = fx.track(fx.router().state(state).deadline(Duration.ofSeconds(30))
+                .deployment(deployment("chat", "a", a).maxParallelRequests(1).build()).build());
+        assertThat(state.tryAcquire("a", 1)).isTrue();
+
+        assertThatThrownBy(() -> router.createChatCompletion(ask("chat")))
+                .isInstanceOf(RateLimitException.class)
+                .hasMessageContaining("at their parallel-request limits");
+        assertThat(a.requestCount("/v1/chat")).isZero();
+    }
 }

@@ -62,31 +62,41 @@ public final class RouteCall<T> {
         return call.result;
     }
 
+    /** Picks and launches, or waits and picks again; a wait that is already over loops here instead of recursing. */
     private void pick(String group, int retry) {
-        if (result.isDone()) {
-            return;
-        }
-        Instant now = core.clock().instant();
-        RouterCore.Choice choice = core.choose(group, now, avoid, request);
-        if (choice.lease() != null) {
-            launch(group, retry, choice.lease());
-        } else if (choice.why().equals(RouterCore.COOLING) && fallbackLeft()) {
-            noneAvailable(group, choice, now);   // a fallback now beats waiting out a cooldown
-        } else if (!choice.retryAt().isAfter(deadline)) {
+        while (!result.isDone()) {
+            Instant now = core.clock().instant();
+            RouterCore.Choice choice = core.choose(group, now, avoid, request);
+            if (choice.lease() != null) {
+                launch(group, retry, choice.lease());
+                return;
+            }
+            if ((choice.why().equals(RouterCore.COOLING) && fallbackLeft()) || choice.retryAt().isAfter(deadline)) {
+                noneAvailable(group, choice, now);   // a fallback now beats waiting out a cooldown
+                return;
+            }
             Duration wait = Duration.between(now, choice.retryAt());
             log.debug("Model group {}: every deployment is {}; waiting {} ms", group, choice.why(), wait.toMillis());
             core.events().limiterWait(group, wait, choice.why());
             CompletableFuture<Void> delay = core.scheduler().delay(wait);
             current = delay;
-            delay.whenComplete((v, e) -> {
-                if (e == null) {
-                    pick(group, retry);
-                } else {
+            if (!delay.isDone()) {
+                delay.whenComplete((v, e) -> {
+                    if (e == null) {
+                        pick(group, retry);
+                    } else {
+                        result.completeExceptionally(unwrap(e));
+                    }
+                });
+                return;
+            }
+            if (delay.isCompletedExceptionally()) {
+                delay.exceptionally(e -> {
                     result.completeExceptionally(unwrap(e));
-                }
-            });
-        } else {
-            noneAvailable(group, choice, now);
+                    return null;
+                });
+                return;
+            }
         }
     }
 
