@@ -110,7 +110,10 @@ public final class RouterBuilder {
         return this;
     }
 
-    /** The longest a whole call may take, retries and waits for capacity included. Default 10 minutes. */
+    /**
+     * How long a whole call may go on: no wait for capacity or cooldown, and no retry, starts past it (an attempt in
+     * flight is bounded by its own timeout). Default 10 minutes.
+     */
     public RouterBuilder deadline(Duration deadline) {
         this.deadline = positive("deadline", deadline);
         return this;
