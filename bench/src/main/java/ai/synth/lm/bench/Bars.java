@@ -50,6 +50,7 @@ final class Bars {
         if (b.ran("inflight")) {
             b.inflight();
         }
+        b.router();
         Baseline.bars(report, report.baseline, b::add);
         HttpsBars.add(report, b::add);
         return b.bars;
@@ -153,5 +154,20 @@ final class Bars {
         double heap = s.max("peak_heap_mib");
         add("5. at most 512 MiB heap", String.format("%.0f MiB in use at most (-Xmx512m)", heap), heap <= 512
                 && s.failures().isEmpty());
+    }
+
+    /** The router's added cost over the bare provider it wraps (row synth-lm), from the same run, over http. */
+    private void router() {
+        if (ran("latency")) {
+            double added = of("latency", BenchClient.ROUTER, "p50_us") - synth("latency", "p50_us");
+            add("6. Router p50 at most 10 µs over the bare provider", String.format("%+.1f µs", added), added <= 10);
+        }
+        for (String scenario : List.of("throughput_sync", "throughput_async")) {
+            if (ran(scenario)) {
+                double ratio = of(scenario, BenchClient.ROUTER, "calls_per_s") / synth(scenario, "calls_per_s");
+                add("6. Router calls/s at least 0.95x the bare provider's (" + scenario + ")",
+                        String.format("%.2fx", ratio), ratio >= 0.95);
+            }
+        }
     }
 }

@@ -29,8 +29,17 @@ interface BenchClient extends AutoCloseable {
      */
     String SOCKETS = "sockets";
 
-    /** Every row of the report, the clients and then the bare-sockets floor. */
-    List<String> ROWS = Stream.concat(NAMES.stream(), Stream.of(SOCKETS)).toList();
+    /**
+     * Not a peer: synth-lm's Router over one deployment, run over plain http in the latency and throughput scenarios
+     * only, to show what routing adds to a call of the bare provider (row synth-lm).
+     */
+    String ROUTER = "synth-lm-router";
+
+    /** The scenarios the router row runs in (over plain http). */
+    List<String> ROUTED = List.of("latency", "throughput_sync", "throughput_async");
+
+    /** Every row of the report: the clients, the router, then the bare-sockets floor. */
+    List<String> ROWS = Stream.concat(NAMES.stream(), Stream.of(ROUTER, SOCKETS)).toList();
 
     /** One non-streamed call, on the calling thread; returns the length of the reply text. */
     int call() throws Exception;
@@ -56,6 +65,7 @@ interface BenchClient extends AutoCloseable {
             case "langchain4j" -> new LangChain4jClient(baseUrl);
             case "jetty" -> new JettyClient(baseUrl);
             case "raw-jdk" -> new RawJdkClient(baseUrl);
+            case ROUTER -> new RouterClient(baseUrl);
             default -> throw new IllegalArgumentException("unknown client " + name + "; one of " + NAMES);
         };
     }
@@ -65,6 +75,7 @@ interface BenchClient extends AutoCloseable {
         return switch (name) {
             case "synth-lm-jdk" -> "synth-lm (JDK HttpClient)";
             case "jetty" -> "Jetty HttpClient (reference)";
+            case ROUTER -> "synth-lm Router (one deployment)";
             case SOCKETS -> "bare sockets (no client: one selector thread, one POST per fresh connection, no JSON)";
             default -> name;
         };

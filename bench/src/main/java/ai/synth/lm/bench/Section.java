@@ -52,13 +52,19 @@ record Section(Table table, String scheme) {
     }
 
     /**
-     * The rows this section runs and shows: every client, and over plain http in the in-flight scenario the
-     * bare-sockets floor too (it speaks no TLS).
+     * The rows this section runs and shows: every client; over plain http in the in-flight scenario the bare-sockets
+     * floor too (it speaks no TLS), and in the latency and throughput scenarios the router.
      */
     List<String> rows() {
-        return scheme.equals(HTTP) && scenario().equals("inflight")
-                ? Stream.concat(BenchClient.NAMES.stream(), Stream.of(BenchClient.SOCKETS)).toList()
-                : BenchClient.NAMES;
+        if (scheme.equals(HTTP) && scenario().equals("inflight")) {
+            return Stream.concat(BenchClient.NAMES.stream(), Stream.of(BenchClient.SOCKETS)).toList();
+        }
+        if (scheme.equals(HTTP) && BenchClient.ROUTED.contains(scenario())) {
+            // the router right after synth-lm's own two rows, whose bare provider it wraps
+            return Stream.concat(Stream.concat(BenchClient.NAMES.stream().limit(2), Stream.of(BenchClient.ROUTER)),
+                    BenchClient.NAMES.stream().skip(2)).toList();
+        }
+        return BenchClient.NAMES;
     }
 
     /** The section for a scheme and scenario, or null when there is none (only in-flight runs over h2). */
