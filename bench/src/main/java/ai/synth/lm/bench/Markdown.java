@@ -39,7 +39,9 @@ final class Markdown {
         line("");
         line("Run " + m.get("date") + " on " + m.get("cores") + " cores (" + m.get("cpu") + "), " + m.get("memory_gib")
                 + " GiB, " + m.get("os") + "; JDK " + m.get("jdk") + "; nginx " + m.get("nginx") + "; commit "
-                + m.get("git_commit") + ". The whole run took " + Math.round(r.elapsedSeconds / 60) + " min.");
+                + m.get("git_commit") + ". The whole run took " + Math.round(r.elapsedSeconds / 60) + " min. Load"
+                + " average (1, 5, 15 min) at the start " + m.get("load_at_start") + ", at the end "
+                + m.get("load_at_end") + " (" + m.get("cores") + " cores: above that, the clients waited for CPU).");
         line("");
         line("Peers: openai-java " + m.get("openai-java") + " (OkHttp " + m.get("okhttp") + "), langchain4j-open-ai "
                 + m.get("langchain4j-open-ai") + ", Jetty's HttpClient " + m.get("jetty-client") + " (the reference:"

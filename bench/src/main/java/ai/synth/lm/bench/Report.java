@@ -54,8 +54,20 @@ final class Report {
         jmh = j;
     }
 
+    /** Ends the run: its length, and how busy the machine was at its end. */
     void elapsedSeconds(double s) {
         elapsedSeconds = s;
+        machine.put("load_at_end", loadAverage());
+    }
+
+    /** The 1-, 5- and 15-minute load averages from /proc/loadavg, or "?" off Linux. */
+    static String loadAverage() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            return f[0] + " " + f[1] + " " + f[2];
+        } catch (IOException | RuntimeException e) {
+            return "?";
+        }
     }
 
     Summary summary(Section section, String client) {
@@ -192,6 +204,7 @@ final class Report {
         m.put("memory_gib", Math.round(((com.sun.management.OperatingSystemMXBean)
                 ManagementFactory.getOperatingSystemMXBean()).getTotalMemorySize() / (1024.0 * 1024 * 1024)));
         m.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version"));
+        m.put("load_at_start", loadAverage());
         m.put("jdk", System.getProperty("java.vendor") + " " + System.getProperty("java.runtime.version"));
         m.put("nginx", System.getenv().getOrDefault("BENCH_NGINX_VERSION", "?"));
         m.put("git_commit", System.getenv().getOrDefault("BENCH_GIT_COMMIT", "?"));
