@@ -34,7 +34,7 @@ import java.util.function.Consumer;
  * flight are sent again. Delete the errors file to send its failed requests again.
  *
  * <p>Immutable and thread-safe; each {@link #start()} is a new job. Only one job may write an output file at a
- * time.
+ * time: a second one, in this JVM or another, fails with {@link java.io.UncheckedIOException} saying so.
  */
 public final class BatchRunner {
 

@@ -223,6 +223,21 @@ class BatchRunnerTest {
     }
 
     @Test
+    void aSecondJobOnTheSameOutputIsRefusedWhileTheFirstRuns() throws Exception {
+        ManualScheduler held = new ManualScheduler();
+        Path in = input(dir, 3);
+        BatchJob first = runner(in).rpm(1).scheduler(held).build().start();
+        held.awaitPending(1);
+
+        assertThatThrownBy(() -> runner(in).build().run())
+                .isInstanceOf(java.io.UncheckedIOException.class)
+                .hasMessageContaining("out.jsonl is being written by another batch run");
+        first.cancel();
+        assertThat(first.result().get(10, TimeUnit.SECONDS).succeeded()).isEqualTo(1);
+        assertThat(idCounts(out())).containsOnlyKeys("req-1");
+    }
+
+    @Test
     void badSettingsFailWithWhatToFix() {
         assertThatThrownBy(() -> BatchRunner.builder().concurrency(0))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("concurrency must be between 1");

@@ -7,6 +7,8 @@ import java.io.InputStreamReader;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,6 +47,7 @@ final class ResultLog implements Closeable {
         FileChannel channel = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ,
                 StandardOpenOption.WRITE);
         try {
+            lock(path, channel);
             repair(path, channel);
             ResultLog result = new ResultLog(path, channel);
             channel.position(0);
@@ -60,6 +63,20 @@ final class ResultLog implements Closeable {
         } catch (IOException | RuntimeException e) {
             channel.close();
             throw e;
+        }
+    }
+
+    /** Holds the file for this run alone: two runs appending to one output would each send the other's lines. */
+    private static void lock(Path path, FileChannel channel) throws IOException {
+        FileLock lock;
+        try {
+            lock = channel.tryLock();
+        } catch (OverlappingFileLockException e) {
+            lock = null;
+        }
+        if (lock == null) {
+            throw new IOException(path + " is being written by another batch run: wait for it to end, or give this"
+                    + " run another output file");
         }
     }
 
