@@ -88,9 +88,9 @@ class BatchStopTest {
         }
     }
 
-    /** What Ctrl-C sends. {@code Process.destroy()} would send SIGTERM and close the streams still being read. */
+    /** What Ctrl-C sends, by the shell's own kill. {@code Process.destroy()} would send SIGTERM and close the streams still being read. */
     private static void interrupt(Process p) throws Exception {
-        Process kill = new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).inheritIO().start();
+        Process kill = new ProcessBuilder("sh", "-c", "kill -INT " + p.pid()).inheritIO().start();
         assertThat(kill.waitFor(10, TimeUnit.SECONDS)).isTrue();
         assertThat(kill.exitValue()).isZero();
     }
