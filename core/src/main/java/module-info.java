@@ -13,4 +13,6 @@ module ai.synth.lm {
     requires org.slf4j;
 
     exports ai.synth.lm;
+
+    uses ai.synth.lm.SharedStateFactory;
 }

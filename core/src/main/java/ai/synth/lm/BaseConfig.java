@@ -40,6 +40,7 @@ abstract class BaseConfig {
     private final Proxies proxies;
     private final LMListener listener;
     private final String deployment;
+    private final RouterState sharedState;
 
     BaseConfig(String baseUrl, String apiKey, Duration timeout, int maxRetries, Builder<?> b, Environment env) {
         this.baseUrl = baseUrl;
@@ -57,6 +58,7 @@ abstract class BaseConfig {
         this.proxies = Proxies.fromEnvironment(env);
         this.listener = b.listener;
         this.deployment = b.deployment;
+        this.sharedState = b.sharedState;
     }
 
     /** The backend URL as configured. */
@@ -138,12 +140,21 @@ abstract class BaseConfig {
         return proxies;
     }
 
+    /**
+     * Where warm marks and warmup leases live when shared with other JVMs (e.g. a Redis-backed state from
+     * {@code synth-lm-redis}), or null for this process alone.
+     */
+    public RouterState sharedState() {
+        return sharedState;
+    }
+
     /** Copies every setting of this config into {@code b}. */
     <B extends Builder<B>> B copyInto(B b) {
         return b.baseUrl(baseUrl).apiKey(apiKey).timeout(timeout).connectTimeout(connectTimeout).maxRetries(maxRetries)
                 .firstByteTimeout(firstByteTimeout).idleTimeout(idleTimeout).streamTimeout(streamTimeout)
                 .maxResponseSize(maxResponseSize).clock(clock).scheduler(scheduler).sslContext(sslContext)
-                .listener(listener).deployment(deployment);
+                .listener(listener).deployment(deployment)
+                .sharedState(sharedState);
     }
 
     @Override
@@ -175,6 +186,7 @@ abstract class BaseConfig {
         private Map<String, String> environment;
         private LMListener listener = LMListener.NONE;
         private String deployment;
+        private RouterState sharedState;
 
         Builder() {}
 
@@ -277,6 +289,16 @@ abstract class BaseConfig {
         /** The router deployment this provider serves, named in its events. */
         B deployment(String deployment) {
             this.deployment = deployment;
+            return self();
+        }
+
+        /**
+         * A state shared with other JVMs for warm marks: a model warmed by any of them is warm for all for 10
+         * minutes, and concurrent warmups send one start request. Null (the default): warm marks live in this
+         * process only.
+         */
+        public B sharedState(RouterState sharedState) {
+            this.sharedState = sharedState;
             return self();
         }
 

@@ -155,6 +155,14 @@ public final class RouterBuilder {
         return this;
     }
 
+    /**
+     * A state shared by the routers of several JVMs, such as {@code RedisState} of {@code synth-lm-redis}: the same
+     * as {@link #state(RouterState)}, named for what it is for.
+     */
+    public RouterBuilder sharedState(RouterState state) {
+        return state(state);
+    }
+
     /** The clock of cooldowns, budgets and deadlines (also given to each deployment's provider). */
     public RouterBuilder clock(Clock clock) {
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -248,7 +256,8 @@ public final class RouterBuilder {
         try {
             if (d.provider().equals("synth")) {
                 SynthConfig.Builder b = SynthConfig.builder().maxRetries(0).timeout(t).clock(clock).scheduler(scheduler)
-                        .listener(listener).deployment(d.id());
+                        .listener(listener).deployment(d.id())
+                        .sharedState(state);
                 if (environment != null) {
                     b.environment(environment);
                 }

@@ -12,6 +12,10 @@ import java.util.Optional;
  * <p>The default, {@link #inMemory()}, lives in one JVM. Two routers share state only when given the same
  * instance; an implementation backed by a shared store lets routers in several JVMs share it. Each method must be
  * atomic on its own and thread-safe; times come from the router's clock, so implementations need none.
+ *
+ * <p>The same state can hold which models are warm, for a {@link SynthProvider} given it through
+ * {@code SynthConfig.builder().sharedState(state)}: warm marks and the one warmup lease per model. The default
+ * methods keep no warm state, so an implementation without them warms every model as if alone.
  */
 public interface RouterState {
 
@@ -70,4 +74,31 @@ public interface RouterState {
 
     /** The mean of the last 10 recorded latencies, if any. */
     Optional<Duration> latency(String deploymentId);
+
+    /**
+     * Until when a model is remembered as warm, if it still is at {@code now}.
+     *
+     * @param key names the backend and model
+     */
+    default Optional<Instant> warmUntil(String key, Instant now) {
+        return Optional.empty();
+    }
+
+    /** Remembers a model as warm until {@code until} (a later mark replaces an earlier one). */
+    default void markWarm(String key, Instant until) {
+    }
+
+    /**
+     * Takes the one warmup lease of a model for {@code holder}, or extends it when {@code holder} has it already;
+     * a lease not extended ends by itself after {@code ttl}, so a holder that died blocks nobody for longer.
+     *
+     * @return whether {@code holder} now holds the lease (and so sends the start request)
+     */
+    default boolean tryWarmupLease(String key, String holder, Duration ttl) {
+        return true;
+    }
+
+    /** Gives the warmup lease back if {@code holder} has it. */
+    default void endWarmupLease(String key, String holder) {
+    }
 }

@@ -33,7 +33,7 @@ public final class SynthProvider extends AbstractProvider {
     /** A provider with the given settings. */
     public SynthProvider(SynthConfig config) {
         super(settings(config));
-        this.warmer = new Warmer(engine);
+        this.warmer = new Warmer(engine, config.sharedState());
     }
 
     static ProviderSettings settings(SynthConfig config) {

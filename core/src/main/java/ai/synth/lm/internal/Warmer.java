@@ -1,9 +1,11 @@
 package ai.synth.lm.internal;
 
+import ai.synth.lm.RouterState;
 import ai.synth.lm.WarmupEvent;
 import ai.synth.lm.WarmupOptions;
 import ai.synth.lm.WarmupResult;
 import ai.synth.lm.WarmupResult.Outcome;
+import ai.synth.lm.internal.route.InMemoryRouterState;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -11,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
@@ -20,7 +23,9 @@ import org.slf4j.LoggerFactory;
  * Warms Synth models up: {@code POST B/warmup/{model}}, then {@code GET B/warmup/status/{model}} until
  * {@code warmed}, {@code failed} or the attempts run out. A warm model is remembered for 10 minutes per
  * (base URL, model) across the process, as the Python library does; concurrent warmups of one model share one
- * start request and one poll loop.
+ * start request and one poll loop. Given a shared {@link RouterState}, the warm marks live there, and a warmup
+ * lease in it lets one JVM of many send the start request while the others wait for the mark (or for the lease,
+ * should its holder die).
  */
 public final class Warmer {
 
@@ -29,29 +34,39 @@ public final class Warmer {
     private static final Duration MAX_POLL_TIMEOUT = Duration.ofSeconds(30);
     private static final Logger log = LoggerFactory.getLogger(Warmer.class);
 
-    private static final Map<String, Instant> WARM_UNTIL = new ConcurrentHashMap<>();
+    /** How long a warmup lease lasts unless its holder extends it (at every status check). */
+    public static final Duration LEASE_TTL = Duration.ofSeconds(60);
+
+    /** The process-wide warm marks of providers without a shared state. */
+    private static final InMemoryRouterState PROCESS = new InMemoryRouterState();
     private static final Map<String, CompletableFuture<WarmupResult>> FLIGHTS = new ConcurrentHashMap<>();
 
     private final HttpEngine engine;
     private final ProviderSettings settings;
     private final Failures failures;
+    private final RouterState state;
 
-    /** A warmer using the engine's HTTP client and settings. */
+    /** A warmer using the engine's HTTP client and settings, with process-wide warm marks. */
     public Warmer(HttpEngine engine) {
+        this(engine, null);
+    }
+
+    /** A warmer keeping warm marks and warmup leases in {@code state} (null: process-wide in memory). */
+    public Warmer(HttpEngine engine, RouterState state) {
         this.engine = engine;
         this.settings = engine.settings();
         this.failures = new Failures(settings);
+        this.state = state != null ? state : PROCESS;
     }
 
-    /** Forgets every model remembered as warm. */
+    /** Forgets every model remembered as warm in this process (not in a shared state). */
     public static void clearCache() {
-        WARM_UNTIL.clear();
+        PROCESS.forgetWarm();
     }
 
     /** Whether the model is remembered as warm on this backend now. */
     public boolean isCachedWarm(String model) {
-        Instant until = WARM_UNTIL.get(key(model));
-        return until != null && settings.clock().instant().isBefore(until);
+        return state.warmUntil(key(model), settings.clock().instant()).isPresent();
     }
 
     /** Warms the model up, or answers from the cache unless {@code force}. */
@@ -84,6 +99,7 @@ public final class Warmer {
         private final Instant started;
         private final CompletableFuture<WarmupResult> result;
         private final Duration pollTimeout;
+        private final String holder = UUID.randomUUID().toString();
 
         Flight(String key, String model, String path, WarmupOptions options, Instant started,
                 CompletableFuture<WarmupResult> result) {
@@ -98,10 +114,39 @@ public final class Warmer {
 
         void start() {
             try {
-                send();
+                if (state.tryWarmupLease(key, holder, LEASE_TTL)) {
+                    send();
+                } else {
+                    event("waiting", 0, null);
+                    awaitOther(1);
+                }
             } catch (RuntimeException e) { // it is in FLIGHTS already: every later warmup of the model would join it
                 fail(e);
             }
+        }
+
+        /** Another process holds the lease: wait for its warm mark, or take the lease should it lapse. */
+        private void awaitOther(int attempt) {
+            engine.delay(options.pollInterval()).whenComplete((ignored, e) -> {
+                try {
+                    if (e != null) {
+                        fail(e);
+                    } else if (state.warmUntil(key, settings.clock().instant()).isPresent()) {
+                        event("warmed", attempt, null);
+                        finish(Outcome.WARMED, attempt, null);
+                    } else if (state.tryWarmupLease(key, holder, LEASE_TTL)) {
+                        send();
+                    } else if (attempt >= options.maxAttempts()) {
+                        finish(Outcome.EXHAUSTED, attempt, model + " was not warm after " + attempt
+                                + " checks while another process warmed it (" + Failures.seconds(elapsed())
+                                + "); try again, or allow more with maxAttempts");
+                    } else {
+                        awaitOther(attempt + 1);
+                    }
+                } catch (RuntimeException bug) {
+                    fail(bug);
+                }
+            });
         }
 
         private void send() {
@@ -142,6 +187,7 @@ public final class Warmer {
         }
 
         private void poll(int attempt) {
+            state.tryWarmupLease(key, holder, LEASE_TTL); // still warming: the lease lives on
             HttpRequest status = engine.request(URI.create(settings.warmupBase() + "/warmup/status/" + path)).GET().build();
             engine.sendOnce(status, pollTimeout).whenComplete((response, error) -> {
                 try {
@@ -198,14 +244,24 @@ public final class Warmer {
         private void finish(Outcome outcome, int attempts, String error) {
             // The backend's words may quote the key (an echoed 401); results and their exceptions never do.
             WarmupResult r = new WarmupResult(model, outcome, attempts, elapsed(), failures.scrub(error));
-            if (r.warm()) {
-                WARM_UNTIL.put(key, settings.clock().instant().plus(TTL));
+            try {
+                if (r.warm()) {
+                    state.markWarm(key, settings.clock().instant().plus(TTL));
+                }
+                state.endWarmupLease(key, holder);
+            } catch (RuntimeException e) {
+                log.warn("Could not record the warmup of {} in the shared state: {}", model, e.toString());
             }
             FLIGHTS.remove(key, result); // before completing: a caller woken by it must not join this flight
             result.complete(r);
         }
 
         private void fail(Throwable e) {
+            try {
+                state.endWarmupLease(key, holder);
+            } catch (RuntimeException ignored) {
+                // the lease ends by its expiry
+            }
             FLIGHTS.remove(key, result);
             result.completeExceptionally(e);
         }

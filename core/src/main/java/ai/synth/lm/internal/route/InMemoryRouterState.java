@@ -19,6 +19,8 @@ public final class InMemoryRouterState implements RouterState {
     private static final int LATENCY_SAMPLES = 10;
 
     private final ConcurrentHashMap<String, Slot> slots = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Instant> warm = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, String> warmupLeases = new ConcurrentHashMap<>();
 
     private Slot slot(String id) {
         return slots.computeIfAbsent(id, k -> new Slot());
@@ -154,6 +156,34 @@ public final class InMemoryRouterState implements RouterState {
             }
             return Optional.of(Duration.ofNanos(sum / s.latencies.size()));
         }
+    }
+
+    @Override
+    public Optional<Instant> warmUntil(String key, Instant now) {
+        Instant until = warm.get(key);
+        return until != null && now.isBefore(until) ? Optional.of(until) : Optional.empty();
+    }
+
+    @Override
+    public void markWarm(String key, Instant until) {
+        warm.put(key, until);
+    }
+
+    /** In one JVM a lease needs no expiry: its holder gives it back in a finally step. */
+    @Override
+    public boolean tryWarmupLease(String key, String holder, Duration ttl) {
+        String had = warmupLeases.putIfAbsent(key, holder);
+        return had == null || had.equals(holder);
+    }
+
+    @Override
+    public void endWarmupLease(String key, String holder) {
+        warmupLeases.remove(key, holder);
+    }
+
+    /** Forgets every warm mark. */
+    public void forgetWarm() {
+        warm.clear();
     }
 
     @Override

@@ -30,7 +30,8 @@ public final class RouterConfigFile {
     private static final Set<String> ENTRY = Set.of("model_name", "litellm_params", "model_info");
     private static final Set<String> INFO = Set.of("id");
     private static final Set<String> SETTINGS = Set.of("routing_strategy", "num_retries", "allowed_fails",
-            "cooldown_time", "timeout", "fallbacks", "context_window_fallbacks", "content_policy_fallbacks");
+            "cooldown_time", "timeout", "fallbacks", "context_window_fallbacks", "content_policy_fallbacks",
+            "redis_url", "redis_host", "redis_port", "redis_password");
 
     private final Path path;
     private final Map<String, String> environment;
@@ -62,6 +63,7 @@ public final class RouterConfigFile {
         }
         settings(root.path("litellm_settings"), "litellm_settings", builder);
         settings(root.path("router_settings"), "router_settings", builder);
+        SharedStateConfig.of(this, root).ifPresent(builder::sharedState);
         for (String key : unknown) {
             log.warn("Router config {}: ignoring '{}', which synth-lm does not support", path, key);
         }
