@@ -9,7 +9,12 @@ import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.codec.StringCodec;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -23,8 +28,13 @@ import org.slf4j.LoggerFactory;
 final class RedisLink implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(RedisState.class);
+    /** How long a connection attempt may go on in the background; a command waits only its own timeout. */
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
 
     private final RedisClient client;
+    private final RedisURI uri;
+    private final long timeoutNanos;
+    private CompletableFuture<StatefulRedisConnection<String, String>> pending;
     private final String address;
     private final long retryNanos;
     private final String whileDown;
@@ -36,6 +46,8 @@ final class RedisLink implements AutoCloseable {
 
     RedisLink(RedisURI uri, Duration timeout, Duration retryInterval, String whileDown) {
         uri.setTimeout(timeout);
+        this.uri = uri;
+        this.timeoutNanos = timeout.toNanos();
         this.address = uri.getHost() + ":" + uri.getPort();
         this.retryNanos = retryInterval.toNanos();
         this.whileDown = whileDown;
@@ -44,7 +56,7 @@ final class RedisLink implements AutoCloseable {
                 .autoReconnect(true)
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
                 .timeoutOptions(TimeoutOptions.enabled(timeout))
-                .socketOptions(SocketOptions.builder().connectTimeout(timeout).build())
+                .socketOptions(SocketOptions.builder().connectTimeout(CONNECT_TIMEOUT).build())
                 .build());
     }
 
@@ -100,18 +112,56 @@ final class RedisLink implements AutoCloseable {
         return result == null ? 0 : result;
     }
 
-    private RedisCommands<String, String> commands() {
-        StatefulRedisConnection<String, String> c = connection;
-        if (c == null) {
-            synchronized (connecting) {
-                c = connection;
-                if (c == null) {
-                    c = client.connect();
-                    connection = c;
+    /**
+     * Starts connecting unless connected or connecting, and waits at most {@code within}; a connection that takes
+     * longer goes on in the background, for later commands.
+     *
+     * @return whether connected
+     */
+    boolean connect(Duration within) {
+        long end = System.nanoTime() + within.toNanos();
+        while (true) {
+            try {
+                connection(Math.max(0, end - System.nanoTime()));
+                return true;
+            } catch (RuntimeException e) {
+                if (end - System.nanoTime() <= 0 || closed) {
+                    log.debug("No connection to Redis at {}: {}", address, e.toString());
+                    return false;
                 }
             }
         }
-        return c.sync();
+    }
+
+    private RedisCommands<String, String> commands() {
+        StatefulRedisConnection<String, String> c = connection;
+        return (c != null ? c : connection(timeoutNanos)).sync();
+    }
+
+    private StatefulRedisConnection<String, String> connection(long waitNanos) {
+        CompletableFuture<StatefulRedisConnection<String, String>> f;
+        synchronized (connecting) {
+            if (connection != null) {
+                return connection;
+            }
+            f = pending;
+            if (f == null || f.isCompletedExceptionally()) {
+                f = client.connectAsync(StringCodec.UTF8, uri).toCompletableFuture();
+                pending = f;
+            }
+        }
+        try {
+            StatefulRedisConnection<String, String> c = f.get(waitNanos, TimeUnit.NANOSECONDS);
+            connection = c;
+            return c;
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("connecting took longer than " + waitNanos / 1_000_000 + " ms");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while connecting", e);
+        }
     }
 
     @Override
@@ -120,6 +170,10 @@ final class RedisLink implements AutoCloseable {
         StatefulRedisConnection<String, String> c = connection;
         if (c != null) {
             c.close();
+        }
+        CompletableFuture<StatefulRedisConnection<String, String>> f = pending;
+        if (f != null) {
+            f.thenAccept(StatefulRedisConnection::close);
         }
         client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
     }

@@ -48,6 +48,7 @@ public final class RedisState implements RouterState, AutoCloseable {
         this.link = new RedisLink(b.uri, b.timeout, b.retryInterval, policy == FailurePolicy.FAIL_OPEN
                 ? "each JVM uses its own state" : "routing decisions fail");
         this.leases = new InFlightLeases(UUID.randomUUID().toString(), b.leaseTime, this::renew);
+        link.connect(Duration.ZERO); // starts connecting now, in the background
     }
 
     /** A builder; {@link Builder#url} is required. */
@@ -249,6 +250,16 @@ public final class RedisState implements RouterState, AutoCloseable {
             keys[i] = key(id, what[i]);
         }
         return keys;
+    }
+
+    /**
+     * Waits up to {@code within} for the connection to Redis, e.g. to fail fast at startup. Calls never need this:
+     * until connected, they follow the failure policy.
+     *
+     * @return whether connected
+     */
+    public boolean connect(Duration within) {
+        return link.connect(within);
     }
 
     /** Whether Redis counts as down now (its last command failed). */

@@ -28,14 +28,24 @@ public final class Child {
         RedisState.Builder state = RedisState.builder().url(a[1]).prefix(a[3]).timeout(Duration.ofSeconds(2));
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         switch (mode) {
-            case "warm" -> warm(state.build(), backend, a[4], in);
-            case "rpm" -> rpm(state.burst(Duration.ofMillis(Long.parseLong(a[6]))).build(), backend,
+            case "warm" -> warm(connected(state), backend, a[4], in);
+            case "rpm" -> rpm(connected(state.burst(Duration.ofMillis(Long.parseLong(a[6])))), backend,
                     Integer.parseInt(a[4]), Integer.parseInt(a[5]), in);
-            case "hold" -> hold(state.leaseTime(Duration.ofMillis(Long.parseLong(a[4]))).build(), backend, in);
-            case "route" -> route(state.build(), backend, in);
+            case "hold" -> hold(connected(state.leaseTime(Duration.ofMillis(Long.parseLong(a[4])))), backend, in);
+            case "route" -> route(connected(state), backend, in);
             default -> throw new IllegalArgumentException(mode);
         }
         System.exit(0);
+    }
+
+    /** A state connected to Redis before the child says ready (a loaded machine starts JVMs slowly). */
+    private static RedisState connected(RedisState.Builder b) {
+        RedisState state = b.build();
+        if (!state.connect(Duration.ofSeconds(60))) {
+            throw new IllegalStateException("no connection to Redis");
+        }
+        state.inFlight("probe"); // loads the command path
+        return state;
     }
 
     private static String go(BufferedReader in) throws Exception {
@@ -64,10 +74,10 @@ public final class Child {
         try (Router router = Router.builder().sharedState(state).environment(java.util.Map.of())
                 .deployment(Deployment.builder("g", "synth", "m").id("d").baseUrl(backend).apiKey("k").rpm(rpm)
                         .build()).build()) {
+            call(router); // before the window: connections and classes are ready when it opens
             String[] window = go(in).split(" ");
             long start = Long.parseLong(window[0]);
             long end = start + Long.parseLong(window[1]);
-            call(router); // outside the window: connections and classes are ready when it opens
             Thread.sleep(Math.max(0, start - System.currentTimeMillis())); // all JVMs open the window together
             AtomicInteger sent = new AtomicInteger();
             Thread[] workers = new Thread[threads];

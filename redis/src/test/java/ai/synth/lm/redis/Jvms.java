@@ -30,7 +30,7 @@ final class Jvms implements AutoCloseable {
                 jvms.launch(args);
             }
             for (int i = 0; i < n; i++) {
-                String line = jvms.next(i, 60);
+                String line = jvms.next(i, 180); // generous: a loaded CI machine starts eight JVMs slowly
                 if (!"ready".equals(line)) {
                     throw new AssertionError("child " + i + " said '" + line + "' instead of ready");
                 }
@@ -44,7 +44,7 @@ final class Jvms implements AutoCloseable {
 
     private void launch(String... args) throws IOException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString(), "-Xss512k", "-XX:TieredStopAtLevel=1", "-Xshare:auto", "-cp",
+                .toString(), "-Xss512k", "-Xmx128m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp",
                 System.getProperty("java.class.path"), Child.class.getName()));
         command.addAll(List.of(args));
         Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();

@@ -211,6 +211,35 @@ class RedisStateTest {
         assertThatThrownBy(() -> RedisState.builder().build()).hasMessageContaining("url");
     }
 
+    @Test
+    void theRouterConfigFileOrRedisUrlOpensTheSharedState(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path byHost = dir.resolve("host.yaml");
+        java.nio.file.Files.writeString(byHost, "model_list:\n"
+                + "  - model_name: g\n    litellm_params: {model: synth/m, api_base: http://127.0.0.1:9, api_key: k}\n"
+                + "    model_info: {id: from-host}\n"
+                + "router_settings:\n  redis_host: 127.0.0.1\n  redis_port: " + redis.port() + "\n");
+        java.nio.file.Path byEnv = dir.resolve("env.yaml");
+        java.nio.file.Files.writeString(byEnv, "model_list:\n"
+                + "  - model_name: g\n    litellm_params: {model: synth/m, api_base: http://127.0.0.1:9, api_key: k}\n"
+                + "    model_info: {id: from-env}\n");
+        try (RedisState shared = RedisState.builder().url(redis.url()).build()) {
+            shared.coolDown("from-host", Instant.now().plusSeconds(3600));
+            shared.coolDown("from-env", Instant.now().plusSeconds(3600));
+            try (ai.synth.lm.Router a = ai.synth.lm.Router.builder().environment(java.util.Map.of()).config(byHost)
+                    .build();
+                    ai.synth.lm.Router b = ai.synth.lm.Router.builder()
+                            .environment(java.util.Map.of("REDIS_URL", redis.url())).config(byEnv).build()) {
+                var request = ai.synth.lm.ChatCompletionRequest.of("g", List.of(ai.synth.lm.ChatMessage.user("hi")));
+                // Cooled down by another JVM: both routers skip the deployment without calling it.
+                assertThatThrownBy(() -> a.createChatCompletion(request))
+                        .isInstanceOf(ai.synth.lm.RateLimitException.class).hasMessageContaining("cooling down");
+                assertThatThrownBy(() -> b.createChatCompletion(request))
+                        .isInstanceOf(ai.synth.lm.RateLimitException.class).hasMessageContaining("cooling down");
+            }
+        }
+    }
+
     private static int deadPort() {
         try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();

@@ -66,7 +66,13 @@ public final class RouteCall<T> {
     private void pick(String group, int retry) {
         while (!result.isDone()) {
             Instant now = core.clock().instant();
-            RouterCore.Choice choice = core.choose(group, now, avoid, request);
+            RouterCore.Choice choice;
+            try {
+                choice = core.choose(group, now, avoid, request);
+            } catch (RuntimeException e) { // a shared state that refuses to decide (e.g. fail-closed without Redis)
+                result.completeExceptionally(e);
+                return;
+            }
             if (choice.lease() != null) {
                 launch(group, retry, choice.lease());
                 return;
