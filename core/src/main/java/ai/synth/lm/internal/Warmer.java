@@ -115,13 +115,22 @@ public final class Warmer {
         void start() {
             try {
                 if (state.tryWarmupLease(key, holder, LEASE_TTL)) {
-                    send();
+                    sendUnlessWarm(0);
                 } else {
                     event("waiting", 0, null);
                     awaitOther(1);
                 }
             } catch (RuntimeException e) { // it is in FLIGHTS already: every later warmup of the model would join it
                 fail(e);
+            }
+        }
+
+        /** With the lease: another process may have marked the model warm and let the lease go just before. */
+        private void sendUnlessWarm(int attempt) {
+            if (!options.force() && state.warmUntil(key, settings.clock().instant()).isPresent()) {
+                finish(attempt == 0 ? Outcome.CACHED : Outcome.WARMED, attempt, null);
+            } else {
+                send();
             }
         }
 
@@ -135,7 +144,7 @@ public final class Warmer {
                         event("warmed", attempt, null);
                         finish(Outcome.WARMED, attempt, null);
                     } else if (state.tryWarmupLease(key, holder, LEASE_TTL)) {
-                        send();
+                        sendUnlessWarm(attempt);
                     } else if (attempt >= options.maxAttempts()) {
                         finish(Outcome.EXHAUSTED, attempt, model + " was not warm after " + attempt
                                 + " checks while another process warmed it (" + Failures.seconds(elapsed())

@@ -122,11 +122,19 @@ final class RedisLink implements AutoCloseable {
         long end = System.nanoTime() + within.toNanos();
         while (true) {
             try {
-                connection(Math.max(0, end - System.nanoTime()));
+                connection(Math.max(0, end - System.nanoTime())).sync().ping();
+                retryAt = System.nanoTime();
+                down.set(false);
                 return true;
             } catch (RuntimeException e) {
                 if (end - System.nanoTime() <= 0 || closed) {
                     log.debug("No connection to Redis at {}: {}", address, e.toString());
+                    return false;
+                }
+                try {
+                    Thread.sleep(20); // a connection that is not ready yet: look again shortly
+                } catch (InterruptedException stop) {
+                    Thread.currentThread().interrupt();
                     return false;
                 }
             }

@@ -56,7 +56,7 @@ class ManyJvmsTest {
         long windowMillis = 8_000;
         int rpm = (int) (perWindow * 60_000 / windowMillis);
         try (LocalBackend backend = LocalBackend.builder().build().start();
-                Jvms jvms = Jvms.start(8, "rpm", redis.url(), backend.baseUrl(), "rpm8", String.valueOf(rpm), "2",
+                Jvms jvms = Jvms.start(8, "rpm", redis.url(), backend.baseUrl(), "rpm8", String.valueOf(rpm), "1",
                         String.valueOf(windowMillis / 60))) {
             long start = System.currentTimeMillis() + 1_000;
             jvms.go(start + " " + (windowMillis + 2_000));
