@@ -72,6 +72,8 @@ class TlsTest {
             }
         }
         assertThat(backend.requests()).hasSize(3);
+        assertThat(backend.connectionsAccepted()).as("one TLS connection, kept alive across the session tickets the"
+                + " server sends after its handshake").isEqualTo(1);
         assertThat(backend.lastRequest().header("authorization")).isEqualTo("Bearer " + KEY);
         assertThat(backend.lastRequest().path()).isEqualTo("/v1/chat/completions");
     }

@@ -85,6 +85,20 @@ public final class LocalBackend implements AutoCloseable {
     }
 
     /**
+     * Returns how many connections clients opened to this backend since it started, e.g. to check that a client
+     * reuses its keep-alive connections.
+     *
+     * @return the number of connections accepted
+     * @throws IllegalStateException if the backend was not started
+     */
+    public synchronized int connectionsAccepted() {
+        if (server == null) {
+            throw new IllegalStateException("this LocalBackend is not started; call start() first");
+        }
+        return server.acceptedConnections();
+    }
+
+    /**
      * Returns the certificate this backend presents, for a client context that trusts it.
      *
      * @return the certificate, or null when the backend serves plain http

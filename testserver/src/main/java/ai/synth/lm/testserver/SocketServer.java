@@ -34,6 +34,7 @@ final class SocketServer implements AutoCloseable {
     private final Set<Socket> connections = ConcurrentHashMap.newKeySet();
     private final Set<Thread> threads = ConcurrentHashMap.newKeySet();
     private final AtomicInteger workerNumber = new AtomicInteger();
+    private final AtomicInteger accepted = new AtomicInteger();
     private final ServerSocket serverSocket;
     private final SSLSocketFactory tls;
     private final ExecutorService workers;
@@ -68,6 +69,11 @@ final class SocketServer implements AutoCloseable {
         return "synth-lm-local-backend-" + port + "-";
     }
 
+    /** How many connections were accepted since the start. */
+    int acceptedConnections() {
+        return accepted.get();
+    }
+
     int port() {
         return serverSocket.getLocalPort();
     }
@@ -84,6 +90,7 @@ final class SocketServer implements AutoCloseable {
         while (!serverSocket.isClosed()) {
             try {
                 Socket socket = secure(serverSocket.accept());
+                accepted.incrementAndGet();
                 if (register(socket)) {
                     workers.execute(new HttpConnection(socket, handler, () -> connections.remove(socket)));
                 }

@@ -112,6 +112,9 @@ final class NioConnection {
         if (closed || !channel.isOpen()) {
             return false;
         }
+        if (tls != null) {
+            return tls.idleProbe(channel);
+        }
         try {
             return channel.read(ByteBuffer.allocate(1)) == 0;
         } catch (IOException e) {

@@ -133,7 +133,7 @@ final class SocketConnection {
         try {
             channel.configureBlocking(false);
             try {
-                return channel.read(ByteBuffer.allocate(1)) == 0;
+                return tls != null ? tls.idleProbe(channel) : channel.read(ByteBuffer.allocate(1)) == 0;
             } finally {
                 channel.configureBlocking(true);
             }

@@ -4,6 +4,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
 import java.util.List;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
@@ -168,6 +169,34 @@ final class TlsSession {
             runTasks();
         }
         return result;
+    }
+
+    /**
+     * Whether an idle connection can still carry a request: reads what the socket holds without waiting (the
+     * channel must be non-blocking) and decrypts it. Records without application data, such as the session tickets
+     * a TLS 1.3 server sends after the handshake (often after the first response), are taken in stride; the server's
+     * close, its close_notify, or application bytes nobody asked for mean it cannot.
+     */
+    boolean idleProbe(SocketChannel channel) {
+        try {
+            ByteBuffer in = readInto();
+            int n = 0;
+            try {
+                n = channel.read(in);
+            } finally {
+                readDone(n);
+            }
+            if (n < 0) {
+                return false;
+            }
+            if (!netIn.hasRemaining()) {
+                return true;
+            }
+            ByteBuffer scratch = ByteBuffer.allocate(applicationBufferSize());
+            return unwrap(scratch) == 0 && !closedByPeer;
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
     }
 
     /** Opens {@link #netIn} to take bytes from the socket: returns it in write mode; call {@link #readDone} after. */
