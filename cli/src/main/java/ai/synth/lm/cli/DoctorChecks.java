@@ -108,11 +108,18 @@ final class DoctorChecks {
         HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(settings.timeout())
                 .header("Authorization", "Bearer " + settings.apiKey()).GET().build();
         HttpResponse<String> response;
+        long started = System.nanoTime();
         try {
             HttpClient client = HttpClient.newBuilder().connectTimeout(settings.connectTimeout())
                     .followRedirects(HttpClient.Redirect.NEVER).build();
             response = client.send(request, HttpResponse.BodyHandlers.ofString());
         } catch (HttpConnectTimeoutException e) {
+            if (System.nanoTime() - started < settings.connectTimeout().toNanos()) {
+                // The JDK reports the request timeout as a connect timeout when it fires while still connecting
+                // (a busy machine, a slow TLS handshake): the request timeout is what ran out.
+                return Check.fail(label + ": GET " + path + " did not answer within " + seconds(settings.timeout()),
+                        provider.fixes().timeout());
+            }
             return Check.fail(label + ": GET " + path + " could not connect within "
                     + seconds(settings.connectTimeout()), provider.fixes().baseUrl() + ".");
         } catch (HttpTimeoutException e) {
