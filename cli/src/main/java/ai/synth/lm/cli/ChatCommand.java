@@ -7,6 +7,7 @@ import ai.synth.lm.ChatCompletionRequest;
 import ai.synth.lm.ChatCompletionStream;
 import ai.synth.lm.ChatMessage;
 import ai.synth.lm.Choice;
+import ai.synth.lm.LMListener;
 import ai.synth.lm.OpenAIProvider;
 import ai.synth.lm.Router;
 import ai.synth.lm.SynthLM;
@@ -72,6 +73,10 @@ final class ChatCommand implements Callable<Integer> {
     @Option(names = "--stream", description = "Print the reply as it arrives (server-sent events).")
     boolean stream;
 
+    @Option(names = {"-v", "--events"},
+            description = "Print each attempt, retry and wait to stderr as it happens.")
+    boolean events;
+
     @Option(names = "--config", paramLabel = "FILE",
             description = "A router config (LiteLLM's config.yaml format): route the call over its deployments.")
     java.nio.file.Path config;
@@ -95,7 +100,7 @@ final class ChatCommand implements Callable<Integer> {
                     + " --base-url: the config file says where each deployment is");
         }
         String name = config != null ? null : providerName();
-        try (UnifiedLMProvider p = config != null ? env.router().config(config).build() : open(name)) {
+        try (UnifiedLMProvider p = config != null ? env.router().config(config).listener(listener()).build() : open(name)) {
             ChatCompletionRequest request = ChatCompletionRequest.builder()
                     .model(model != null ? model : p instanceof Router r ? onlyGroup(r)
                             : name.equals("openai") ? OPENAI_MODEL : SYNTH_MODEL)
@@ -160,8 +165,12 @@ final class ChatCommand implements Callable<Integer> {
 
     private UnifiedLMProvider open(String name) {
         return name.equals("openai")
-                ? new OpenAIProvider(env.openai().baseUrl(baseUrl).build())
-                : new SynthProvider(env.synth().baseUrl(baseUrl).build());
+                ? new OpenAIProvider(env.openai().baseUrl(baseUrl).listener(listener()).build())
+                : new SynthProvider(env.synth().baseUrl(baseUrl).listener(listener()).build());
+    }
+
+    private LMListener listener() {
+        return events ? new EventPrinter(spec.commandLine().getErr()) : LMListener.NONE;
     }
 
     private void print(ChatCompletion response) {

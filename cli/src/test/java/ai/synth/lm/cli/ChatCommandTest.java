@@ -51,6 +51,22 @@ class ChatCommandTest {
     }
 
     @Test
+    void withVPrintsEachAttemptAndRetryAsItHappens() {
+        backend.enqueue(ai.synth.lm.testserver.Fault.rateLimited(java.time.Duration.ZERO));
+
+        Run run = Run.of(synthEnv, "chat", "-v", "Hello there");
+
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.out()).contains("you said \"Hello there\"");
+        assertThat(run.err().lines().filter(l -> l.startsWith("[synth-lm] ")).map(l -> l.replaceAll("\\d+ ms", "N ms")))
+                .containsSubsequence("[synth-lm] attempt 1: HTTP 429 in N ms", "[synth-lm] retrying in N ms after HTTP 429",
+                        "[synth-lm] attempt 2: HTTP 200 in N ms")
+                .anyMatch(l -> l.startsWith("[synth-lm] calling synth model Qwen/Qwen2.5-7B-Instruct at 127.0.0.1:"))
+                .anyMatch(l -> l.startsWith("[synth-lm] done after 2 attempts in N ms, "));
+        assertThat(run.err()).doesNotContain(KEY);
+    }
+
+    @Test
     void readsThePromptFromStdinWhenNoneIsGiven() {
         Run run = Run.withStdin(synthEnv, "Piped prompt\n", "chat");
 
