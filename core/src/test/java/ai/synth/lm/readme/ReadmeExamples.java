@@ -303,4 +303,16 @@ final class ReadmeExamples {
                 "Qwen/Qwen2.5-7B-Instruct", List.of(ChatMessage.user("Hello!")));
         return response.content();
     }
+
+    static void observability(SynthConfig config) {
+        LMListener retries = new LMListener() {
+            @Override
+            public void retryScheduled(LMListener.Retry retry) {
+                System.err.println("retrying in " + retry.delay().toMillis() + " ms after " + retry.reason());
+            }
+        };
+        try (SynthProvider provider = new SynthProvider(config.toBuilder().listener(retries).build())) {
+            provider.createChatCompletion("Qwen/Qwen2.5-7B-Instruct", List.of(ChatMessage.user("Hello!")));
+        }
+    }
 }

@@ -187,6 +187,20 @@ class ReadmeTest {
         assertThat(Files.readAllLines(dir.resolve("results.jsonl"))).hasSize(2);
     }
 
+    @Test
+    void observabilityListenerHearsTheRetry() {
+        backend.enqueue(ai.synth.lm.testserver.Fault.status(503));
+        java.io.PrintStream err = System.err;
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        System.setErr(new java.io.PrintStream(bytes, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            ReadmeExamples.observability(config);
+        } finally {
+            System.setErr(err);
+        }
+        assertThat(bytes.toString(java.nio.charset.StandardCharsets.UTF_8)).containsPattern("retrying in \\d+ ms after HTTP 503");
+    }
+
     static List<List<String>> javaBlocks(String markdown) {
         List<List<String>> blocks = new ArrayList<>();
         Matcher m = Pattern.compile("```java\\n(.*?)```", Pattern.DOTALL).matcher(markdown);
