@@ -60,7 +60,7 @@ class RouterRoutingTest {
     void leastBusyAvoidsTheDeploymentWithACallInFlight() {
         LocalBackend slow = fx.backend();
         LocalBackend fast = fx.backend();
-        slow.enqueue(Fault.slowHeaders(Duration.ofMillis(800)));
+        slow.enqueue(Fault.slowHeaders(Duration.ofSeconds(5))); // long enough for 20 fast calls on a busy machine
         RouterState state = RouterState.inMemory();
         Router router = fx.track(fx.router().routingStrategy(RoutingStrategy.LEAST_BUSY).state(state)
                 .deployment(deployment("chat", "slow", slow).weight(1).build())
