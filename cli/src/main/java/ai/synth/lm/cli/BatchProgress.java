@@ -14,35 +14,22 @@ final class BatchProgress {
 
     private static final int BAR = 24;
 
-    private final PrintWriter out;
-    private final boolean redraw;
+    private final StatusLine status;
     private final long total;
-    private int width;
 
     BatchProgress(PrintWriter out, boolean redraw, long total) {
-        this.out = out;
-        this.redraw = redraw;
+        this.status = new StatusLine(out, redraw);
         this.total = total;
     }
 
     synchronized void show(BatchSummary p) {
         String line = line(p, total);
-        if (redraw) {
-            out.print("\r" + line + " ".repeat(Math.max(0, width - line.length())));
-            width = line.length();
-        } else {
-            out.println(line);
-        }
-        out.flush();
+        status.show(line);
     }
 
     /** Ends the redrawn line, if any. */
-    synchronized void done() {
-        if (redraw && width > 0) {
-            out.println();
-            out.flush();
-            width = 0;
-        }
+    void done() {
+        status.done();
     }
 
     static String line(BatchSummary p, long total) {

@@ -12,34 +12,21 @@ import java.util.function.Consumer;
  */
 final class WarmupProgress implements Consumer<WarmupEvent> {
 
-    private final PrintWriter out;
-    private final boolean redraw;
-    private int width;
+    private final StatusLine status;
 
     WarmupProgress(PrintWriter out, boolean redraw) {
-        this.out = out;
-        this.redraw = redraw;
+        this.status = new StatusLine(out, redraw);
     }
 
     @Override
     public synchronized void accept(WarmupEvent e) {
         String line = String.format(Locale.ROOT, "      %-14s attempt %-3d %5.2f s%s", e.status(),
                 e.attempt(), e.elapsed().toMillis() / 1000.0, e.error() == null ? "" : "  " + e.error());
-        if (redraw) {
-            out.print("\r" + line + " ".repeat(Math.max(0, width - line.length())));
-            width = line.length();
-        } else {
-            out.println(line);
-        }
-        out.flush();
+        status.show(line);
     }
 
     /** Ends the redrawn line, if any. */
-    synchronized void done() {
-        if (redraw && width > 0) {
-            out.println();
-            out.flush();
-            width = 0;
-        }
+    void done() {
+        status.done();
     }
 }
