@@ -1,8 +1,6 @@
 package ai.synth.lm.bench;
 
-import ai.synth.lm.ChatCompletionChunk;
 import ai.synth.lm.ChatCompletionRequest;
-import ai.synth.lm.ChatCompletionStream;
 import ai.synth.lm.ChatMessage;
 import ai.synth.lm.Deployment;
 import ai.synth.lm.Router;
@@ -34,27 +32,17 @@ final class RouterClient implements BenchClient {
 
     @Override
     public int call() {
-        return router.createChatCompletion(request()).choices().get(0).message().content().length();
+        return SynthLmClient.call(router, request());
     }
 
     @Override
     public CompletableFuture<Integer> callAsync() {
-        return router.createChatCompletionAsync(request())
-                .thenApply(c -> c.choices().get(0).message().content().length());
+        return SynthLmClient.callAsync(router, request());
     }
 
     @Override
     public int stream() {
-        int chunks = 0;
-        try (ChatCompletionStream stream = router.streamChatCompletion(request())) {
-            for (ChatCompletionChunk chunk : stream) {
-                String content = chunk.content();
-                if (content != null && !content.isEmpty()) {
-                    chunks++;
-                }
-            }
-        }
-        return chunks;
+        return SynthLmClient.stream(router, request());
     }
 
     @Override

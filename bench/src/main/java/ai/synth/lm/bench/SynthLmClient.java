@@ -6,6 +6,7 @@ import ai.synth.lm.ChatCompletionStream;
 import ai.synth.lm.ChatMessage;
 import ai.synth.lm.OpenAIConfig;
 import ai.synth.lm.OpenAIProvider;
+import ai.synth.lm.UnifiedLMProvider;
 import ai.synth.lm.internal.HttpEngine;
 import java.lang.reflect.Field;
 import java.util.List;
@@ -83,19 +84,34 @@ final class SynthLmClient implements BenchClient {
 
     @Override
     public int call() {
-        return provider.createChatCompletion(request()).choices().get(0).message().content().length();
+        return call(provider, request());
     }
 
     @Override
     public CompletableFuture<Integer> callAsync() {
-        return provider.createChatCompletionAsync(request())
-                .thenApply(c -> c.choices().get(0).message().content().length());
+        return callAsync(provider, request());
     }
 
     @Override
     public int stream() {
+        return stream(provider, request());
+    }
+
+    /** One call on the sync face of {@code provider} (a bare provider or a router): the answer's length. */
+    static int call(UnifiedLMProvider provider, ChatCompletionRequest request) {
+        return provider.createChatCompletion(request).choices().get(0).message().content().length();
+    }
+
+    /** One call on the async face of {@code provider}: the answer's length. */
+    static CompletableFuture<Integer> callAsync(UnifiedLMProvider provider, ChatCompletionRequest request) {
+        return provider.createChatCompletionAsync(request)
+                .thenApply(c -> c.choices().get(0).message().content().length());
+    }
+
+    /** One stream of {@code provider} read to its end: the number of chunks with content. */
+    static int stream(UnifiedLMProvider provider, ChatCompletionRequest request) {
         int chunks = 0;
-        try (ChatCompletionStream stream = provider.streamChatCompletion(request())) {
+        try (ChatCompletionStream stream = provider.streamChatCompletion(request)) {
             for (ChatCompletionChunk chunk : stream) {
                 String content = chunk.content();
                 if (content != null && !content.isEmpty()) {
