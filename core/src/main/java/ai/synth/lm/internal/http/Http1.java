@@ -50,14 +50,10 @@ final class Http1 {
         return DEFAULT_MAX_IDLE_NANOS;
     }
 
-    /** The request line, headers and body of {@code request}, ready to write in one go. */
-    static byte[] encode(HttpRequest request) {
-        return encode(request, null);
-    }
-
     /**
-     * As {@link #encode(HttpRequest)}; through an HTTP proxy ({@code viaProxy} not null, plain http) the request line
-     * holds the absolute URL and the proxy's credentials, if any, go along.
+     * The request line, headers and body of {@code request}, ready to write in one go. Through an HTTP proxy
+     * ({@code viaProxy} not null, plain http) the request line holds the absolute URL and the proxy's credentials, if
+     * any, go along.
      */
     static byte[] encode(HttpRequest request, Proxies.Route viaProxy) {
         byte[] body = body(request);

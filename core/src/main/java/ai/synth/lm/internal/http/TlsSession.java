@@ -64,11 +64,6 @@ final class TlsSession {
                 || status == SSLEngineResult.HandshakeStatus.FINISHED;
     }
 
-    /** Whether the server said it is done (close_notify). */
-    boolean closedByPeer() {
-        return closedByPeer;
-    }
-
     /**
      * Moves the handshake on as far as it goes without more input: produces what it must send into
      * {@link #netOut} and decrypts what {@link #netIn} holds. Returns when the handshake is done or waits for
