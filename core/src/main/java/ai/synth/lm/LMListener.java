@@ -36,7 +36,10 @@ public interface LMListener {
     /** A call is about to send its first attempt; {@link LMCall#header} may add request headers now. */
     default void callStarted(LMCall call) {}
 
-    /** A call ended: with an answer (a stream: when it ended), or with its final failure. */
+    /**
+     * A call ended: with an answer (a stream: when it ended), with its final failure, or cancelled by its caller
+     * ({@link CallEnd#cancelled()}: a stream closed before its end, an asynchronous call's future cancelled).
+     */
     default void callEnded(CallEnd end) {}
 
     /** One attempt (one HTTP exchange) of a call ended, with a response status or a failure. */
@@ -95,19 +98,29 @@ public interface LMListener {
      * @param timeToFirstChunk streams: from the start of the call to the first chunk; null for other calls or when
      *     no chunk came
      * @param completion the whole answer of a call that was not streamed, or null
-     * @param error the final failure, or null when the call succeeded
+     * @param error the final failure, or null when the call succeeded or was cancelled
+     * @param cancelled whether the caller ended the call before its answer had arrived whole: closed or cancelled a
+     *     stream before its end ({@code data: [DONE]}, or every choice finished), or cancelled the future of an
+     *     asynchronous call. Not a failure: {@code error} is null then, and what arrived before is reported as usual
      */
     record CallEnd(LMCall call, Duration duration, int attempts, String responseId, String responseModel,
             List<String> finishReasons, Usage usage, Duration timeToFirstChunk, ChatCompletion completion,
-            Throwable error) {
-        /** The list copied. */
+            Throwable error, boolean cancelled) {
+        /**
+         * The list copied.
+         *
+         * @throws IllegalArgumentException if both an error and a cancel are given
+         */
         public CallEnd {
             finishReasons = List.copyOf(finishReasons);
+            if (error != null && cancelled) {
+                throw new IllegalArgumentException("A call ends either with an error or cancelled, not both");
+            }
         }
 
-        /** Whether the call succeeded. */
+        /** Whether the call got its whole answer: it neither failed nor was cancelled. */
         public boolean succeeded() {
-            return error == null;
+            return error == null && !cancelled;
         }
     }
 

@@ -18,8 +18,8 @@ final class RecordingListener implements LMListener {
 
     @Override
     public void callEnded(CallEnd end) {
-        lines.add("end " + (end.succeeded() ? "ok" : end.error().getClass().getSimpleName()) + " after "
-                + end.attempts());
+        lines.add("end " + (end.succeeded() ? "ok" : end.cancelled() ? "cancelled" : end.error().getClass()
+                .getSimpleName()) + " after " + end.attempts());
         ends.add(end);
     }
 

@@ -42,7 +42,8 @@ final class EventPrinter implements LMListener {
 
     @Override
     public void callEnded(CallEnd end) {
-        line((end.succeeded() ? "done" : "failed") + " after " + end.attempts() + " attempt"
+        String outcome = end.succeeded() ? "done" : end.cancelled() ? "cancelled" : "failed";
+        line(outcome + " after " + end.attempts() + " attempt"
                 + (end.attempts() == 1 ? "" : "s") + " in " + end.duration().toMillis() + " ms"
                 + (end.timeToFirstChunk() != null ? ", first chunk after " + end.timeToFirstChunk().toMillis() + " ms"
                         : "")

@@ -29,8 +29,8 @@ public final class BlockingStream implements AutoCloseable {
     private final StreamWatchdog watchdog;
     private volatile boolean reading;
     private volatile boolean closedByReader;
-    private boolean ended;
-    private SynthLMException failure;
+    private volatile boolean ended; // read by close(), from any thread
+    private volatile SynthLMException failure;
     private final CallEvents call;
 
     BlockingStream(HttpEngine engine, InputStream in, int attempts, CallEvents call) {
@@ -135,8 +135,13 @@ public final class BlockingStream implements AutoCloseable {
     @Override
     public void close() {
         closedByReader = true;
+        // Told before the body is closed: the read that the close ends must not pass for the stream's end
+        if (ended) {
+            call.ended(failure);
+        } else {
+            call.cancelled();
+        }
         stop(null);
-        call.ended(null);
     }
 
     /** Ends the stream from outside the reader: records why (null: closed by the reader), closes the body. */

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -104,11 +105,34 @@ public final class CallEvents {
         List<String> reasons = completion.choices().stream().map(Choice::finishReason)
                 .filter(java.util.Objects::nonNull).toList();
         end(new LMListener.CallEnd(call, since(call.startNanos()), attempts, completion.id(), completion.model(),
-                reasons, completion.usage(), null, completion, null));
+                reasons, completion.usage(), null, completion, null, false));
     }
 
     /** The call failed for good (or a stream broke); null: a stream ended well. */
     public void ended(Throwable error) {
+        end(error, false);
+    }
+
+    /**
+     * The caller ended the call before its answer arrived whole (closed a stream early, cancelled a future): told
+     * as cancelled, not as a success or a failure. A no-op once the end was told.
+     */
+    public void cancelled() {
+        end(null, true);
+    }
+
+    /** Ends with the outcome of a whole completion or a failure; a cancelled future counts as cancelled. */
+    public void outcome(ChatCompletion completion, Throwable error) {
+        if (error == null) {
+            completed(completion);
+        } else if (HttpEngine.unwrap(error) instanceof CancellationException) {
+            cancelled();
+        } else {
+            ended(HttpEngine.unwrap(error));
+        }
+    }
+
+    private void end(Throwable error, boolean cancelled) {
         if (call == null || !ended.compareAndSet(false, true)) {
             return;
         }
@@ -117,18 +141,9 @@ public final class CallEvents {
             end = new LMListener.CallEnd(call, since(call.startNanos()), attempts, responseId, responseModel,
                     finishReasons.stream().filter(java.util.Objects::nonNull).toList(), usage,
                     firstChunkNanos == 0 ? null : Duration.ofNanos(firstChunkNanos - call.startNanos()), null,
-                    error);
+                    error, cancelled);
         }
         end(end);
-    }
-
-    /** Ends with the outcome of a whole completion or a failure. */
-    public void outcome(ChatCompletion completion, Throwable error) {
-        if (error != null) {
-            ended(HttpEngine.unwrap(error));
-        } else {
-            completed(completion);
-        }
     }
 
     private void end(LMListener.CallEnd end) {

@@ -180,7 +180,11 @@ public final class ChunkStream implements Flow.Publisher<ChatCompletionChunk> {
         @Override
         public void cancel() {
             cancelled = true;
-            callEvents.ended(null);
+            if (done) { // the whole answer (or its failure) had arrived: the end is what it was
+                callEvents.ended(error);
+            } else {
+                callEvents.cancelled();
+            }
             untrack.run();
             stop();
             CompletableFuture<Opened> c = call;

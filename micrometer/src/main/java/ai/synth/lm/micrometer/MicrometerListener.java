@@ -20,7 +20,11 @@ import java.util.Objects;
  * parameters, {@code gen_ai.response.id}, {@code gen_ai.response.finish_reasons} and {@code gen_ai.usage.*}), so
  * dashboards built for Spring AI show synth-lm calls too. Token counts go to the counter
  * {@code gen_ai.client.token.usage} ({@code gen_ai.token.type} input, output, total); retries, resends,
- * connections, cooldowns and limiter waits to {@code synth_lm.*} meters.
+ * connections, cooldowns, limiter waits and cancellations to {@code synth_lm.*} meters.
+ *
+ * <p>A call its caller ended early (a stream closed or cancelled before its end, an asynchronous call's future
+ * cancelled) is not an error: its observation has no error (the timer's {@code error} tag stays {@code none}), carries
+ * the high-cardinality key {@code synth_lm.cancelled = true}, and the counter {@code synth_lm.cancellations} counts it.
  *
  * <pre>{@code
  * MicrometerListener micrometer = MicrometerListener.create(observationRegistry, meterRegistry);
@@ -101,6 +105,12 @@ public final class MicrometerListener implements LMListener {
     public void callEnded(CallEnd end) {
         LMCall call = end.call();
         String responseModel = end.responseModel() != null ? end.responseModel() : KeyValue.NONE_VALUE;
+        if (end.cancelled()) {
+            Counter.builder("synth_lm.cancellations")
+                    .description("Calls their caller ended before the answer was whole")
+                    .tag("gen_ai.system", call.provider()).tag("gen_ai.request.model", call.model())
+                    .register(meters).increment();
+        }
         Usage usage = end.usage();
         if (usage != null) {
             tokens(call, responseModel, "input", usage.promptTokens());
@@ -125,6 +135,8 @@ public final class MicrometerListener implements LMListener {
         }
         if (end.error() != null) {
             observation.error(end.error());
+        } else if (end.cancelled()) {
+            observation.highCardinalityKeyValue("synth_lm.cancelled", "true");
         }
         observation.stop();
     }

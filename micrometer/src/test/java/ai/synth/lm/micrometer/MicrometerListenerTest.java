@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import ai.synth.lm.ApiException;
 import ai.synth.lm.ChatCompletion;
 import ai.synth.lm.ChatCompletionRequest;
+import ai.synth.lm.ChatCompletionStream;
 import ai.synth.lm.ChatMessage;
 import ai.synth.lm.Deployment;
 import ai.synth.lm.Router;
@@ -111,6 +112,32 @@ class MicrometerListenerTest {
                 .hasLowCardinalityKeyValue("gen_ai.response.model", "none");
         assertThat(meters.get("synth_lm.retries").tag("gen_ai.system", "synth").counter().count()).isEqualTo(1);
         assertThat(meters.get("gen_ai.client.operation").tag("error", "ApiException").timer().count()).isEqualTo(1);
+    }
+
+    @Test
+    void aStreamClosedBeforeItsEndIsCountedAsCancelledNotAsAnError() {
+        backend.enqueue(Fault.streamStall());
+        try (SynthProvider provider = provider()) {
+            ChatCompletionStream stream = provider.streamChatCompletion(HELLO);
+            stream.iterator().next();
+
+            stream.close();
+        }
+        assertThat(observations).hasSingleObservationThat().doesNotHaveError()
+                .hasHighCardinalityKeyValue("synth_lm.cancelled", "true");
+        assertThat(meters.get("synth_lm.cancellations").tag("gen_ai.system", "synth")
+                .tag("gen_ai.request.model", MODEL).counter().count()).isEqualTo(1);
+        assertThat(meters.get("gen_ai.client.operation").tag("error", "none").timer().count()).isEqualTo(1);
+    }
+
+    @Test
+    void aStreamReadToItsEndIsNotCancelled() {
+        try (SynthProvider provider = provider(); ChatCompletionStream stream = provider.streamChatCompletion(HELLO)) {
+            stream.forEach(chunk -> { });
+        }
+        assertThat(observations).hasSingleObservationThat().doesNotHaveError()
+                .doesNotHaveHighCardinalityKeyValueWithKey("synth_lm.cancelled");
+        assertThat(meters.find("synth_lm.cancellations").counter()).isNull();
     }
 
     @Test

@@ -29,6 +29,11 @@ import java.util.Objects;
  * {@code traceparent} with the default propagators). Prompts and answers are not recorded unless
  * {@link Builder#captureContent} turns them on.
  *
+ * <p>A call its caller ended early (a stream closed or cancelled before its end, an asynchronous call's future
+ * cancelled) is not an error: as the conventions ask of a cancel the caller meant, its span keeps the status unset and
+ * has no {@code error.type}, and carries {@code synth_lm.cancelled = true} instead; its duration is recorded without
+ * {@code error.type}.
+ *
  * <pre>{@code
  * OpenTelemetryListener telemetry = OpenTelemetryListener.create(openTelemetry);
  * SynthProvider provider = new SynthProvider(SynthConfig.builder().listener(telemetry).build());
@@ -51,6 +56,8 @@ public final class OpenTelemetryListener implements LMListener {
             1048576L, 4194304L, 16777216L, 67108864L);
 
     private static final Object SPAN = new Object();
+    /** On the span of a call its caller ended early (a stream closed before its end, a future cancelled). */
+    static final AttributeKey<Boolean> CANCELLED = AttributeKey.booleanKey("synth_lm.cancelled");
 
     private final Tracer tracer;
     private final TextMapPropagator propagator;
@@ -171,6 +178,9 @@ public final class OpenTelemetryListener implements LMListener {
             span.setAttribute("error.type", errorType(end.error()));
             span.setStatus(StatusCode.ERROR, end.error().getMessage());
             span.recordException(end.error());
+        } else if (end.cancelled()) {
+            // The caller's own choice, not an error: the HTTP conventions leave the status unset and error.type out
+            span.setAttribute(CANCELLED, true);
         }
         span.end();
     }

@@ -134,6 +134,26 @@ class OpenTelemetryListenerTest {
         assertThat(span.getAttributes().get(AttributeKey.stringArrayKey("gen_ai.response.finish_reasons")))
                 .containsExactly("stop");
         assertThat(span.getAttributes().get(AttributeKey.longKey("gen_ai.usage.output_tokens"))).isPositive();
+        assertThat(span.getAttributes().get(OpenTelemetryListener.CANCELLED)).isNull();
+    }
+
+    @Test
+    void recordsAStreamClosedBeforeItsEndAsCancelledNotAsAnError() {
+        backend.enqueue(Fault.streamStall());
+        try (SynthProvider provider = provider()) {
+            ChatCompletionStream stream = provider.streamChatCompletion(HELLO);
+            stream.iterator().next();
+
+            stream.close();
+        }
+        SpanData span = onlySpan();
+        assertThat(span.getAttributes().get(OpenTelemetryListener.CANCELLED)).isTrue();
+        assertThat(span.getStatus().getStatusCode()).isEqualTo(StatusCode.UNSET);
+        assertThat(span.getAttributes().get(AttributeKey.stringKey("error.type"))).isNull();
+        assertThat(span.getEvents()).isEmpty();
+        assertThat(span.getAttributes().get(AttributeKey.doubleKey("synth_lm.time_to_first_chunk"))).isPositive();
+        assertThat(histogram("gen_ai.client.operation.duration")).singleElement().satisfies(p -> assertThat(
+                p.getAttributes().get(AttributeKey.stringKey("error.type"))).isNull());
     }
 
     @Test
