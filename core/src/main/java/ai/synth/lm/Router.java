@@ -100,13 +100,13 @@ public final class Router implements UnifiedLMProvider {
         check(request);
         return RouteCall.run(core, request, (lease, routed) -> lease.member().provider()
                 .createChatCompletionAsync(routed).whenComplete((answer, e) -> {
-                    if (e == null) {
+                    if (e == null) { // a failure is the router's to release, with the failure counted
                         lease.firstResponse();
                         if (answer.usage() != null) {
                             lease.settle(answer.usage().totalTokens());
                         }
+                        lease.release();
                     }
-                    lease.release();
                 }));
     }
 

@@ -1,33 +1,35 @@
 package ai.synth.lm.internal.route;
 
 import ai.synth.lm.RouterState;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * One attempt's hold on a deployment: a slot in flight and a reservation of its minute budget. Released exactly
- * once, whichever of success, failure, stream end or cancellation comes first, so counts cannot drift.
+ * One attempt's hold on a deployment: a slot in flight and a reservation of its minute budget. Ended exactly
+ * once, whichever of success, failure, stream end or cancellation comes first, so counts cannot drift; the end
+ * (slot, tokens used, failure) goes to the state in one {@link RouterState#finish}.
  */
 public final class Lease {
 
     private final RouterState state;
-    private final Clock clock;
+    private final RouterCore core;
     private final Member member;
     private final String ticket;
     private final long reservedTokens;
     private final Instant started;
     private final AtomicBoolean released = new AtomicBoolean();
     private final AtomicBoolean firstChunk = new AtomicBoolean();
+    /** The tokens the call used, once known; -1 before. */
+    private volatile long usedTokens = -1;
 
-    Lease(RouterState state, Clock clock, Member member, String ticket, long reservedTokens) {
-        this.state = state;
-        this.clock = clock;
+    Lease(RouterCore core, Member member, String ticket, long reservedTokens) {
+        this.core = core;
+        this.state = core.state();
         this.member = member;
         this.ticket = ticket;
         this.reservedTokens = reservedTokens;
-        this.started = clock.instant();
+        this.started = core.clock().instant();
     }
 
     /** The deployment held. */
@@ -38,21 +40,41 @@ public final class Lease {
     /** Records the latency up to now (a whole answer, or the first chunk of a stream), once. */
     public void firstResponse() {
         if (firstChunk.compareAndSet(false, true)) {
-            state.recordLatency(member.id(), Duration.between(started, clock.instant()));
+            state.recordLatency(member.id(), Duration.between(started, core.clock().instant()));
         }
     }
 
-    /** Replaces the reserved token estimate by what the call really used. */
+    /**
+     * Replaces the reserved token estimate by what the call really used: sent with the release, or at once when
+     * the lease was released already.
+     */
     public void settle(long tokens) {
-        if (ticket != null && tokens >= 0 && tokens != reservedTokens) {
+        if (reservedTokens < 0 || tokens < 0) {
+            return;
+        }
+        usedTokens = tokens;
+        if (released.get() && tokens != reservedTokens) {
             state.settle(member.id(), ticket, tokens);
         }
     }
 
-    /** Gives the in-flight slot back; later calls do nothing. */
+    /** Gives the in-flight slot back, with the tokens used if settled; later calls do nothing. */
     public void release() {
         if (released.compareAndSet(false, true)) {
-            state.release(member.id());
+            state.finish(member.id(), ticket, tokensToSettle(), null);
         }
+    }
+
+    /** Gives the slot back and counts the failure, in one step; after a release, counts the failure alone. */
+    RouterState.Finished fail(RouterState.Failure failure) {
+        if (released.compareAndSet(false, true)) {
+            return state.finish(member.id(), ticket, tokensToSettle(), failure);
+        }
+        return Stepwise.recordFailure(state, member.id(), failure);
+    }
+
+    private long tokensToSettle() {
+        long used = usedTokens;
+        return used >= 0 && used != reservedTokens ? used : -1;
     }
 }

@@ -3,40 +3,49 @@ package ai.synth.lm.internal.route;
 import ai.synth.lm.RouterState;
 import ai.synth.lm.RoutingStrategy;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.random.RandomGenerator;
 
-/** Orders the available deployments of a group by preference, per strategy; ties fall at random. */
+/**
+ * Orders the deployments of a group by preference, per strategy; ties fall at random. Orders that need shared
+ * counts (calls in flight, tokens of the last minute) are finished by the state within its one decision.
+ */
 final class Picker {
 
     private Picker() {}
 
-    static List<Member> order(RoutingStrategy strategy, List<Member> available, RouterState state, Instant now,
+    /** Weighted at random, by latency (kept per JVM), or shuffled for the state to sort by its counts. */
+    static List<Member> order(RoutingStrategy strategy, List<Member> members, RouterState state,
             RandomGenerator random) {
-        if (available.size() <= 1) {
-            return available;
+        if (members.size() <= 1) {
+            return members;
         }
-        List<Member> shuffled = new ArrayList<>(available);
+        List<Member> shuffled = new ArrayList<>(members);
         Collections.shuffle(shuffled, new java.util.Random(random.nextLong()));
         switch (strategy) {
             case SIMPLE_SHUFFLE:
                 return weighted(shuffled, random);
-            case LEAST_BUSY:
-                shuffled.sort(Comparator.comparingInt(m -> state.inFlight(m.id())));
-                return shuffled;
             case LATENCY_BASED:
                 shuffled.sort(Comparator.comparingLong(m -> state.latency(m.id()).orElse(Duration.ZERO).toNanos()));
                 return shuffled;
+            case LEAST_BUSY:
             case USAGE_BASED:
-                shuffled.sort(Comparator.comparingLong(m -> state.tokensLastMinute(m.id(), now)));
                 return shuffled;
             default:
                 throw new AssertionError(strategy);
         }
+    }
+
+    /** How the state sorts the order above within its decision. */
+    static RouterState.Order stateOrder(RoutingStrategy strategy) {
+        return switch (strategy) {
+            case LEAST_BUSY -> RouterState.Order.FEWEST_IN_FLIGHT;
+            case USAGE_BASED -> RouterState.Order.FEWEST_TOKENS;
+            default -> RouterState.Order.AS_GIVEN;
+        };
     }
 
     /** A weighted random order: each next pick drawn with probability proportional to its weight. */

@@ -121,23 +121,21 @@ public final class RouteCall<T> {
                     attempt.discard(value);
                 }
             } else {
-                lease.settle(0);
-                lease.release();
-                failed(group, retry, m, unwrap(error));
+                failed(group, retry, lease, unwrap(error));
             }
         });
     }
 
-    private void failed(String group, int retry, Member m, Throwable e) {
+    private void failed(String group, int retry, Lease lease, Throwable e) {
+        Instant now = core.clock().instant();
+        FailureKind kind = FailureKind.of(e);
+        lease.settle(0); // a failed call gives its reserved tokens back
+        core.failed(lease, e, kind == FailureKind.COOLING && !result.isDone(), now);
         if (result.isDone()) {
             return;
         }
-        Instant now = core.clock().instant();
-        FailureKind kind = FailureKind.of(e);
+        Member m = lease.member();
         tried.add(new RouteFailures.Tried(m, e));
-        if (kind == FailureKind.COOLING) {
-            core.recordFailure(m, e, now);
-        }
         switch (kind) {
             case FATAL -> finish(e);
             case CONTEXT_WINDOW, CONTENT_POLICY -> fallback(kind, e);

@@ -93,48 +93,58 @@ public final class RouterCore {
         return events;
     }
 
-    /** A lease on the best available deployment of the group, or the instant to look again. */
+    /**
+     * A lease on the best available deployment of the group, or the instant to look again: one
+     * {@link RouterState#acquire} (one round trip to a shared state).
+     */
     Choice choose(String group, Instant now, Map<String, Instant> avoid, ChatCompletionRequest request) {
-        List<Member> available = new ArrayList<>();
+        List<Member> members = Picker.order(settings.strategy(), groups.get(group), state, random);
+        boolean reserving = members.stream().anyMatch(this::tracksUsage);
+        long tokens = reserving ? estimateTokens(request) : 0;
+        String ticket = ticketPrefix + tickets.incrementAndGet();
+        List<RouterState.Candidate> candidates = new ArrayList<>(members.size());
+        for (Member m : members) {
+            Instant notBefore = avoid.get(m.id());
+            var d = m.deployment();
+            candidates.add(new RouterState.Candidate(m.id(), notBefore == null || !notBefore.isAfter(now),
+                    d.maxParallelRequests(), d.rpm(), d.tpm(), tracksUsage(m)));
+        }
+        RouterState.Decision decision = state.acquire(candidates, Picker.stateOrder(settings.strategy()), ticket,
+                tokens, now);
+        for (Member m : members) {
+            if (!decision.cooling().containsKey(m.id()) && events.on() && cooling.remove(m.id())) {
+                events.cooldownEnded(group, m.id());
+            }
+            if (m.id().equals(decision.chosen())) {
+                return new Choice(new Lease(this, m, ticket, tracksUsage(m) ? tokens : -1), null, null);
+            }
+        }
+        return none(members, decision, now, avoid);
+    }
+
+    /** When to look again and why, after a decision that held nothing. */
+    private static Choice none(List<Member> members, RouterState.Decision decision, Instant now,
+            Map<String, Instant> avoid) {
         Instant earliest = Instant.MAX;
         String why = COOLING;
-        for (Member m : groups.get(group)) {
-            Instant until = state.cooldownEnd(m.id(), now).orElse(null);
+        for (Member m : members) {
+            Instant until = decision.cooling().get(m.id());
             Instant notBefore = avoid.get(m.id());
             if (notBefore != null && notBefore.isAfter(now) && (until == null || notBefore.isAfter(until))) {
                 until = notBefore;
                 why = BACKING_OFF;
             }
-            if (until == null && events.on() && cooling.remove(m.id())) {
-                events.cooldownEnded(group, m.id());
-            }
             if (until != null) {
                 earliest = min(earliest, until);
-            } else {
-                available.add(m);
             }
         }
-        long tokens = -1;
-        for (Member m : Picker.order(settings.strategy(), available, state, now, random)) {
-            if (!state.tryAcquire(m.id(), m.deployment().maxParallelRequests())) {
-                earliest = min(earliest, now.plus(SLOT_POLL));
-                why = "at their parallel-request limits";
-                continue;
-            }
-            String ticket = null;
-            if (tracksUsage(m)) {
-                tokens = tokens >= 0 ? tokens : estimateTokens(request);
-                ticket = ticketPrefix + tickets.incrementAndGet();
-                Instant free = state.tryReserve(m.id(), ticket, now, m.deployment().rpm(), m.deployment().tpm(),
-                        tokens).orElse(null);
-                if (free != null) {
-                    state.release(m.id());
-                    earliest = min(earliest, free);
-                    why = "at their rpm/tpm limits";
-                    continue;
-                }
-            }
-            return new Choice(new Lease(state, clock, m, ticket, tokens), null, null);
+        if (decision.full()) {
+            earliest = min(earliest, now.plus(SLOT_POLL));
+            why = "at their parallel-request limits";
+        }
+        if (decision.budgetFreeAt().isPresent()) {
+            earliest = min(earliest, decision.budgetFreeAt().get());
+            why = "at their rpm/tpm limits";
         }
         return new Choice(null, earliest, why);
     }
@@ -144,26 +154,30 @@ public final class RouterCore {
                 || settings.strategy() == RoutingStrategy.USAGE_BASED;
     }
 
-    /** Counts a failure of a deployment; past the allowed failures within a minute, cools it down. */
-    void recordFailure(Member m, Throwable failure, Instant now) {
-        int fails = state.recordFailure(m.id(), now, FAIL_WINDOW);
-        if (fails <= settings.allowedFails()) {
+    /**
+     * Ends an attempt that failed: releases its lease and, when the failure counts toward a cooldown, records it
+     * (cooling the deployment down past the allowed failures within a minute), in one {@link RouterState#finish}.
+     */
+    void failed(Lease lease, Throwable failure, boolean counts, Instant now) {
+        if (!counts) {
+            lease.release();
             return;
         }
         Duration asked = failure instanceof ApiException api ? api.retryAfter().orElse(null) : null;
         Duration cooldown = asked != null ? asked : settings.cooldownTime();
-        if (cooldown.isZero()) {
+        RouterState.Finished done = lease.fail(new RouterState.Failure(now, FAIL_WINDOW, settings.allowedFails(),
+                cooldown));
+        if (!done.cooledDown()) {
             return;
         }
-        state.coolDown(m.id(), now.plus(cooldown));
+        Member m = lease.member();
         if (events.on()) {
             cooling.add(m.id());
-            events.cooldownStarted(m.deployment().modelGroup(), m.id(), cooldown, fails + " failures within a minute, the"
-                    + " last: " + RouteFailures.reason(failure));
+            events.cooldownStarted(m.deployment().modelGroup(), m.id(), cooldown, done.failures() + " failures"
+                    + " within a minute, the last: " + RouteFailures.reason(failure));
         }
-        state.clearFailures(m.id());
         log.info("Deployment {} of model group {} cools down for {} ms after {} failures within a minute",
-                m.id(), m.deployment().modelGroup(), cooldown.toMillis(), fails);
+                m.id(), m.deployment().modelGroup(), cooldown.toMillis(), done.failures());
     }
 
     /** The token estimate reserved before a call: prompt characters / 4 plus the most tokens it may generate. */
