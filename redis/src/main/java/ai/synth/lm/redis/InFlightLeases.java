@@ -54,6 +54,18 @@ final class InFlightLeases implements AutoCloseable {
         return members == null ? null : members.poll();
     }
 
+    /**
+     * Gives back this member, or else one counted locally: the member, {@link #LOCAL}, or null when this JVM holds
+     * neither for the deployment.
+     */
+    String giveBack(String deploymentId, String member) {
+        Deque<String> members = held.get(deploymentId);
+        if (members == null) {
+            return null;
+        }
+        return members.remove(member) ? member : members.remove(LOCAL) ? LOCAL : null;
+    }
+
     private void renewAll(Renewal renewal) {
         held.forEach((id, members) -> {
             List<String> shared = new ArrayList<>();

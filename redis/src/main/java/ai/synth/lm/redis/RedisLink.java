@@ -10,12 +10,17 @@ import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.event.command.CommandListener;
+import io.lettuce.core.event.command.CommandStartedEvent;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,6 +45,7 @@ final class RedisLink implements AutoCloseable {
     private final String whileDown;
     private final Object connecting = new Object();
     private final AtomicBoolean down = new AtomicBoolean();
+    private final LongAdder sent = new LongAdder();
     private volatile StatefulRedisConnection<String, String> connection;
     private volatile long retryAt;
     private volatile boolean closed;
@@ -58,6 +64,12 @@ final class RedisLink implements AutoCloseable {
                 .timeoutOptions(TimeoutOptions.enabled(timeout))
                 .socketOptions(SocketOptions.builder().connectTimeout(CONNECT_TIMEOUT).build())
                 .build());
+        client.addListener(new CommandListener() {
+            @Override
+            public void commandStarted(CommandStartedEvent event) {
+                sent.increment();
+            }
+        });
     }
 
     /** Where Redis is, as {@code host:port} (never with a password). */
@@ -100,16 +112,35 @@ final class RedisLink implements AutoCloseable {
     }
 
     /** Runs a script by its digest, loading it first when Redis does not know it (e.g. after a restart). */
-    static long eval(RedisCommands<String, String> c, String script, String[] keys, String... args) {
-        String sha = c.digest(script);
-        Long result;
-        try {
-            result = c.evalsha(sha, ScriptOutputType.INTEGER, keys, args);
-        } catch (RedisNoScriptException e) {
-            c.scriptLoad(script);
-            result = c.evalsha(sha, ScriptOutputType.INTEGER, keys, args);
-        }
+    static long eval(RedisCommands<String, String> c, Scripts.Script script, String[] keys, String... args) {
+        Long result = evalAs(c, ScriptOutputType.INTEGER, script, keys, args);
         return result == null ? 0 : result;
+    }
+
+    /** Runs a script that returns a list of integers. */
+    static List<Long> evalList(RedisCommands<String, String> c, Scripts.Script script, String[] keys,
+            String... args) {
+        List<Object> result = evalAs(c, ScriptOutputType.MULTI, script, keys, args);
+        List<Long> out = new ArrayList<>(result.size());
+        for (Object o : result) {
+            out.add((Long) o);
+        }
+        return out;
+    }
+
+    private static <T> T evalAs(RedisCommands<String, String> c, ScriptOutputType type, Scripts.Script script,
+            String[] keys, String... args) {
+        try {
+            return c.evalsha(script.sha(), type, keys, args);
+        } catch (RedisNoScriptException e) {
+            c.scriptLoad(script.source());
+            return c.evalsha(script.sha(), type, keys, args);
+        }
+    }
+
+    /** The commands sent to Redis so far: each one round trip (a script is one command). */
+    long commandsSent() {
+        return sent.sum();
     }
 
     /**

@@ -2,14 +2,11 @@ package ai.synth.lm.redis;
 
 import ai.synth.lm.RouterState;
 import io.lettuce.core.RedisURI;
-import io.lettuce.core.api.sync.RedisCommands;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.function.Function;
-import java.util.function.Supplier;
 
 /**
  * A {@link RouterState} in Redis, shared by every JVM that points at the same Redis and key prefix: cooldowns and
@@ -23,31 +20,41 @@ import java.util.function.Supplier;
  * Router router = Router.builder().config(Path.of("config.yaml")).sharedState(state).build();
  * }</pre>
  *
- * <p>Every key is {@code <prefix>:{<deployment or model>}:<what>} (one hash tag per deployment, so Redis Cluster
- * serves it) and expires. Every command waits at most {@link Builder#timeout}; what happens then is the
- * {@link FailurePolicy}. Thread-safe; {@link #close()} it when done. {@link #toString()} never shows the password.
+ * <p>A routed attempt costs one round trip before the call ({@link #acquire}: the cooldowns of the model group's
+ * deployments, the order, the lease and the budget in one script) and one after it ({@link #finish}: the lease
+ * released, the tokens settled, a failure counted and the cooldown set in one script). Routing keys are
+ * {@code <prefix>:{<prefix>}:<deployment>:<what>} and warm keys {@code <prefix>:{warm <model>}:<what>}: the hash
+ * tags put every key one script touches in one Redis Cluster slot. Every key expires. Every command waits at most
+ * {@link Builder#timeout}; what happens then is the {@link FailurePolicy}. Thread-safe; {@link #close()} it when done. {@link #toString()} never shows the password.
  */
 public final class RedisState implements RouterState, AutoCloseable {
 
     private final RedisLink link;
     private final FailurePolicy policy;
     private final String prefix;
+    private final Keys keys;
     private final long leaseMillis;
     private final long burstMillis;
-    private final Duration timeout;
     private final RouterState local = RouterState.inMemory();
     private final InFlightLeases leases;
-    private final String ticketTtl = String.valueOf(Duration.ofHours(1).toMillis());
+    private final Fallback fallback;
+    private final Decisions decisions;
+    private final String ticketTtl = String.valueOf(TICKET_TTL.toMillis());
+
+    /** How long a token reservation waits for its settlement. */
+    private static final Duration TICKET_TTL = Duration.ofHours(1);
 
     private RedisState(Builder b) {
         this.policy = b.policy;
         this.prefix = b.prefix;
+        this.keys = new Keys(b.prefix);
         this.leaseMillis = b.leaseTime.toMillis();
         this.burstMillis = b.burst.toMillis();
-        this.timeout = b.timeout;
         this.link = new RedisLink(b.uri, b.timeout, b.retryInterval, policy == FailurePolicy.FAIL_OPEN
                 ? "each JVM uses its own state" : "routing decisions fail");
+        this.fallback = new Fallback(link, policy, b.timeout);
         this.leases = new InFlightLeases(UUID.randomUUID().toString(), b.leaseTime, this::renew);
+        this.decisions = new Decisions(keys, fallback, local, leases, leaseMillis, burstMillis, TICKET_TTL.toMillis());
         link.connect(Duration.ZERO); // starts connecting now, in the background
     }
 
@@ -56,13 +63,27 @@ public final class RedisState implements RouterState, AutoCloseable {
         return new Builder();
     }
 
+    // ---- a routed attempt: one script before the call, one after ----
+
+    /** One round trip: {@link Scripts#DECIDE}. */
+    @Override
+    public Decision acquire(List<Candidate> candidates, Order order, String ticket, long tokens, Instant now) {
+        return decisions.acquire(candidates, order, ticket, tokens, now);
+    }
+
+    /** One round trip: {@link Scripts#FINISH}. */
+    @Override
+    public Finished finish(String deploymentId, String ticket, long tokens, Failure failure) {
+        return decisions.finish(deploymentId, ticket, tokens, failure);
+    }
+
     // ---- calls in flight ----
 
     @Override
     public boolean tryAcquire(String deploymentId, int max) {
         String member = leases.next();
-        Boolean ok = decide("count a call in flight", c -> RedisLink.eval(c, Scripts.ACQUIRE,
-                keys(deploymentId, "inflight"), member, String.valueOf(max), String.valueOf(leaseMillis)) == 1,
+        Boolean ok = fallback.decide("count a call in flight", c -> RedisLink.eval(c, Scripts.ACQUIRE,
+                keys.route(deploymentId, "inflight"), member, String.valueOf(max), String.valueOf(leaseMillis)) == 1,
                 () -> null);
         if (ok == null) {
             if (!local.tryAcquire(deploymentId, max)) {
@@ -80,20 +101,18 @@ public final class RedisState implements RouterState, AutoCloseable {
     @Override
     public void release(String deploymentId) {
         String member = leases.giveBack(deploymentId);
-        if (member == null) {
-            return;
-        }
-        if (member.equals(InFlightLeases.LOCAL)) {
+        if (InFlightLeases.LOCAL.equals(member)) {
             local.release(deploymentId);
-        } else {
-            after("release a call in flight", c -> c.zrem(key(deploymentId, "inflight"), member), () -> { });
+        } else if (member != null) {
+            fallback.bookkeep("release a call in flight", c -> RedisLink.eval(c, Scripts.RELEASE,
+                    keys.route(deploymentId, "inflight"), member), () -> { });
         }
     }
 
     @Override
     public int inFlight(String deploymentId) {
-        Long n = decide("count calls in flight", c -> RedisLink.eval(c, Scripts.COUNT,
-                keys(deploymentId, "inflight")), () -> null);
+        Long n = fallback.decide("count calls in flight", c -> RedisLink.eval(c, Scripts.COUNT,
+                keys.route(deploymentId, "inflight")), () -> null);
         return n == null ? local.inFlight(deploymentId) : n.intValue() + local.inFlight(deploymentId);
     }
 
@@ -103,7 +122,7 @@ public final class RedisState implements RouterState, AutoCloseable {
         for (int i = 0; i < members.size(); i++) {
             args[i + 1] = members.get(i);
         }
-        link.run("extend leases", c -> RedisLink.eval(c, Scripts.RENEW, keys(deploymentId, "inflight"), args));
+        link.run("extend leases", c -> RedisLink.eval(c, Scripts.RENEW, keys.route(deploymentId, "inflight"), args));
     }
 
     // ---- cooldowns and failures ----
@@ -111,32 +130,31 @@ public final class RedisState implements RouterState, AutoCloseable {
     @Override
     public void coolDown(String deploymentId, Instant until) {
         local.coolDown(deploymentId, until); // kept too, so an outage does not forget it
-        after("cool a deployment down", c -> RedisLink.eval(c, Scripts.COOL_DOWN, keys(deploymentId, "cooldown"),
-                String.valueOf(until.toEpochMilli()), String.valueOf(System.currentTimeMillis())), () -> { });
+        fallback.bookkeep("cool a deployment down", c -> RedisLink.eval(c, Scripts.LATER,
+                keys.route(deploymentId, "cooldown"), String.valueOf(until.toEpochMilli()),
+                String.valueOf(System.currentTimeMillis())), () -> { });
     }
 
     @Override
     public Optional<Instant> cooldownEnd(String deploymentId, Instant now) {
-        return decide("read a cooldown", c -> {
-            String v = c.get(key(deploymentId, "cooldown"));
-            Instant end = v == null ? null : Instant.ofEpochMilli(Long.parseLong(v));
-            return end != null && end.isAfter(now) ? Optional.of(end) : Optional.<Instant>empty();
-        }, () -> local.cooldownEnd(deploymentId, now));
+        return fallback.decide("read a cooldown", c -> after(RedisLink.eval(c, Scripts.DEADLINE,
+                keys.route(deploymentId, "cooldown")), now), () -> local.cooldownEnd(deploymentId, now));
     }
 
     @Override
     public int recordFailure(String deploymentId, Instant now, Duration window) {
         String member = leases.next();
-        Long n = decide("count a failure", c -> RedisLink.eval(c, Scripts.FAIL, keys(deploymentId, "fails"),
-                String.valueOf(now.toEpochMilli()), String.valueOf(Math.max(1, window.toMillis())), member),
-                () -> null);
+        Long n = fallback.decide("count a failure", c -> RedisLink.eval(c, Scripts.FAIL,
+                keys.route(deploymentId, "fails"), String.valueOf(now.toEpochMilli()),
+                String.valueOf(Math.max(1, window.toMillis())), member), () -> null);
         return n == null ? local.recordFailure(deploymentId, now, window) : n.intValue();
     }
 
     @Override
     public void clearFailures(String deploymentId) {
         local.clearFailures(deploymentId);
-        after("clear failures", c -> c.del(key(deploymentId, "fails")), () -> { });
+        fallback.bookkeep("clear failures", c -> RedisLink.eval(c, Scripts.DELETE, keys.route(deploymentId,
+                "fails")), () -> { });
     }
 
     // ---- request and token budgets ----
@@ -144,8 +162,8 @@ public final class RedisState implements RouterState, AutoCloseable {
     @Override
     public Optional<Instant> tryReserve(String deploymentId, String ticket, Instant now, int rpm, long tpm,
             long tokens) {
-        Long wait = decide("reserve rpm/tpm budget", c -> RedisLink.eval(c, Scripts.RESERVE,
-                keys(deploymentId, "bucket", "tickets"), String.valueOf(rpm), String.valueOf(tpm),
+        Long wait = fallback.decide("reserve rpm/tpm budget", c -> RedisLink.eval(c, Scripts.RESERVE,
+                keys.route(deploymentId, "bucket", "tickets"), String.valueOf(rpm), String.valueOf(tpm),
                 String.valueOf(Math.max(0, tokens)), String.valueOf(burstMillis), ticket, ticketTtl), () -> null);
         if (wait == null) {
             return local.tryReserve(deploymentId, ticket, now, rpm, tpm, tokens);
@@ -155,18 +173,20 @@ public final class RedisState implements RouterState, AutoCloseable {
 
     @Override
     public void settle(String deploymentId, String ticket, long tokens) {
-        after("settle a token reservation", c -> RedisLink.eval(c, Scripts.SETTLE,
-                keys(deploymentId, "bucket", "tickets"), ticket, String.valueOf(Math.max(0, tokens))), () -> { });
+        fallback.bookkeep("settle a token reservation", c -> RedisLink.eval(c, Scripts.SETTLE,
+                keys.route(deploymentId, "bucket", "tickets"), ticket, String.valueOf(Math.max(0, tokens))),
+                () -> { });
         local.settle(deploymentId, ticket, tokens); // a no-op unless the ticket was reserved locally
     }
 
     @Override
     public long tokensLastMinute(String deploymentId, Instant now) {
-        Long n = decide("read token usage", c -> RedisLink.eval(c, Scripts.TOKENS, keys(deploymentId, "bucket")),
-                () -> null);
+        Long n = fallback.decide("read token usage", c -> RedisLink.eval(c, Scripts.TOKENS,
+                keys.route(deploymentId, "bucket")), () -> null);
         return n == null ? local.tokensLastMinute(deploymentId, now) : n;
     }
 
+    /** Latencies stay in this JVM: each measures its own path to the deployment. */
     @Override
     public void recordLatency(String deploymentId, Duration latency) {
         local.recordLatency(deploymentId, latency);
@@ -181,75 +201,43 @@ public final class RedisState implements RouterState, AutoCloseable {
 
     @Override
     public Optional<Instant> warmUntil(String key, Instant now) {
-        return decide("read a warm mark", c -> {
-            String v = c.get(key(model(key), "warm"));
-            Instant until = v == null ? null : Instant.ofEpochMilli(Long.parseLong(v));
-            return until != null && until.isAfter(now) ? Optional.of(until) : Optional.<Instant>empty();
-        }, () -> local.warmUntil(key, now));
+        return fallback.decide("read a warm mark", c -> after(RedisLink.eval(c, Scripts.DEADLINE,
+                keys.warm(key, "warm")), now), () -> local.warmUntil(key, now));
     }
 
     @Override
     public void markWarm(String key, Instant until) {
         local.markWarm(key, until);
-        after("mark a model warm", c -> RedisLink.eval(c, Scripts.MARK_WARM, keys(model(key), "warm"),
+        fallback.bookkeep("mark a model warm", c -> RedisLink.eval(c, Scripts.LATER, keys.warm(key, "warm"),
                 String.valueOf(until.toEpochMilli()), String.valueOf(System.currentTimeMillis())), () -> { });
     }
 
     @Override
     public boolean tryWarmupLease(String key, String holder, Duration ttl) {
-        Boolean ok = decide("take a warmup lease", c -> RedisLink.eval(c, Scripts.TAKE_LEASE,
-                keys(model(key), "warming"), holder, String.valueOf(Math.max(1, ttl.toMillis()))) == 1, () -> null);
+        Boolean ok = fallback.decide("take a warmup lease", c -> RedisLink.eval(c, Scripts.TAKE_LEASE,
+                keys.warm(key, "warming"), holder, String.valueOf(Math.max(1, ttl.toMillis()))) == 1, () -> null);
         return ok == null ? local.tryWarmupLease(key, holder, ttl) : ok;
     }
 
     @Override
     public void endWarmupLease(String key, String holder) {
         local.endWarmupLease(key, holder);
-        after("end a warmup lease", c -> RedisLink.eval(c, Scripts.END_LEASE, keys(model(key), "warming"),
+        fallback.bookkeep("end a warmup lease", c -> RedisLink.eval(c, Scripts.END_LEASE, keys.warm(key, "warming"),
                 holder), () -> { });
     }
 
-    // ---- plumbing ----
-
-    /** A decision: Redis answers, or the policy decides (local state, or an exception). */
-    private <T> T decide(String what, Function<RedisCommands<String, String>, T> redis, Supplier<T> fallback) {
-        try {
-            return link.run(what, redis);
-        } catch (RedisLink.Unavailable e) {
-            if (policy == FailurePolicy.FAIL_OPEN) {
-                return fallback.get();
-            }
-            throw new SharedStateUnavailableException("Redis at " + link.address() + " did not " + what
-                    + " within " + timeout.toMillis() + " ms, and the failure policy is FAIL_CLOSED; start Redis,"
-                    + " raise the timeout, or choose FAIL_OPEN", e.getCause());
-        }
+    /** A deadline read from Redis (0: none) if it is after {@code now}. */
+    private static Optional<Instant> after(long deadlineMillis, Instant now) {
+        Instant end = Instant.ofEpochMilli(deadlineMillis);
+        return deadlineMillis > 0 && end.isAfter(now) ? Optional.of(end) : Optional.empty();
     }
 
-    /** Bookkeeping: never throws; under {@link FailurePolicy#FAIL_OPEN} the local state takes it over. */
-    private void after(String what, Function<RedisCommands<String, String>, ?> redis, Runnable fallback) {
-        try {
-            link.run(what, redis);
-        } catch (RedisLink.Unavailable e) {
-            if (policy == FailurePolicy.FAIL_OPEN) {
-                fallback.run();
-            }
-        }
-    }
-
-    private static String model(String warmKey) {
-        return "warm " + warmKey.replace('\n', ' ');
-    }
-
-    private String key(String id, String what) {
-        return prefix + ":{" + id + "}:" + what;
-    }
-
-    private String[] keys(String id, String... what) {
-        String[] keys = new String[what.length];
-        for (int i = 0; i < what.length; i++) {
-            keys[i] = key(id, what[i]);
-        }
-        return keys;
+    /**
+     * The commands this state has sent to Redis, each one round trip (a Lua script is one command): a routed
+     * attempt costs one before the call and one after it; lease extensions and warmups add theirs.
+     */
+    public long commandsSent() {
+        return link.commandsSent();
     }
 
     /**

@@ -159,7 +159,7 @@ class RedisStateTest {
     }
 
     @Test
-    void everyKeyHasAnExpiryAndOneHashTagPerDeployment(TestInfo test) {
+    void everyKeyHasAnExpiryAndAHashTag(TestInfo test) {
         String prefix = test.getDisplayName().replaceAll("\\W", "");
         try (RedisState a = state(test)) {
             Instant now = Instant.now();
@@ -240,7 +240,7 @@ class RedisStateTest {
         }
     }
 
-    private static int deadPort() {
+    static int deadPort() {
         try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
         } catch (java.io.IOException e) {
