@@ -2,6 +2,7 @@ package ai.synth.lm.internal.batch;
 
 import ai.synth.lm.BatchSummary;
 import ai.synth.lm.ChatCompletion;
+import ai.synth.lm.internal.Futures;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
@@ -45,11 +46,24 @@ public final class BatchEngine {
         this.gate = new RateGate(plan, "batch-" + runTag + "-");
     }
 
-    /** Starts the job on a thread of its own. */
+    /** Starts the job over the plan's input file on a thread of its own. */
     public void start() {
         started = plan.clock().instant();
-        Thread thread = new Thread(this::run, "synth-lm-batch");
+        Thread thread = new Thread(() -> run(() -> new InputReader(plan.input(), plan.model())), "synth-lm-batch");
         thread.start();
+    }
+
+    /**
+     * Runs the job on the calling thread over {@code rows} instead of the plan's input file (whose model setting
+     * the rows carry themselves), and returns its summary once every result is written. A row iterator that
+     * fails stops the reading; the calls in flight are still written, then the failure is rethrown as it was.
+     *
+     * @throws java.io.UncheckedIOException if a result file could not be read or written
+     */
+    public BatchSummary runOn(RowInput<?> rows) {
+        started = plan.clock().instant();
+        run(() -> rows);
+        return Futures.await(result);
     }
 
     public void cancel() {
@@ -70,11 +84,15 @@ public final class BatchEngine {
         return tally.snapshot(wall, finished, finished && !inputExhausted);
     }
 
-    private void run() {
+    private interface Opener {
+        InputSource open() throws IOException;
+    }
+
+    private void run(Opener source) {
         Resumed resumed = new Resumed();
         try (ResultLog output = ResultLog.open(plan.output(), (n, line) -> resumed.take(plan.output(), n, line));
              ResultLog errors = ResultLog.open(plan.errors(), (n, line) -> resumed.take(plan.errors(), n, line));
-             InputReader input = new InputReader(plan.input(), plan.model())) {
+             InputSource input = source.open()) {
             out = output;
             err = errors;
             try {
@@ -100,7 +118,7 @@ public final class BatchEngine {
         result.complete(summary);
     }
 
-    private void readAll(InputReader input, Resumed resumed) throws IOException {
+    private void readAll(InputSource input, Resumed resumed) throws IOException {
         while (!stop.isDone()) {
             InputLine line = input.next();
             if (line == null) {

@@ -11,6 +11,7 @@ import java.util.function.Consumer;
 /**
  * Everything one batch job needs, already validated by the public builder.
  *
+ * @param input the JSONL file of requests; null for a job run over rows ({@link BatchEngine#runOn})
  * @param model replaces every line's model when not null
  * @param rpm requests per minute, 0 for no limit
  * @param tpm tokens per minute, 0 for no limit

@@ -7,7 +7,6 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import java.io.BufferedReader;
-import java.io.Closeable;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -19,7 +18,7 @@ import java.util.Map;
  * OpenAI Batch line ({@code custom_id}, {@code method}, {@code url}, {@code body}) or a bare request body, whose
  * id is then its line number. Blank lines are skipped.
  */
-final class InputReader implements Closeable {
+final class InputReader implements InputSource {
 
     static final String MALFORMED = "malformed_line";
     static final String INVALID_REQUEST = "invalid_request";
@@ -35,7 +34,8 @@ final class InputReader implements Closeable {
     }
 
     /** The next non-blank line, or null at the end of the file. */
-    InputLine next() throws IOException {
+    @Override
+    public InputLine next() throws IOException {
         String line;
         while ((line = reader.readLine()) != null) {
             lineNumber++;
@@ -68,6 +68,34 @@ final class InputReader implements Closeable {
             return new InputLine.Request(n, customId, RequestJson.read(body, model));
         } catch (IllegalArgumentException e) {
             return new InputLine.Bad(n, customId, INVALID_REQUEST, "line " + n + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * A request given as its {@code custom_id} and body apart (a row rather than a line); {@code what} names it in
+     * messages, e.g. {@code "partition 3, row 17"}.
+     */
+    static InputLine parseBody(long n, String what, String customId, String body, String model) {
+        if (customId == null || customId.isEmpty()) {
+            return new InputLine.Bad(n, null, MALFORMED, what + " has no custom_id: give each row a unique one");
+        }
+        if (body == null) {
+            return new InputLine.Bad(n, customId, MALFORMED, what + " has no body: give it a request body");
+        }
+        Map<String, Object> json;
+        try {
+            json = RequestJson.object("body", readJson(body));
+        } catch (JsonProcessingException e) {
+            JsonLocation at = e.getLocation();
+            String column = at == null ? "" : " at column " + at.getColumnNr();
+            return new InputLine.Bad(n, customId, MALFORMED, what + ": the body is not valid JSON" + column);
+        } catch (IOException | IllegalArgumentException e) {
+            return new InputLine.Bad(n, customId, MALFORMED, what + ": the body is not a JSON object");
+        }
+        try {
+            return new InputLine.Request(n, customId, RequestJson.read(json, model));
+        } catch (IllegalArgumentException e) {
+            return new InputLine.Bad(n, customId, INVALID_REQUEST, what + ": " + e.getMessage());
         }
     }
 
