@@ -81,13 +81,15 @@ public final class Router implements UnifiedLMProvider {
     }
 
     /**
-     * Routes a chat completion and waits for it.
+     * Routes a chat completion on the caller's thread: each attempt is the deployment's own synchronous call, and
+     * waits for capacity or a cooldown block this thread.
      *
      * @throws IllegalArgumentException if {@code request.model()} is not a model group of this router
      */
     @Override
     public ChatCompletion createChatCompletion(ChatCompletionRequest request) {
-        return Futures.await(createChatCompletionAsync(request));
+        check(request);
+        return RouteCall.call(core, request, SYNC_CHAT);
     }
 
     /**
@@ -98,28 +100,46 @@ public final class Router implements UnifiedLMProvider {
     @Override
     public CompletableFuture<ChatCompletion> createChatCompletionAsync(ChatCompletionRequest request) {
         check(request);
-        return RouteCall.run(core, request, (lease, routed) -> lease.member().provider()
-                .createChatCompletionAsync(routed).whenComplete((answer, e) -> {
-                    if (e == null) { // a failure is the router's to release, with the failure counted
-                        lease.firstResponse();
-                        if (answer.usage() != null) {
-                            lease.settle(answer.usage().totalTokens());
-                        }
-                        lease.release();
-                    }
-                }));
+        return RouteCall.run(core, request, ASYNC_CHAT);
     }
 
     /**
-     * Routes a stream: failures before the response headers are retried like any call; the stream's latency is
-     * its time to the first chunk. Close it when done.
+     * An attempt on a deployment's synchronous face. A failure is thrown: the router releases the lease, with the
+     * failure counted.
+     */
+    private static final Attempt<ChatCompletion> SYNC_CHAT = (lease, routed) -> {
+        ChatCompletion answer = lease.member().provider().createChatCompletion(routed);
+        answered(lease, answer);
+        return CompletableFuture.completedFuture(answer);
+    };
+
+    /** An attempt on a deployment's asynchronous face; a failure is the router's to release, as above. */
+    private static final Attempt<ChatCompletion> ASYNC_CHAT = (lease, routed) -> lease.member().provider()
+            .createChatCompletionAsync(routed).whenComplete((answer, e) -> {
+                if (e == null) {
+                    answered(lease, answer);
+                }
+            });
+
+    /** Records a successful answer's latency and tokens and gives its slot back. */
+    private static void answered(Lease lease, ChatCompletion answer) {
+        lease.firstResponse();
+        if (answer.usage() != null) {
+            lease.settle(answer.usage().totalTokens());
+        }
+        lease.release();
+    }
+
+    /**
+     * Routes a stream, opened on the caller's thread: failures before the response headers are retried like any
+     * call; the stream's latency is its time to the first chunk. Close it when done.
      *
      * @throws IllegalArgumentException if {@code request.model()} is not a model group of this router
      */
     @Override
     public ChatCompletionStream streamChatCompletion(ChatCompletionRequest request) {
         check(request);
-        return Futures.await(RouteCall.run(core, request, new Attempt<ChatCompletionStream>() {
+        return RouteCall.call(core, request, new Attempt<ChatCompletionStream>() {
             @Override
             public CompletableFuture<ChatCompletionStream> start(Lease lease, ChatCompletionRequest routed) {
                 ChatCompletionStream opened = lease.member().provider().streamChatCompletion(routed);
@@ -130,7 +150,7 @@ public final class Router implements UnifiedLMProvider {
             public void discard(ChatCompletionStream stream) {
                 stream.close();
             }
-        }));
+        });
     }
 
     private static ChatCompletionStream.Source leased(ChatCompletionStream opened, Lease lease) {

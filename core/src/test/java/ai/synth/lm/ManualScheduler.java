@@ -1,8 +1,10 @@
 package ai.synth.lm;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
@@ -10,9 +12,12 @@ import java.util.concurrent.TimeUnit;
 final class ManualScheduler implements Scheduler {
 
     private final BlockingQueue<CompletableFuture<Void>> pending = new LinkedBlockingQueue<>();
+    /** Every wait asked for, in order. */
+    final List<Duration> asked = new CopyOnWriteArrayList<>();
 
     @Override
     public CompletableFuture<Void> delay(Duration delay) {
+        asked.add(delay);
         CompletableFuture<Void> f = new CompletableFuture<>();
         pending.add(f);
         return f;

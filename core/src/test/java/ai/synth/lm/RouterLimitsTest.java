@@ -124,6 +124,46 @@ class RouterLimitsTest {
     }
 
     @Test
+    void wakesACallWaitingForAParallelSlotWhenAnotherCallEndsWithoutPolling() throws Exception {
+        LocalBackend a = fx.backend();
+        ManualScheduler scheduler = new ManualScheduler();
+        Router router = fx.track(fx.router().scheduler(scheduler).deadline(Duration.ofSeconds(30))
+                .deployment(deployment("chat", "a", a).maxParallelRequests(1).build()).build());
+        ChatCompletionStream holder = router.streamChatCompletion(ask("chat")); // holds the one slot until closed
+
+        var waiting = router.createChatCompletionAsync(ask("chat"));
+        scheduler.awaitPending(1);
+        assertThat(waiting).isNotDone();
+        holder.close();
+
+        // woken by the release itself: no wait of the scheduler ended, and the only one asked for is the deadline
+        assertThat(waiting.get(10, java.util.concurrent.TimeUnit.SECONDS).choices()).isNotEmpty();
+        assertThat(scheduler.asked).containsExactly(Duration.ofSeconds(30));
+        assertThat(a.requestCount("/v1/chat")).isEqualTo(2);
+    }
+
+    @Test
+    void wakesABlockedSyncCallWhenAnotherRouterOnTheSameStateReleasesTheSlot() throws Exception {
+        LocalBackend a = fx.backend();
+        RouterState shared = RouterState.inMemory();
+        ManualScheduler scheduler = new ManualScheduler();
+        Router first = fx.track(fx.router().state(shared).scheduler(scheduler)
+                .deployment(deployment("chat", "a", a).maxParallelRequests(1).build()).build());
+        Router second = fx.track(fx.router().state(shared).scheduler(scheduler)
+                .deployment(deployment("chat", "a", a).maxParallelRequests(1).build()).build());
+        ChatCompletionStream holder = first.streamChatCompletion(ask("chat"));
+
+        var blocked = java.util.concurrent.CompletableFuture.supplyAsync(() -> second.createChatCompletion(ask("chat")));
+        scheduler.awaitPending(1);
+        assertThat(blocked).isNotDone();
+        holder.close();
+
+        assertThat(blocked.get(10, java.util.concurrent.TimeUnit.SECONDS).choices()).isNotEmpty();
+        assertThat(scheduler.asked).containsExactly(RouterBuilder.DEFAULT_DEADLINE);
+        assertThat(shared.inFlight("a")).isZero();
+    }
+
+    @Test
     void givesUpAtTheDeadlineWhenNoParallelSlotFreesEvenOnAnInstantScheduler() {
         LocalBackend a = fx.backend();
         RouterState state = RouterState.inMemory();

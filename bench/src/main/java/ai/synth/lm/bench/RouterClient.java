@@ -47,8 +47,9 @@ final class RouterClient implements BenchClient {
 
     @Override
     public String limits() {
-        return "Router.createChatCompletionAsync over one deployment (simple-shuffle, in-memory state, no limits);"
-                + " the deployment's provider as synth-lm's row";
+        return "Router over one deployment (simple-shuffle, in-memory state, no limits): createChatCompletion on the"
+                + " caller's thread in the sync scenarios, createChatCompletionAsync in the async one; the deployment's"
+                + " provider as synth-lm's row";
     }
 
     @Override

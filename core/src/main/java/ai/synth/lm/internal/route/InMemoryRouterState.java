@@ -4,8 +4,11 @@ import ai.synth.lm.RouterState;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -41,8 +44,34 @@ public final class InMemoryRouterState implements RouterState {
     @Override
     public void release(String deploymentId) {
         Slot s = slot(deploymentId);
+        List<CompletableFuture<Void>> wake;
         synchronized (s) {
             s.inFlight = Math.max(0, s.inFlight - 1);
+            wake = s.slotWaiters;
+            s.slotWaiters = null;
+        }
+        if (wake != null) {
+            wake.forEach(w -> w.complete(null));
+        }
+    }
+
+    /**
+     * Completes once the deployment has fewer than {@code max} calls in flight: at once if it has now, else when a
+     * call is released (by any router on this state). A waiter that gave up may simply complete its future.
+     */
+    CompletableFuture<Void> whenBelow(String deploymentId, int max) {
+        Slot s = slot(deploymentId);
+        synchronized (s) {
+            if (s.inFlight < max) {
+                return CompletableFuture.completedFuture(null);
+            }
+            if (s.slotWaiters == null) {
+                s.slotWaiters = new ArrayList<>(4);
+            }
+            s.slotWaiters.removeIf(CompletableFuture::isDone);
+            CompletableFuture<Void> waiter = new CompletableFuture<>();
+            s.slotWaiters.add(waiter);
+            return waiter;
         }
     }
 
@@ -194,6 +223,8 @@ public final class InMemoryRouterState implements RouterState {
     /** One deployment's records; every access holds its monitor. */
     private static final class Slot {
         int inFlight;
+        /** Calls waiting for a parallel-request slot, woken all at once by the next release; null for none. */
+        List<CompletableFuture<Void>> slotWaiters;
         Instant cooldownEnd;
         final ArrayDeque<Instant> failures = new ArrayDeque<>();
         final ArrayDeque<Use> usage = new ArrayDeque<>();

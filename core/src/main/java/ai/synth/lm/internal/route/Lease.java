@@ -3,7 +3,7 @@ package ai.synth.lm.internal.route;
 import ai.synth.lm.RouterState;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
 /**
  * One attempt's hold on a deployment: a slot in flight and a reservation of its minute budget. Ended exactly
@@ -18,8 +18,13 @@ public final class Lease {
     private final String ticket;
     private final long reservedTokens;
     private final Instant started;
-    private final AtomicBoolean released = new AtomicBoolean();
-    private final AtomicBoolean firstChunk = new AtomicBoolean();
+    // Two flags updated in place rather than two AtomicBoolean objects: a lease is made for every call.
+    private static final AtomicIntegerFieldUpdater<Lease> RELEASED =
+            AtomicIntegerFieldUpdater.newUpdater(Lease.class, "released");
+    private static final AtomicIntegerFieldUpdater<Lease> ANSWERED =
+            AtomicIntegerFieldUpdater.newUpdater(Lease.class, "answered");
+    private volatile int released;
+    private volatile int answered;
     /** The tokens the call used, once known; -1 before. */
     private volatile long usedTokens = -1;
 
@@ -39,7 +44,7 @@ public final class Lease {
 
     /** Records the latency up to now (a whole answer, or the first chunk of a stream), once. */
     public void firstResponse() {
-        if (firstChunk.compareAndSet(false, true)) {
+        if (answered == 0 && ANSWERED.compareAndSet(this, 0, 1)) {
             state.recordLatency(member.id(), Duration.between(started, core.clock().instant()));
         }
     }
@@ -53,21 +58,21 @@ public final class Lease {
             return;
         }
         usedTokens = tokens;
-        if (released.get() && tokens != reservedTokens) {
+        if (released != 0 && tokens != reservedTokens) {
             state.settle(member.id(), ticket, tokens);
         }
     }
 
     /** Gives the in-flight slot back, with the tokens used if settled; later calls do nothing. */
     public void release() {
-        if (released.compareAndSet(false, true)) {
+        if (released == 0 && RELEASED.compareAndSet(this, 0, 1)) {
             state.finish(member.id(), ticket, tokensToSettle(), null);
         }
     }
 
     /** Gives the slot back and counts the failure, in one step; after a release, counts the failure alone. */
     RouterState.Finished fail(RouterState.Failure failure) {
-        if (released.compareAndSet(false, true)) {
+        if (released == 0 && RELEASED.compareAndSet(this, 0, 1)) {
             return state.finish(member.id(), ticket, tokensToSettle(), failure);
         }
         return Stepwise.recordFailure(state, member.id(), failure);

@@ -3,26 +3,31 @@ package ai.synth.lm.internal.route;
 import ai.synth.lm.ApiException;
 import ai.synth.lm.ChatCompletionRequest;
 import ai.synth.lm.RateLimitException;
+import ai.synth.lm.internal.Futures;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One routed call: the retry loop across the deployments of a model group, then across its fallback groups.
- * Steps run one after another (each on the thread that completed the step before), never two at once.
+ * Steps run one after another (each on the thread that completed the step before), never two at once, so the
+ * call's records need no locks: each step's completion publishes them to the next.
+ *
+ * <p>A blocking call ({@link #call}) runs every step on the caller's thread: its attempts use the deployments'
+ * synchronous faces and its waits block the caller, so no thread hand-off sits between the caller and the socket.
  *
  * @param <T> what a successful attempt yields
  */
@@ -33,33 +38,49 @@ public final class RouteCall<T> {
     private final RouterCore core;
     private final ChatCompletionRequest request;
     private final Attempt<T> attempt;
+    private final boolean blocking;
     private final CompletableFuture<T> result = new CompletableFuture<>();
     private final Instant deadline;
-    private final Map<String, Instant> avoid = new ConcurrentHashMap<>();
-    private final List<RouteFailures.Tried> tried = Collections.synchronizedList(new ArrayList<>());
-    private final Set<String> visited = Collections.synchronizedSet(new HashSet<>());
-    private volatile Deque<String> fallbackQueue;
+    /** Deployments this call keeps away from until the given instant; made at the first retry. */
+    private Map<String, Instant> avoid;
+    /** Every failed attempt; made at the first failure. */
+    private List<RouteFailures.Tried> tried;
+    /** The groups this call has been routed to; made at the first fallback. */
+    private Set<String> visited;
+    private Deque<String> fallbackQueue;
     private volatile CompletableFuture<?> current;
+    /** Completes at the deadline; made when the call first waits for a parallel-request slot. */
+    private CompletableFuture<Void> deadlineTimer;
 
-    private RouteCall(RouterCore core, ChatCompletionRequest request, Attempt<T> attempt) {
+    private RouteCall(RouterCore core, ChatCompletionRequest request, Attempt<T> attempt, boolean blocking) {
         this.core = core;
         this.request = request;
         this.attempt = attempt;
+        this.blocking = blocking;
         this.deadline = core.clock().instant().plus(core.settings().deadline());
     }
 
     /** Starts a routed call of {@code request.model()}, a known group; the future is its outcome. */
     public static <T> CompletableFuture<T> run(RouterCore core, ChatCompletionRequest request, Attempt<T> attempt) {
-        RouteCall<T> call = new RouteCall<>(core, request, attempt);
+        RouteCall<T> call = new RouteCall<>(core, request, attempt, false);
         call.result.whenComplete((v, e) -> {
             CompletableFuture<?> step = call.current;
             if (call.result.isCancelled() && step != null) {
                 step.cancel(true);
             }
         });
-        call.visited.add(request.model());
         call.pick(request.model(), 0);
         return call.result;
+    }
+
+    /**
+     * Makes a routed call on the caller's thread: {@code attempt} should do its work before returning (a completed
+     * future), and waits for capacity or a cooldown block this thread.
+     */
+    public static <T> T call(RouterCore core, ChatCompletionRequest request, Attempt<T> attempt) {
+        RouteCall<T> call = new RouteCall<>(core, request, attempt, true);
+        call.pick(request.model(), 0);
+        return Futures.await(call.result);
     }
 
     /** Picks and launches, or waits and picks again; a wait that is already over loops here instead of recursing. */
@@ -68,7 +89,7 @@ public final class RouteCall<T> {
             Instant now = core.clock().instant();
             RouterCore.Choice choice;
             try {
-                choice = core.choose(group, now, avoid, request);
+                choice = core.choose(group, now, avoid == null ? Map.of() : avoid, request);
             } catch (RuntimeException e) { // a shared state that refuses to decide (e.g. fail-closed without Redis)
                 result.completeExceptionally(e);
                 return;
@@ -77,15 +98,20 @@ public final class RouteCall<T> {
                 launch(group, retry, choice.lease());
                 return;
             }
-            if ((choice.why().equals(RouterCore.COOLING) && fallbackLeft()) || choice.retryAt().isAfter(deadline)) {
+            boolean slots = choice.full() != null;
+            if ((choice.why().equals(RouterCore.COOLING) && fallbackLeft())
+                    || (slots ? !now.isBefore(deadline) : choice.retryAt().isAfter(deadline))) {
                 noneAvailable(group, choice, now);   // a fallback now beats waiting out a cooldown
                 return;
             }
-            Duration wait = Duration.between(now, choice.retryAt());
-            log.debug("Model group {}: every deployment is {}; waiting {} ms", group, choice.why(), wait.toMillis());
-            core.events().limiterWait(group, wait, choice.why());
-            CompletableFuture<Void> delay = core.scheduler().delay(wait);
+            CompletableFuture<?> delay = waitFor(group, choice, now);
             current = delay;
+            if (blocking) {
+                if (!block(delay)) {
+                    return;
+                }
+                continue;
+            }
             if (!delay.isDone()) {
                 delay.whenComplete((v, e) -> {
                     if (e == null) {
@@ -104,6 +130,32 @@ public final class RouteCall<T> {
                 return;
             }
         }
+    }
+
+    /**
+     * The wait before picking again: until {@code choice.retryAt()}, or, when deployments are at their
+     * parallel-request limits, until one of them releases a call (no polling), bounded by the deadline.
+     */
+    private CompletableFuture<?> waitFor(String group, RouterCore.Choice choice, Instant now) {
+        boolean slots = choice.full() != null;
+        Instant until = slots && choice.retryAt().isAfter(deadline) ? deadline : choice.retryAt();
+        Duration wait = Duration.between(now, until);
+        log.debug("Model group {}: every deployment is {}; waiting {} ms{}", group, choice.why(), wait.toMillis(),
+                slots ? " at most" : "");
+        core.events().limiterWait(group, wait, choice.why());
+        if (!slots) {
+            return core.scheduler().delay(wait);
+        }
+        // A call waits for a slot once per release it loses; the timer to its deadline is made once per call.
+        CompletableFuture<?> timer = until == deadline ? deadlineTimer(now) : core.scheduler().delay(wait);
+        return CompletableFuture.anyOf(timer, core.slotFreed(choice.full()));
+    }
+
+    private CompletableFuture<Void> deadlineTimer(Instant now) {
+        if (deadlineTimer == null) {
+            deadlineTimer = core.scheduler().delay(Duration.between(now, deadline));
+        }
+        return deadlineTimer;
     }
 
     private void launch(String group, int retry, Lease lease) {
@@ -135,6 +187,9 @@ public final class RouteCall<T> {
             return;
         }
         Member m = lease.member();
+        if (tried == null) {
+            tried = new ArrayList<>(2);
+        }
         tried.add(new RouteFailures.Tried(m, e));
         switch (kind) {
             case FATAL -> finish(e);
@@ -142,6 +197,9 @@ public final class RouteCall<T> {
             default -> {
                 if (retry < core.settings().numRetries() && now.isBefore(deadline)) {
                     Duration wait = retryWait(retry + 1, e);
+                    if (avoid == null) {
+                        avoid = new HashMap<>(4);
+                    }
                     avoid.put(m.id(), now.plus(wait));
                     core.events().routerRetry(m.id(), retry + 1, wait, RouteFailures.reason(e));
                     log.debug("Retrying model group {} after {} failed: {}", group, m.id(), RouteFailures.reason(e));
@@ -175,6 +233,10 @@ public final class RouteCall<T> {
             };
             fallbackQueue = new ArrayDeque<>(groups);
         }
+        if (visited == null) {
+            visited = new HashSet<>(4);
+            visited.add(request.model());
+        }
         String next;
         while ((next = fallbackQueue.poll()) != null) {
             if (visited.add(next)) {
@@ -192,7 +254,12 @@ public final class RouteCall<T> {
         Deque<String> queue = fallbackQueue;
         java.util.Collection<String> left = queue != null ? queue
                 : core.settings().fallbacks().getOrDefault(request.model(), List.of());
-        return left.stream().anyMatch(g -> !visited.contains(g));
+        for (String g : left) {
+            if (!g.equals(request.model()) && (visited == null || !visited.contains(g))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void noneAvailable(String group, RouterCore.Choice choice, Instant now) {
@@ -203,12 +270,29 @@ public final class RouteCall<T> {
                 + (choice.retryAt().isAfter(deadline) ? ", after the call's deadline of "
                         + core.settings().deadline().toMillis() + " ms" : "")
                 + ". Come back later, add deployments, or raise the router's deadline.", "router", null, null,
-                tried.size(), null, back);
+                tried == null ? 0 : tried.size(), null, back);
         fallback(FailureKind.COOLING, e);
     }
 
     private void finish(Throwable e) {
-        result.completeExceptionally(RouteFailures.compose(request.model(), List.copyOf(tried), e));
+        result.completeExceptionally(RouteFailures.compose(request.model(),
+                tried == null ? List.of() : List.copyOf(tried), e));
+    }
+
+    /** Blocks until a wait is over; false (the call failed) when the wait failed or the thread was interrupted. */
+    private boolean block(CompletableFuture<?> delay) {
+        try {
+            delay.get();
+            return true;
+        } catch (ExecutionException | CancellationException e) {
+            result.completeExceptionally(unwrap(e));
+        } catch (InterruptedException e) {
+            delay.cancel(true);
+            Thread.currentThread().interrupt();
+            result.completeExceptionally(new IllegalStateException("Interrupted while waiting for the call; it was"
+                    + " cancelled", e));
+        }
+        return false;
     }
 
     private static Throwable unwrap(Throwable e) {

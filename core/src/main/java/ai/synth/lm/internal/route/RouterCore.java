@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.random.RandomGenerator;
@@ -32,13 +33,18 @@ import org.slf4j.LoggerFactory;
 public final class RouterCore {
 
     private static final Logger log = LoggerFactory.getLogger("ai.synth.lm.Router");
-    /** How often a call waiting only for a parallel-request slot looks again. */
+    /**
+     * How often a call waiting for a parallel-request slot of a shared state looks again (a state in this JVM wakes
+     * it when a slot frees instead).
+     */
     static final Duration SLOT_POLL = Duration.ofMillis(20);
     static final Duration FAIL_WINDOW = Duration.ofMinutes(1);
     /** Why no deployment was free: every one is cooling down (shared state). */
     static final String COOLING = "cooling down";
     /** Why no deployment was free: this call keeps away from one that just failed for a while. */
     static final String BACKING_OFF = "backing off after failing";
+    /** Why no deployment was free: every one has its most calls in flight. */
+    static final String SLOTS = "at their parallel-request limits";
 
     private final Map<String, List<Member>> groups;
     private final RouterState state;
@@ -99,12 +105,15 @@ public final class RouterCore {
      */
     Choice choose(String group, Instant now, Map<String, Instant> avoid, ChatCompletionRequest request) {
         List<Member> members = Picker.order(settings.strategy(), groups.get(group), state, random);
-        boolean reserving = members.stream().anyMatch(this::tracksUsage);
+        boolean reserving = false;
+        for (int i = 0; i < members.size() && !reserving; i++) {
+            reserving = tracksUsage(members.get(i));
+        }
         long tokens = reserving ? estimateTokens(request) : 0;
         String ticket = ticketPrefix + tickets.incrementAndGet();
         List<RouterState.Candidate> candidates = new ArrayList<>(members.size());
         for (Member m : members) {
-            Instant notBefore = avoid.get(m.id());
+            Instant notBefore = avoid.isEmpty() ? null : avoid.get(m.id());
             var d = m.deployment();
             candidates.add(new RouterState.Candidate(m.id(), notBefore == null || !notBefore.isAfter(now),
                     d.maxParallelRequests(), d.rpm(), d.tpm(), tracksUsage(m)));
@@ -112,21 +121,22 @@ public final class RouterCore {
         RouterState.Decision decision = state.acquire(candidates, Picker.stateOrder(settings.strategy()), ticket,
                 tokens, now);
         for (Member m : members) {
-            if (!decision.cooling().containsKey(m.id()) && events.on() && cooling.remove(m.id())) {
+            if (events.on() && !decision.cooling().containsKey(m.id()) && cooling.remove(m.id())) {
                 events.cooldownEnded(group, m.id());
             }
             if (m.id().equals(decision.chosen())) {
-                return new Choice(new Lease(this, m, ticket, tracksUsage(m) ? tokens : -1), null, null);
+                return new Choice(new Lease(this, m, ticket, tracksUsage(m) ? tokens : -1), null, null, null);
             }
         }
         return none(members, decision, now, avoid);
     }
 
     /** When to look again and why, after a decision that held nothing. */
-    private static Choice none(List<Member> members, RouterState.Decision decision, Instant now,
+    private Choice none(List<Member> members, RouterState.Decision decision, Instant now,
             Map<String, Instant> avoid) {
         Instant earliest = Instant.MAX;
         String why = COOLING;
+        List<Member> open = new ArrayList<>(members.size());
         for (Member m : members) {
             Instant until = decision.cooling().get(m.id());
             Instant notBefore = avoid.get(m.id());
@@ -136,17 +146,24 @@ public final class RouterCore {
             }
             if (until != null) {
                 earliest = min(earliest, until);
+            } else {
+                open.add(m);
             }
         }
+        List<Member> full = null;
         if (decision.full()) {
-            earliest = min(earliest, now.plus(SLOT_POLL));
-            why = "at their parallel-request limits";
+            if (state instanceof InMemoryRouterState) { // its release wakes the call: no need to look again
+                full = open.stream().filter(m -> m.deployment().maxParallelRequests() > 0).toList();
+            } else { // another JVM frees a slot of a shared state without telling this one
+                earliest = min(earliest, now.plus(SLOT_POLL));
+            }
+            why = SLOTS;
         }
         if (decision.budgetFreeAt().isPresent()) {
             earliest = min(earliest, decision.budgetFreeAt().get());
             why = "at their rpm/tpm limits";
         }
-        return new Choice(null, earliest, why);
+        return new Choice(null, earliest, why, full == null || full.isEmpty() ? null : full);
     }
 
     private boolean tracksUsage(Member m) {
@@ -217,6 +234,24 @@ public final class RouterCore {
         return a.isBefore(b) ? a : b;
     }
 
-    /** A lease, or when to look again and why none was free. */
-    record Choice(Lease lease, Instant retryAt, String why) {}
+    /**
+     * A future that completes when one of {@code full}'s deployments has a free parallel-request slot (at once if
+     * one has now).
+     */
+    CompletableFuture<Object> slotFreed(List<Member> full) {
+        InMemoryRouterState memory = (InMemoryRouterState) state;
+        CompletableFuture<?>[] waits = new CompletableFuture<?>[full.size()];
+        for (int i = 0; i < waits.length; i++) {
+            waits[i] = memory.whenBelow(full.get(i).id(), full.get(i).deployment().maxParallelRequests());
+        }
+        return CompletableFuture.anyOf(waits);
+    }
+
+    /**
+     * A lease, or when to look again and why none was free.
+     *
+     * @param full deployments at their parallel-request limits whose next release wakes the call (null: none); then
+     *        {@code retryAt} is when something else might free up, {@link Instant#MAX} for nothing else
+     */
+    record Choice(Lease lease, Instant retryAt, String why, List<Member> full) {}
 }

@@ -25,11 +25,12 @@ public final class Stepwise {
     /** The default {@link RouterState#acquire}. */
     public static Decision acquire(RouterState state, List<Candidate> candidates, Order order, String ticket,
             long tokens, Instant now) {
-        Map<String, Instant> cooling = new LinkedHashMap<>();
-        List<Candidate> open = new ArrayList<>();
+        Map<String, Instant> cooling = Map.of(); // made only when one is cooling: most decisions find none
+        List<Candidate> open = new ArrayList<>(candidates.size());
         for (Candidate c : candidates) {
             Optional<Instant> end = state.cooldownEnd(c.deploymentId(), now);
             if (end.isPresent()) {
+                cooling = cooling.isEmpty() ? new LinkedHashMap<>() : cooling;
                 cooling.put(c.deploymentId(), end.get());
             } else if (c.eligible()) {
                 open.add(c);
