@@ -55,8 +55,8 @@ public final class Router implements UnifiedLMProvider {
 
     /**
      * A router from a LiteLLM-style {@code config.yaml} ({@code model_list} and {@code router_settings}); API keys
-     * written {@code os.environ/NAME} come from the process environment. Unknown keys are logged once each as a
-     * warning.
+     * written {@code os.environ/NAME} come from the process environment, else from the {@code .env} file of the
+     * working directory, as the providers' settings do. Unknown keys are logged once each as a warning.
      *
      * @throws ConfigurationException naming the entry and the fix when the file is unreadable or malformed
      */

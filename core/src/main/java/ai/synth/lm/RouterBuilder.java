@@ -1,5 +1,6 @@
 package ai.synth.lm;
 
+import ai.synth.lm.internal.Environment;
 import ai.synth.lm.internal.Events;
 import ai.synth.lm.internal.route.Member;
 import ai.synth.lm.internal.route.RouterConfigFile;
@@ -35,8 +36,6 @@ public final class RouterBuilder {
 
     /** The default retries within a model group after the first attempt: 2. */
     public static final int DEFAULT_NUM_RETRIES = 2;
-    /** The default failures within a minute a deployment may have before it cools down: 3. */
-    public static final int DEFAULT_ALLOWED_FAILS = 3;
     /** The default cooldown when a failure asked for no particular wait: 5 seconds. */
     public static final Duration DEFAULT_COOLDOWN_TIME = Duration.ofSeconds(5);
     /** The default per-attempt timeout of deployments that set none: 120 seconds. */
@@ -47,7 +46,7 @@ public final class RouterBuilder {
     private final List<Deployment> deployments = new ArrayList<>();
     private RoutingStrategy strategy = RoutingStrategy.SIMPLE_SHUFFLE;
     private int numRetries = DEFAULT_NUM_RETRIES;
-    private int allowedFails = DEFAULT_ALLOWED_FAILS;
+    private Integer allowedFails;
     private Duration cooldownTime = DEFAULT_COOLDOWN_TIME;
     private Duration timeout = DEFAULT_TIMEOUT;
     private Duration deadline = DEFAULT_DEADLINE;
@@ -86,7 +85,14 @@ public final class RouterBuilder {
         return this;
     }
 
-    /** Failures within a minute a deployment may have; one more cools it down. Not negative. Default 3. */
+    /**
+     * Failures within a minute a deployment may have; one more cools it down. Not negative.
+     *
+     * <p>Unset (the default), the router follows LiteLLM's rule for a router without {@code allowed_fails}: a
+     * deployment cools down at once on a 429 when its group has another deployment or a fallback, or on a 401 or
+     * 404; and when more than half of its calls within the last minute failed (from 5 calls on), or, alone in its
+     * group, when all of at least 1,000 calls did. Those counts are kept per router, in memory.
+     */
     public RouterBuilder allowedFails(int allowedFails) {
         if (allowedFails < 0) {
             throw new IllegalArgumentException("allowedFails must not be negative, was " + allowedFails);
@@ -192,7 +198,7 @@ public final class RouterBuilder {
 
     /**
      * Reads {@code os.environ/NAME} keys and the providers' unset settings from these variables instead of the
-     * process environment. Set it before {@link #config(Path)}.
+     * process environment and the {@code .env} file of the working directory. Set it before {@link #config(Path)}.
      */
     public RouterBuilder environment(Map<String, String> variables) {
         this.environment = Map.copyOf(variables);
@@ -206,7 +212,7 @@ public final class RouterBuilder {
      * @throws ConfigurationException naming the entry and the fix when the file is unreadable or malformed
      */
     public RouterBuilder config(Path path) {
-        RouterConfigFile.load(path, environment != null ? environment : System.getenv(), this);
+        RouterConfigFile.load(path, environment != null ? Environment.ofMap(environment) : Environment.system(), this);
         return this;
     }
 

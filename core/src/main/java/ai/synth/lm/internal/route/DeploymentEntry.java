@@ -102,7 +102,10 @@ final class DeploymentEntry {
         return info.has("id") ? file.text(info, "id", where + ".model_info") : model;
     }
 
-    /** The key: {@code os.environ/NAME} read from the environment; keyless compatible servers get a placeholder. */
+    /**
+     * The key: {@code os.environ/NAME} read from the environment or {@code .env}; keyless compatible servers get a
+     * placeholder.
+     */
     private String apiKey(JsonNode params, String p, String provider, String model) {
         if (!params.has("api_key") || params.get("api_key").isNull()) {
             boolean compatible = model.contains("/") && !model.startsWith("openai/") && !model.startsWith("synth/");
@@ -116,7 +119,8 @@ final class DeploymentEntry {
         String key = file.environmentVariable(variable);
         if (key == null || key.isBlank()) {
             throw file.fail(p + ".api_key", "refers to the environment variable " + variable + ", which is not set",
-                    "set " + variable + " in the environment (or write the key itself)");
+                    "set " + variable + " in the environment or a .env file in the working directory (or write the"
+                            + " key itself)");
         }
         return key;
     }

@@ -169,6 +169,7 @@ public final class RouteCall<T> {
         current = step;
         step.whenComplete((value, error) -> {
             if (error == null) {
+                core.succeeded(m);
                 if (!result.complete(value)) {
                     attempt.discard(value);
                 }

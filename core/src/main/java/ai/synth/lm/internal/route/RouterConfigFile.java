@@ -3,6 +3,7 @@ package ai.synth.lm.internal.route;
 import ai.synth.lm.ConfigurationException;
 import ai.synth.lm.RouterBuilder;
 import ai.synth.lm.RoutingStrategy;
+import ai.synth.lm.internal.Environment;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -34,16 +35,19 @@ public final class RouterConfigFile {
             "redis_url", "redis_host", "redis_port", "redis_password");
 
     private final Path path;
-    private final Map<String, String> environment;
+    private final Environment environment;
     private final Set<String> unknown = new LinkedHashSet<>();
 
-    private RouterConfigFile(Path path, Map<String, String> environment) {
+    private RouterConfigFile(Path path, Environment environment) {
         this.path = path;
         this.environment = environment;
     }
 
-    /** Adds the file's deployments and settings to {@code builder}. */
-    public static void load(Path path, Map<String, String> environment, RouterBuilder builder) {
+    /**
+     * Adds the file's deployments and settings to {@code builder}; {@code os.environ/NAME} values come from
+     * {@code environment} (the process environment, then a {@code .env} file, as the providers read them).
+     */
+    public static void load(Path path, Environment environment, RouterBuilder builder) {
         new RouterConfigFile(path, environment).into(builder);
     }
 

@@ -55,6 +55,8 @@ public final class RouterCore {
     private final String ticketPrefix;
     private final AtomicLong tickets = new AtomicLong();
     private final Events events;
+    /** Each deployment's calls of the last minute, for the default cooldown rule; empty with allowed_fails. */
+    private final Map<String, MinuteCounts> minuteCounts;
     /** Deployments this router saw cooling, to tell when their cooldown is over. */
     private final Set<String> cooling = ConcurrentHashMap.newKeySet();
 
@@ -69,6 +71,11 @@ public final class RouterCore {
         this.scheduler = scheduler;
         this.random = random;
         this.ticketPrefix = Long.toHexString(random.nextLong()) + "-";
+        Map<String, MinuteCounts> counts = new java.util.HashMap<>();
+        if (settings.allowedFails() == null) {
+            groups.values().forEach(members -> members.forEach(m -> counts.put(m.id(), new MinuteCounts())));
+        }
+        this.minuteCounts = Map.copyOf(counts);
     }
 
     public Map<String, List<Member>> groups() {
@@ -173,28 +180,56 @@ public final class RouterCore {
 
     /**
      * Ends an attempt that failed: releases its lease and, when the failure counts toward a cooldown, records it
-     * (cooling the deployment down past the allowed failures within a minute), in one {@link RouterState#finish}.
+     * and applies the cooldown rule, in one {@link RouterState#finish}: past {@code allowed_fails} failures within a
+     * minute when that is set, else LiteLLM's default rule ({@link CooldownRule}).
      */
     void failed(Lease lease, Throwable failure, boolean counts, Instant now) {
         if (!counts) {
             lease.release();
             return;
         }
+        Member m = lease.member();
         Duration asked = failure instanceof ApiException api ? api.retryAfter().orElse(null) : null;
         Duration cooldown = asked != null ? asked : settings.cooldownTime();
-        RouterState.Finished done = lease.fail(new RouterState.Failure(now, FAIL_WINDOW, settings.allowedFails(),
-                cooldown));
+        Integer allowedFails = settings.allowedFails();
+        String why = null;
+        if (allowedFails == null) {
+            MinuteCounts calls = minuteCounts.get(m.id());
+            calls.failure(now);
+            why = CooldownRule.reason(failure instanceof ApiException api ? api.status() : 0, calls.successes(now),
+                    calls.failures(now), alone(m));
+            if (why == null) {
+                lease.release();
+                return;
+            }
+        }
+        RouterState.Finished done = lease.fail(new RouterState.Failure(now, FAIL_WINDOW,
+                allowedFails == null ? 0 : allowedFails, cooldown));
         if (!done.cooledDown()) {
             return;
         }
-        Member m = lease.member();
+        why = why != null ? why : done.failures() + " failures within a minute";
         if (events.on()) {
             cooling.add(m.id());
-            events.cooldownStarted(m.deployment().modelGroup(), m.id(), cooldown, done.failures() + " failures"
-                    + " within a minute, the last: " + RouteFailures.reason(failure));
+            events.cooldownStarted(m.deployment().modelGroup(), m.id(), cooldown, why + ", the last: "
+                    + RouteFailures.reason(failure));
         }
-        log.info("Deployment {} of model group {} cools down for {} ms after {} failures within a minute",
-                m.id(), m.deployment().modelGroup(), cooldown.toMillis(), done.failures());
+        log.info("Deployment {} of model group {} cools down for {} ms: {}", m.id(), m.deployment().modelGroup(),
+                cooldown.toMillis(), why);
+    }
+
+    /** Counts a successful attempt toward the default cooldown rule's failure rate (nothing with allowed_fails). */
+    void succeeded(Member m) {
+        MinuteCounts calls = minuteCounts.get(m.id());
+        if (calls != null) {
+            calls.success(clock.instant());
+        }
+    }
+
+    /** Whether the deployment is its group's only one and the group has no fallback to turn to. */
+    private boolean alone(Member m) {
+        String group = m.deployment().modelGroup();
+        return groups.get(group).size() == 1 && settings.fallbacks().getOrDefault(group, List.of()).isEmpty();
     }
 
     /** The token estimate reserved before a call: prompt characters / 4 plus the most tokens it may generate. */

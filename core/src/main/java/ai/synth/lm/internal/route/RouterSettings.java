@@ -10,7 +10,8 @@ import java.util.Map;
  *
  * @param strategy how a deployment is picked
  * @param numRetries retries within a model group after the first attempt
- * @param allowedFails failures within a minute a deployment may have before it cools down
+ * @param allowedFails failures within a minute a deployment may have before it cools down, or null for LiteLLM's
+ *        default rule ({@link CooldownRule})
  * @param cooldownTime how long a deployment cools down when its failure gave no {@code Retry-After}
  * @param timeout the per-attempt timeout of deployments that set none
  * @param deadline the longest a whole call may take, waits and retries included
@@ -20,7 +21,7 @@ import java.util.Map;
  * @param contextWindowFallbacks likewise, for a prompt too long for the model
  * @param contentPolicyFallbacks likewise, for a content-policy refusal
  */
-public record RouterSettings(RoutingStrategy strategy, int numRetries, int allowedFails, Duration cooldownTime,
+public record RouterSettings(RoutingStrategy strategy, int numRetries, Integer allowedFails, Duration cooldownTime,
         Duration timeout, Duration deadline, Duration initialBackoff, Duration maxBackoff, Map<String, List<String>> fallbacks,
         Map<String, List<String>> contextWindowFallbacks, Map<String, List<String>> contentPolicyFallbacks) {
 
