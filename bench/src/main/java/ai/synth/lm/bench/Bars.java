@@ -51,6 +51,9 @@ final class Bars {
             b.inflight();
         }
         b.router();
+        if (b.ran("batch")) {
+            b.batch();
+        }
         Baseline.bars(report, report.baseline, b::add);
         HttpsBars.add(report, b::add);
         return b.bars;
@@ -154,6 +157,14 @@ final class Bars {
         double heap = s.max("peak_heap_mib");
         add("5. at most 512 MiB heap", String.format("%.0f MiB in use at most (-Xmx512m)", heap), heap <= 512
                 && s.failures().isEmpty());
+    }
+
+    /** The batch runner against a hand-written loop over the async face (row synth-lm), from the same run. */
+    private void batch() {
+        double ratio = of("batch", BatchLoad.RUNNER, "calls_per_s") / synth("batch", "calls_per_s");
+        add("7. batch runner requests/s at least 0.9x a hand-written loop over the async face's",
+                String.format("%.2fx (durable write %.1f µs per result)", ratio,
+                        of("batch", BatchLoad.RUNNER, "write_us")), ratio >= 0.9);
     }
 
     /** The router's added cost over the bare provider it wraps (row synth-lm), from the same run, over http. */

@@ -55,6 +55,9 @@ final class Baseline {
             double before = base == null ? Double.NaN : base.synth(s.scenario(), c.key());
             Summary now = r.summary(s, "synth-lm");
             double median = now.median(c.key());
+            if (base != null && Double.isNaN(before) && !base.scenarios.has(s.scenario())) {
+                continue; // a scenario newer than the committed results: nothing to compare with yet
+            }
             if (Double.isNaN(before) || Double.isNaN(median)) {
                 sink.add(bar, base == null ? "no committed results" : "not measured", false);
                 continue;

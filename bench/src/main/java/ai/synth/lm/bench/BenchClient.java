@@ -38,8 +38,8 @@ interface BenchClient extends AutoCloseable {
     /** The scenarios the router row runs in (over plain http). */
     List<String> ROUTED = List.of("latency", "throughput_sync", "throughput_async");
 
-    /** Every row of the report: the clients, the router, then the bare-sockets floor. */
-    List<String> ROWS = Stream.concat(NAMES.stream(), Stream.of(ROUTER, SOCKETS)).toList();
+    /** Every row of the report: the clients, the router, the batch runner, then the bare-sockets floor. */
+    List<String> ROWS = Stream.concat(NAMES.stream(), Stream.of(ROUTER, BatchLoad.RUNNER, SOCKETS)).toList();
 
     /** One non-streamed call, on the calling thread; returns the length of the reply text. */
     int call() throws Exception;
@@ -76,6 +76,7 @@ interface BenchClient extends AutoCloseable {
             case "synth-lm-jdk" -> "synth-lm (JDK HttpClient)";
             case "jetty" -> "Jetty HttpClient (reference)";
             case ROUTER -> "synth-lm Router (one deployment)";
+            case BatchLoad.RUNNER -> "synth-lm BatchRunner";
             case SOCKETS -> "bare sockets (no client: one selector thread, one POST per fresh connection, no JSON)";
             default -> name;
         };

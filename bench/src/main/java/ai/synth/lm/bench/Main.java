@@ -76,6 +76,10 @@ public final class Main {
                     SocketFloor.LIMITS);
             return;
         }
+        if (scenario.equals("batch")) {
+            batch(name, baseUrl, p, concurrency);
+            return;
+        }
         BenchClient client = BenchClient.create(name, baseUrl);
         Map<String, Object> out = switch (scenario) {
             case "latency", "latency_10k" -> Loads.latency(client, warmup, measure);
@@ -87,6 +91,22 @@ public final class Main {
             default -> throw new IllegalArgumentException("unknown scenario " + scenario);
         };
         result(out, client.limits());
+    }
+
+    /** The batch scenario: the runner's row, or the hand-written loop over synth-lm's async face (row synth-lm). */
+    private static void batch(String name, String baseUrl, Map<String, String> p, int concurrency) throws Exception {
+        int warmup = Integer.parseInt(p.getOrDefault("warmup_calls", "0"));
+        int calls = Integer.parseInt(p.get("calls"));
+        if (name.equals(BatchLoad.RUNNER)) {
+            result(BatchLoad.runner(baseUrl, warmup, calls, concurrency), BatchLoad.limits(concurrency));
+        } else if (name.equals("synth-lm")) {
+            try (BenchClient client = BenchClient.create(name, baseUrl)) {
+                result(BatchLoad.loop(client, warmup, calls, concurrency), client.limits());
+            }
+        } else {
+            throw new IllegalArgumentException("the batch scenario runs synth-lm and " + BatchLoad.RUNNER + ", not "
+                    + name);
+        }
     }
 
     /** Prints one child's figures as the line the orchestrator reads, and exits. */

@@ -142,6 +142,12 @@ final class Markdown {
             if (!s.failures().isEmpty() && !s.good().isEmpty()) {
                 line("- " + name + " failed rounds: " + String.join("; ", s.failures()));
             }
+            if (t.scenario().equals("batch") && client.equals(BatchLoad.RUNNER) && !s.good().isEmpty()) {
+                double added = 1e6 / s.median("calls_per_s") - 1e6 / r.summary(t, "synth-lm").median("calls_per_s");
+                line("- " + name + ": " + String.format("%+.1f µs per result over the loop in all (medians), of which"
+                        + " the durable write alone %.1f µs for a %,.0f-byte result line.", added,
+                        s.median("write_us"), s.median("result_bytes")));
+            }
             if (t.scenario().equals("inflight") && !s.good().isEmpty()) {
                 Map<String, Object> last = s.good().get(s.good().size() - 1);
                 boolean all = Boolean.TRUE.equals(last.get("all_done"));
@@ -258,6 +264,9 @@ final class Markdown {
 
     /** One line: per section, synth-lm's headline figure as it comes against over the JDK HttpClient. */
     private void transports() {
+        if (r.abSections().isEmpty()) {
+            return;
+        }
         line("## synth-lm as it comes and over the JDK HttpClient, from this run");
         line("");
         StringBuilder ab = new StringBuilder("synth-lm as it comes (its transport in brackets) vs over the JDK"
@@ -266,7 +275,7 @@ final class Markdown {
         List<Map<String, Object>> rows = r.transportAb();
         for (int i = 0; i < rows.size(); i++) {
             Map<String, Object> row = rows.get(i);
-            Table.Column c = r.sections.get(i).table().columns().get(0);
+            Table.Column c = r.abSections().get(i).table().columns().get(0);
             String own = format((Double) row.get("as_it_comes"));
             String jdk = format((Double) row.get("jdk_httpclient"));
             if ("as it comes".equals(row.get("better"))) {

@@ -38,7 +38,10 @@ final class Orchestrator {
                     Map.of("warmup_ms", "300", "measure_ms", "500")),
             new Scenario("inflight", "/slow/v1", List.of("-Xmx512m", "-XX:+UseG1GC"),
                     Map.of("calls", "10000", "warmup_calls", "64", "cap_ms", "20000"),
-                    Map.of("calls", "128", "warmup_calls", "0", "cap_ms", "30000")));
+                    Map.of("calls", "128", "warmup_calls", "0", "cap_ms", "30000")),
+            new Scenario("batch", "/small/v1", HEAP,
+                    Map.of("warmup_calls", "5000", "calls", "20000", "concurrency", "64"),
+                    Map.of("warmup_calls", "0", "calls", "200", "concurrency", "64")));
 
     private final Map<String, String> bases;
     private final List<String> trust;

@@ -168,7 +168,7 @@ final class Report {
      */
     List<Map<String, Object>> transportAb() {
         List<Map<String, Object>> rows = new ArrayList<>();
-        for (Section t : sections) {
+        for (Section t : abSections()) {
             Table.Column c = t.table().columns().get(0);
             double own = summary(t, "synth-lm").median(c.key());
             double jdk = summary(t, "synth-lm-jdk").median(c.key());
@@ -184,6 +184,11 @@ final class Report {
             rows.add(row);
         }
         return rows;
+    }
+
+    /** The sections run with both synth-lm rows (all but the batch scenario). */
+    List<Section> abSections() {
+        return sections.stream().filter(s -> s.rows().contains("synth-lm-jdk")).toList();
     }
 
     /** The transport synth-lm's row names in its limits ("carried by its X transport"), or "?". */

@@ -26,7 +26,9 @@ record Section(Table table, String scheme) {
         List<Section> out = new ArrayList<>();
         for (String scheme : List.of(HTTP, HTTPS)) {
             for (Table t : Table.ALL) {
-                out.add(new Section(t, scheme));
+                if (scheme.equals(HTTP) || !t.scenario().equals("batch")) { // the batch runner: over http only
+                    out.add(new Section(t, scheme));
+                }
             }
         }
         out.add(new Section(Table.of("inflight"), H2));
@@ -53,9 +55,13 @@ record Section(Table table, String scheme) {
 
     /**
      * The rows this section runs and shows: every client; over plain http in the in-flight scenario the bare-sockets
-     * floor too (it speaks no TLS), and in the latency and throughput scenarios the router.
+     * floor too (it speaks no TLS), and in the latency and throughput scenarios the router. The batch scenario has
+     * two rows: a hand-written loop over synth-lm's async face (row synth-lm) and the batch runner.
      */
     List<String> rows() {
+        if (scenario().equals("batch")) {
+            return List.of("synth-lm", BatchLoad.RUNNER);
+        }
         if (scheme.equals(HTTP) && scenario().equals("inflight")) {
             return Stream.concat(BenchClient.NAMES.stream(), Stream.of(BenchClient.SOCKETS)).toList();
         }

@@ -50,7 +50,17 @@ record Table(String scenario, String title, String how, List<Column> columns) {
                     List.of(new Column("seconds", "time s", false, true),
                             new Column("completed", "completed", true, false),
                             new Column("peak_threads", "peak threads", false, true),
-                            new Column("peak_heap_mib", "peak heap MiB", false, true))));
+                            new Column("peak_heap_mib", "peak heap MiB", false, true))),
+            new Table("batch", "7. Batch: a JSONL file of requests, 64 in flight",
+                    "Row synth-lm is a hand-written loop over the async face keeping 64 calls in flight and writing"
+                            + " nothing; synth-lm BatchRunner runs the same requests from a JSONL file (OpenAI Batch"
+                            + " lines) to a result file, each result handed to the operating system as it arrives."
+                            + " Both warm up on requests of their own first; requests/s from the first request to the"
+                            + " last result. The durable write is the runner's result lines appended again the way"
+                            + " it appends them (one write per line), timed alone.",
+                    List.of(new Column("calls_per_s", "requests/s", true, true),
+                            new Column("write_us", "durable write µs/result", false, false),
+                            new Column("calls", "requests/round", true, false))));
 
     /** The table of {@code scenario}. */
     static Table of(String scenario) {
