@@ -54,6 +54,7 @@ final class Bars {
         if (b.ran("batch")) {
             b.batch();
         }
+        b.telemetry();
         Baseline.bars(report, report.baseline, b::add);
         HttpsBars.add(report, b::add);
         return b.bars;
@@ -178,6 +179,17 @@ final class Bars {
                 double ratio = of(scenario, BenchClient.ROUTER, "calls_per_s") / synth(scenario, "calls_per_s");
                 add("6. Router calls/s at least 0.95x the bare provider's (" + scenario + ")",
                         String.format("%.2fx", ratio), ratio >= 0.95);
+            }
+        }
+    }
+
+    /** The OpenTelemetry listener path's cost over the same provider without it, from the same run, over http. */
+    private void telemetry() {
+        for (String scenario : BenchClient.TRACED) {
+            if (ran(scenario)) {
+                double ratio = of(scenario, BenchClient.OTEL, "calls_per_s") / synth(scenario, "calls_per_s");
+                add("7. OpenTelemetry on (SDK exporting nowhere) costs at most 5 % of c=64 calls/s (" + scenario
+                        + ")", String.format("%.3fx", ratio), ratio >= 0.95);
             }
         }
     }

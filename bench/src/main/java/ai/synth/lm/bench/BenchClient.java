@@ -38,8 +38,21 @@ interface BenchClient extends AutoCloseable {
     /** The scenarios the router row runs in (over plain http). */
     List<String> ROUTED = List.of("latency", "throughput_sync", "throughput_async");
 
-    /** Every row of the report: the clients, the router, the batch runner, then the bare-sockets floor. */
-    List<String> ROWS = Stream.concat(NAMES.stream(), Stream.of(ROUTER, BatchLoad.RUNNER, SOCKETS)).toList();
+    /**
+     * Not a peer: synth-lm's provider of row synth-lm with the OpenTelemetry module on over an SDK that exports
+     * nowhere ({@link OtelClient}), run over plain http in the throughput scenarios (c=64), to show what the listener
+     * path costs.
+     */
+    String OTEL = "synth-lm-otel";
+
+    /** The scenarios the OpenTelemetry row runs in (over plain http). */
+    List<String> TRACED = List.of("throughput_sync", "throughput_async");
+
+    /**
+     * Every row of the report: the clients, the router, the OpenTelemetry row, the batch runner, then the
+     * bare-sockets floor.
+     */
+    List<String> ROWS = Stream.concat(NAMES.stream(), Stream.of(ROUTER, OTEL, BatchLoad.RUNNER, SOCKETS)).toList();
 
     /** One non-streamed call, on the calling thread; returns the length of the reply text. */
     int call() throws Exception;
@@ -66,6 +79,7 @@ interface BenchClient extends AutoCloseable {
             case "jetty" -> new JettyClient(baseUrl);
             case "raw-jdk" -> new RawJdkClient(baseUrl);
             case ROUTER -> new RouterClient(baseUrl);
+            case OTEL -> new OtelClient(baseUrl);
             default -> throw new IllegalArgumentException("unknown client " + name + "; one of " + NAMES);
         };
     }
@@ -77,6 +91,7 @@ interface BenchClient extends AutoCloseable {
             case "jetty" -> "Jetty HttpClient (reference)";
             case ROUTER -> "synth-lm Router (one deployment)";
             case BatchLoad.RUNNER -> "synth-lm BatchRunner";
+            case OTEL -> "synth-lm + OpenTelemetry (SDK on, exporting nowhere)";
             case SOCKETS -> "bare sockets (no client: one selector thread, one POST per fresh connection, no JSON)";
             default -> name;
         };

@@ -57,6 +57,11 @@ final class Markdown {
                 + " so each table also shows the A/B of the two measured in the same run. It is no peer: the bars"
                 + " compare synth-lm as it comes with the others only.");
         line("");
+        line("synth-lm + OpenTelemetry, in the throughput tables over http only, is synth-lm's provider with the"
+                + " OpenTelemetry module on over the real SDK that exports nowhere (every span sampled and recorded,"
+                + " no span processor; histograms on a reader whose exporter drops them): what the listener path costs"
+                + " a call. No peer either.");
+        line("");
         line("Bare sockets, in the in-flight table only, is no client at all: one selector thread opens a fresh"
                 + " non-blocking connection per call, writes one fixed POST with the same body, reads the response to"
                 + " its end (no JSON) and closes it. It is this machine's own floor for that many fresh loopback"

@@ -55,8 +55,9 @@ record Section(Table table, String scheme) {
 
     /**
      * The rows this section runs and shows: every client; over plain http in the in-flight scenario the bare-sockets
-     * floor too (it speaks no TLS), and in the latency and throughput scenarios the router. The batch scenario has
-     * two rows: a hand-written loop over synth-lm's async face (row synth-lm) and the batch runner.
+     * floor too (it speaks no TLS), in the latency and throughput scenarios the router, and in the throughput
+     * scenarios the OpenTelemetry row. The batch scenario has two rows: a hand-written loop over synth-lm's async
+     * face (row synth-lm) and the batch runner.
      */
     List<String> rows() {
         if (scenario().equals("batch")) {
@@ -66,8 +67,10 @@ record Section(Table table, String scheme) {
             return Stream.concat(BenchClient.NAMES.stream(), Stream.of(BenchClient.SOCKETS)).toList();
         }
         if (scheme.equals(HTTP) && BenchClient.ROUTED.contains(scenario())) {
-            // the router right after synth-lm's own two rows, whose bare provider it wraps
-            return Stream.concat(Stream.concat(BenchClient.NAMES.stream().limit(2), Stream.of(BenchClient.ROUTER)),
+            // the router (and the OpenTelemetry row) right after synth-lm's own two rows, whose provider they wrap
+            List<String> added = BenchClient.TRACED.contains(scenario())
+                    ? List.of(BenchClient.ROUTER, BenchClient.OTEL) : List.of(BenchClient.ROUTER);
+            return Stream.concat(Stream.concat(BenchClient.NAMES.stream().limit(2), added.stream()),
                     BenchClient.NAMES.stream().skip(2)).toList();
         }
         return BenchClient.NAMES;
