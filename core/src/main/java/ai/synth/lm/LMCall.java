@@ -2,9 +2,11 @@ package ai.synth.lm;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -16,8 +18,8 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class LMCall {
 
     private static final AtomicLong IDS = new AtomicLong();
-    private static final Set<String> RESERVED = Set.of("authorization", "content-type", "content-length", "host",
-            "accept", "user-agent", "connection", "transfer-encoding", "expect", "upgrade");
+    // Looked up once per call by a tracing listener: ignoring case without lower-casing a copy of the name
+    private static final Set<String> RESERVED = reserved();
 
     private final long id = IDS.incrementAndGet();
     private final String provider;
@@ -110,20 +112,40 @@ public final class LMCall {
      */
     public void header(String name, String value) {
         Objects.requireNonNull(value, "value");
-        if (name == null || name.isEmpty() || !name.chars().allMatch(c -> c > 32 && c < 127 && "()<>@,;:\\\"/[]?={}"
-                .indexOf(c) < 0)) {
+        if (!token(name)) {
             throw new IllegalArgumentException("'" + name + "' is not a valid HTTP header name");
         }
-        if (RESERVED.contains(name.toLowerCase(java.util.Locale.ROOT))) {
+        if (RESERVED.contains(name)) {
             throw new IllegalArgumentException("The header " + name + " is set by synth-lm itself; pick another name");
         }
-        if (value.chars().anyMatch(c -> c == '\r' || c == '\n')) {
+        if (value.indexOf('\r') >= 0 || value.indexOf('\n') >= 0) {
             throw new IllegalArgumentException("The value of header " + name + " must not contain line breaks");
         }
         if (sent) {
             throw new IllegalStateException("Headers can be added only from LMListener.callStarted, before sending");
         }
         headers.put(name, value);
+    }
+
+    private static Set<String> reserved() {
+        Set<String> names = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
+        names.addAll(List.of("authorization", "content-type", "content-length", "host", "accept", "user-agent",
+                "connection", "transfer-encoding", "expect", "upgrade"));
+        return Collections.unmodifiableSet(names);
+    }
+
+    /** Whether {@code name} is an HTTP token: visible ASCII without separators. */
+    private static boolean token(String name) {
+        if (name == null || name.isEmpty()) {
+            return false;
+        }
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (c <= 32 || c >= 127 || "()<>@,;:\\\"/[]?={}".indexOf(c) >= 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Keeps {@code value} under {@code key} for the length of this call; null removes it. */

@@ -102,8 +102,12 @@ public final class CallEvents {
         if (call == null || !ended.compareAndSet(false, true)) {
             return;
         }
-        List<String> reasons = completion.choices().stream().map(Choice::finishReason)
-                .filter(java.util.Objects::nonNull).toList();
+        List<String> reasons = new ArrayList<>(completion.choices().size());
+        for (Choice c : completion.choices()) {
+            if (c.finishReason() != null) {
+                reasons.add(c.finishReason());
+            }
+        }
         end(new LMListener.CallEnd(call, since(call.startNanos()), attempts, completion.id(), completion.model(),
                 reasons, completion.usage(), null, completion, null, false));
     }

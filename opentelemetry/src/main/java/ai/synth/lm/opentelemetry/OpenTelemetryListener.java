@@ -8,7 +8,6 @@ import ai.synth.lm.Usage;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
-import io.opentelemetry.api.common.AttributesBuilder;
 import io.opentelemetry.api.metrics.DoubleHistogram;
 import io.opentelemetry.api.metrics.LongHistogram;
 import io.opentelemetry.api.metrics.Meter;
@@ -63,7 +62,7 @@ public final class OpenTelemetryListener implements LMListener {
     private final TextMapPropagator propagator;
     private final DoubleHistogram duration;
     private final LongHistogram tokens;
-    private final AttributeKey<String> providerKey;
+    private final AttributeCache attributes;
     private final boolean captureContent;
 
     private OpenTelemetryListener(Builder b) {
@@ -75,7 +74,8 @@ public final class OpenTelemetryListener implements LMListener {
         this.tokens = meter.histogramBuilder("gen_ai.client.token.usage").ofLongs().setUnit("{token}")
                 .setDescription("Number of input and output tokens used")
                 .setExplicitBucketBoundariesAdvice(TOKEN_BUCKETS).build();
-        this.providerKey = AttributeKey.stringKey(latest(b.semconvOptIn) ? "gen_ai.provider.name" : "gen_ai.system");
+        this.attributes = new AttributeCache(AttributeKey.stringKey(latest(b.semconvOptIn) ? "gen_ai.provider.name"
+                : "gen_ai.system"));
         this.captureContent = b.captureContent;
     }
 
@@ -105,11 +105,10 @@ public final class OpenTelemetryListener implements LMListener {
     public void callStarted(LMCall call) {
         Context parent = Context.current();
         ChatCompletionRequest r = call.request();
-        var span = tracer.spanBuilder("chat " + call.model()).setSpanKind(SpanKind.CLIENT).setParent(parent)
-                .setAllAttributes(common(call)).setAttribute("server.address", call.serverAddress())
-                .setAttribute("server.port", (long) call.serverPort());
-        Attributes request = Semconv.requestAttributes(r);
-        span.setAllAttributes(request);
+        AttributeCache.Start start = attributes.start(call);
+        var span = tracer.spanBuilder(start.name()).setSpanKind(SpanKind.CLIENT).setParent(parent)
+                .setAllAttributes(start.attributes());
+        Semconv.requestAttributes(r, span);
         if (call.deployment() != null) {
             span.setAttribute("synth_lm.deployment", call.deployment());
         }
@@ -132,20 +131,13 @@ public final class OpenTelemetryListener implements LMListener {
     @Override
     public void callEnded(CallEnd end) {
         LMCall call = end.call();
-        AttributesBuilder metric = common(call).toBuilder().put("server.address", call.serverAddress())
-                .put("server.port", (long) call.serverPort());
-        if (end.responseModel() != null) {
-            metric.put("gen_ai.response.model", end.responseModel());
-        }
-        if (end.error() != null) {
-            metric.put("error.type", errorType(end.error()));
-        }
-        Attributes attributes = metric.build();
-        duration.record(end.duration().toNanos() / 1e9, attributes);
+        AttributeCache.Metric metric = attributes.end(call, end.responseModel(),
+                end.error() != null ? errorType(end.error()) : null);
+        duration.record(end.duration().toNanos() / 1e9, metric.duration());
         Usage usage = end.usage();
         if (usage != null) {
-            tokens.record(usage.promptTokens(), attributes.toBuilder().put("gen_ai.token.type", "input").build());
-            tokens.record(usage.completionTokens(), attributes.toBuilder().put("gen_ai.token.type", "output").build());
+            tokens.record(usage.promptTokens(), metric.input());
+            tokens.record(usage.completionTokens(), metric.output());
         }
         if (call.attachment(SPAN) instanceof Span span) {
             call.attach(SPAN, null);
@@ -183,11 +175,6 @@ public final class OpenTelemetryListener implements LMListener {
             span.setAttribute(CANCELLED, true);
         }
         span.end();
-    }
-
-    private Attributes common(LMCall call) {
-        return Attributes.of(AttributeKey.stringKey("gen_ai.operation.name"), call.operation(), providerKey,
-                call.provider(), AttributeKey.stringKey("gen_ai.request.model"), call.model());
     }
 
     /** The HTTP status of a failed response, else the exception's class name. */
