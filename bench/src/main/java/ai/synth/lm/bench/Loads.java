@@ -1,5 +1,6 @@
 package ai.synth.lm.bench;
 
+import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -129,6 +130,7 @@ final class Loads {
         Thread.sleep(warmupMs);
         long okBefore = ok.sum();
         long errorsBefore = errors.count();
+        long cpuBefore = processCpuNanos();
         long start = System.nanoTime();
         Thread.sleep(measureMs);
         // A client still cold at the end of a short (smoke) window gets up to 30 s more to finish one call, so
@@ -139,13 +141,25 @@ final class Loads {
         long okAfter = ok.sum();
         long errorsAfter = errors.count();
         double seconds = (System.nanoTime() - start) / 1e9;
+        long cpu = processCpuNanos() - cpuBefore;
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("calls", okAfter - okBefore);
         out.put("calls_per_s", (okAfter - okBefore) / seconds);
+        if (cpuBefore >= 0 && okAfter > okBefore) {
+            // the client's own CPU per call (every thread of its JVM, GC included): what load on a shared machine
+            // moves far less than calls/s
+            out.put("cpu_us_per_call", cpu / 1e3 / (okAfter - okBefore));
+        }
         out.put("errors", errorsAfter - errorsBefore);
         out.put("errors_total", errors.count());
         out.put("error_kinds", errors.kinds());
         return out;
+    }
+
+    /** The CPU time of this JVM so far, or -1 when the platform does not say. */
+    private static long processCpuNanos() {
+        return ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+                ? os.getProcessCpuTime() : -1;
     }
 
     /** Streams one after another, each read to the end; content chunks per second. */
