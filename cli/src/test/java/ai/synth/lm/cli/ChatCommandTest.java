@@ -249,6 +249,39 @@ class ChatCommandTest {
     }
 
     @Test
+    void withVAndAConfigPrintsEachDeploymentCallAndTheRetryElsewhereInOrder(
+            @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        try (LocalBackend failing = LocalBackend.builder().apiKey(KEY).build().start()) {
+            failing.enqueue(ai.synth.lm.testserver.Fault.status(503));
+            java.nio.file.Path config = routerConfig(dir, """
+                    model_list:
+                      - model_name: chat
+                        litellm_params: {model: openai/sim, api_base: "%s/v1", api_key: os.environ/ROUTER_KEY, weight: 1000}
+                        model_info: {id: failing}
+                      - model_name: chat
+                        litellm_params: {model: openai/sim, api_base: "%s/v1", api_key: os.environ/ROUTER_KEY}
+                        model_info: {id: healthy}
+                    """.formatted(failing.baseUrl(), backend.baseUrl()));
+
+            Run run = Run.of(Map.of("ROUTER_KEY", KEY), "chat", "-v", "--config", config.toString(), "--model",
+                    "chat", "Hello router");
+
+            assertThat(run.exitCode()).as(run.err()).isZero();
+            assertThat(run.err().lines().filter(l -> l.startsWith("[synth-lm] ")).map(l -> l.replaceAll("\\d+ ms", "N ms")
+                    .replaceAll("at 127\\.0\\.0\\.1:\\d+", "at HOST")))
+                    .containsSubsequence("[synth-lm] calling openai (deployment failing) model sim at HOST",
+                            "[synth-lm] attempt 1: HTTP 503 in N ms",
+                            "[synth-lm] calling openai (deployment healthy) model sim at HOST",
+                            "[synth-lm] attempt 1: HTTP 200 in N ms")
+                    .anyMatch(l -> l.startsWith("[synth-lm] retrying elsewhere after deployment failing failed in N ms"
+                            + " after HTTP 503"))
+                    .anyMatch(l -> l.startsWith("[synth-lm] failed after 1 attempt in N ms"))
+                    .anyMatch(l -> l.startsWith("[synth-lm] done after 1 attempt in N ms"));
+            assertThat(run.err()).doesNotContain(KEY);
+        }
+    }
+
+    @Test
     void configWithAnUnknownGroupIsAUsageErrorListingTheGroups(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
             throws Exception {
         java.nio.file.Path config = routerConfig(dir, """
