@@ -1,12 +1,13 @@
 package ai.synth.lm.internal;
 
+import ai.synth.lm.internal.http.Request;
+
 import ai.synth.lm.ChatCompletion;
 import ai.synth.lm.ChatCompletionChunk;
 import ai.synth.lm.Choice;
 import ai.synth.lm.LMCall;
 import ai.synth.lm.LMListener;
 import ai.synth.lm.Usage;
-import java.net.http.HttpRequest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,17 +46,8 @@ public final class CallEvents {
     }
 
     /** {@code request} with the headers listeners added at the start. */
-    public HttpRequest headers(HttpRequest request) {
-        if (call == null) {
-            return request;
-        }
-        Map<String, String> added = call.headers();
-        if (added.isEmpty()) {
-            return request;
-        }
-        HttpRequest.Builder b = HttpRequest.newBuilder(request, (name, value) -> true);
-        added.forEach(b::header);
-        return b.build();
+    public Request headers(Request request) {
+        return call == null ? request : request.withHeaders(call.headers());
     }
 
     /** Attempt {@code number}, sent at {@code startedNanos}, ended with {@code status} or {@code error}. */

@@ -1,5 +1,8 @@
 package ai.synth.lm.internal;
 
+import ai.synth.lm.internal.http.Headers;
+import ai.synth.lm.internal.http.Response;
+
 import ai.synth.lm.internal.http.LimitedBody;
 import ai.synth.lm.internal.http.ProxyRefusedException;
 import ai.synth.lm.internal.http.ProxyUnreachableException;
@@ -13,7 +16,6 @@ import java.io.IOException;
 import java.net.ConnectException;
 import java.net.UnknownHostException;
 import java.net.http.HttpConnectTimeoutException;
-import java.net.http.HttpResponse;
 import java.security.cert.CertPathBuilderException;
 import java.security.cert.CertPathValidatorException;
 import java.security.cert.CertificateException;
@@ -32,8 +34,8 @@ final class Failures {
     }
 
     /** The exception for an error status (or an error body on 200). */
-    ApiException status(HttpResponse<?> response, byte[] body, int attempts) {
-        int status = response.statusCode();
+    ApiException status(Response response, byte[] body, int attempts) {
+        int status = response.status();
         String message = scrub(providerMessage(response.headers(), body));
         String requestId = response.headers().firstValue("x-request-id").orElse(null);
         String code = errorCode(body);
@@ -164,7 +166,7 @@ final class Failures {
     }
 
     /** The provider's own error message from an error body, or a short description of a body that has none. */
-    static String providerMessage(java.net.http.HttpHeaders headers, byte[] body) {
+    static String providerMessage(Headers headers, byte[] body) {
         if (body == null || body.length == 0) {
             return null;
         }

@@ -1,10 +1,13 @@
 package ai.synth.lm.internal;
 
+import ai.synth.lm.internal.http.BodyMode;
+import ai.synth.lm.internal.http.Headers;
 import ai.synth.lm.internal.http.Http1Transport;
 import ai.synth.lm.internal.http.HttpClients;
 import ai.synth.lm.internal.http.JdkTransport;
 import ai.synth.lm.internal.http.LimitedBody;
-import ai.synth.lm.internal.http.StreamBody;
+import ai.synth.lm.internal.http.Request;
+import ai.synth.lm.internal.http.Response;
 import ai.synth.lm.internal.http.Transport;
 import ai.synth.lm.ChatCompletion;
 import ai.synth.lm.ChatCompletionRequest;
@@ -14,8 +17,6 @@ import java.io.IOException;
 import java.nio.channels.ClosedByInterruptException;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -23,11 +24,9 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.Flow;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,6 +55,10 @@ public final class HttpEngine implements AutoCloseable {
     private final Set<Runnable> openStreams = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final CompletableFuture<Void> closing = new CompletableFuture<>();
+    /** The provider's header fields: for a JSON POST, for a streamed one, and for a request without a body. */
+    private final Headers jsonHeaders;
+    private final Headers streamHeaders;
+    private final Headers plainHeaders;
 
     /** An engine for one provider. */
     public HttpEngine(ProviderSettings settings) {
@@ -74,6 +77,12 @@ public final class HttpEngine implements AutoCloseable {
         });
         timers.setRemoveOnCancelPolicy(true);
         this.deadlines = new Deadlines(timers, settings.timeout());
+        String authorization = "Bearer " + settings.apiKey();
+        this.plainHeaders = Headers.of("Authorization", authorization, "Accept", "application/json",
+                "User-Agent", USER_AGENT);
+        this.jsonHeaders = plainHeaders.with("Content-Type", "application/json");
+        this.streamHeaders = Headers.of("Authorization", authorization, "Accept", "text/event-stream",
+                "User-Agent", USER_AGENT, "Content-Type", "application/json");
         if (plain && !HttpClients.isLoopback(settings.apiBase())) {
             log.warn("The {} base URL {} is plain http and not loopback: the API key will be sent in clear text",
                     settings.provider(), settings.apiBase());
@@ -100,10 +109,9 @@ public final class HttpEngine implements AutoCloseable {
         byte[] body = JsonCodec.writeRequest(request, false);
         ensureOpen();
         CallEvents call = settings.events().start(request, false);
-        HttpRequest http = call.headers(post(settings.chatUri(), body));
+        Request http = call.headers(post(settings.chatUri(), body));
         CompletableFuture<ChatCompletion> attempts = new CompletableFuture<>();
-        new RetryingCall<>(this, http, LimitedBody.handler(settings.maxResponseSize()), b -> b,
-                responses::completion, attempts, call).attempt(1);
+        new RetryingCall<>(this, http, BodyMode.WHOLE, responses::completion, attempts, call).attempt(1);
         if (call == CallEvents.NONE) {
             return attempts;
         }
@@ -133,9 +141,9 @@ public final class HttpEngine implements AutoCloseable {
     public ChatCompletion chatBlocking(ChatCompletionRequest request) {
         byte[] body = JsonCodec.writeRequest(request, false);
         CallEvents call = settings.events().start(request, false);
-        HttpRequest http = call.headers(post(settings.chatUri(), body));
-        CompletableFuture<ChatCompletion> result = RetryingCall.blocking(this, http,
-                LimitedBody.handler(settings.maxResponseSize()), b -> b, responses::completion, call);
+        Request http = call.headers(post(settings.chatUri(), body));
+        CompletableFuture<ChatCompletion> result = RetryingCall.blocking(this, http, BodyMode.WHOLE,
+                responses::completion, call);
         result.whenComplete(call::outcome); // already complete: told on this thread, before returning
         return Futures.await(result);
     }
@@ -148,9 +156,8 @@ public final class HttpEngine implements AutoCloseable {
         byte[] body = JsonCodec.writeRequest(request, true);
         ensureOpen();
         CallEvents call = settings.events().start(request, true);
-        HttpRequest http = call.headers(streamRequest(body));
-        CompletableFuture<BlockingStream> opened = RetryingCall.blocking(this, http,
-                StreamBody.blockingHandler(settings.maxResponseSize()), StreamBody::bytes,
+        Request http = call.headers(streamRequest(body));
+        CompletableFuture<BlockingStream> opened = RetryingCall.blocking(this, http, BodyMode.STREAM,
                 (response, attempts) -> responses.openedBlocking(response, attempts, this, call), call);
         opened.whenComplete((s, e) -> {
             if (e != null) {
@@ -166,60 +173,49 @@ public final class HttpEngine implements AutoCloseable {
         ensureOpen();
         return new ChunkStream(this, () -> settings.events().start(request, true), call -> {
             CompletableFuture<ChunkStream.Opened> result = new CompletableFuture<>();
-            new RetryingCall<>(this, call.headers(streamRequest(body)), StreamBody.handler(settings.maxResponseSize()),
-                    StreamBody::bytes, responses::opened, result, call).attempt(1);
+            new RetryingCall<>(this, call.headers(streamRequest(body)), BodyMode.PUBLISHER, responses::opened, result,
+                    call).attempt(1);
             return result;
         });
     }
 
-    private HttpRequest streamRequest(byte[] body) {
-        return request(settings.chatUri()).setHeader("Accept", "text/event-stream")
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+    private Request streamRequest(byte[] body) {
+        return new Request("POST", settings.chatUri(), streamHeaders, body);
     }
 
     /** A JSON POST with the provider's headers. */
-    public HttpRequest post(URI uri, byte[] body) {
-        return request(uri).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+    public Request post(URI uri, byte[] body) {
+        return new Request("POST", uri, jsonHeaders, body);
     }
 
-    /** A request builder with the provider's headers. */
-    public HttpRequest.Builder request(URI uri) {
-        return HttpRequest.newBuilder(uri)
-                .header("Authorization", "Bearer " + settings.apiKey())
-                .header("Accept", "application/json")
-                .header("User-Agent", USER_AGENT);
-    }
-
-    /** Sends with retries; {@code onSuccess} turns a 2xx response into the result or throws a typed error. */
-    public <T> CompletableFuture<T> execute(HttpRequest request, SuccessHandler<byte[], T> onSuccess) {
-        return execute(request, LimitedBody.handler(settings.maxResponseSize()), body -> body, onSuccess);
+    /** A request without a body ({@code GET}, or a {@code POST} that sends none) with the provider's headers. */
+    public Request request(String method, URI uri) {
+        return new Request(method, uri, plainHeaders, null);
     }
 
     /**
-     * Sends with retries, reading bodies with {@code handler}; {@code errorBody} gives the bytes of a non-2xx
-     * body for the error message. The per-attempt timeout runs until {@code handler}'s body is complete.
+     * Sends with retries, reading the body whole; {@code onSuccess} turns a 2xx response into the result or throws
+     * a typed error. The per-attempt timeout runs until the body is complete.
      */
-    public <B, T> CompletableFuture<T> execute(HttpRequest request, HttpResponse.BodyHandler<B> handler,
-            Function<B, byte[]> errorBody, SuccessHandler<B, T> onSuccess) {
+    public <T> CompletableFuture<T> execute(Request request, SuccessHandler<T> onSuccess) {
         ensureOpen();
         CompletableFuture<T> result = new CompletableFuture<>();
-        new RetryingCall<>(this, request, handler, errorBody, onSuccess, result, CallEvents.NONE).attempt(1);
+        new RetryingCall<>(this, request, BodyMode.WHOLE, onSuccess, result, CallEvents.NONE).attempt(1);
         return result;
     }
 
     /**
-     * One attempt, bounded by {@code timeout} from sending until the handler's body is complete. Fails with
-     * {@link Failures.ResponseTimeout} when the timeout fires, and is cancelled when the engine closes.
+     * One attempt, bounded by {@code timeout} from sending until the body is read whole (or a live body's head is
+     * in). Fails with {@link Failures.ResponseTimeout} when the timeout fires, and is cancelled when the engine
+     * closes.
      */
-    public <B> CompletableFuture<HttpResponse<B>> sendOnce(HttpRequest request, HttpResponse.BodyHandler<B> handler,
-            Duration timeout) {
-        CompletableFuture<HttpResponse<B>> out = new CompletableFuture<>();
+    public CompletableFuture<Response> sendOnce(Request request, BodyMode mode, Duration timeout) {
+        CompletableFuture<Response> out = new CompletableFuture<>();
         if (closed.get()) {
             out.completeExceptionally(closedInFlight(0));
             return out;
         }
-        CompletableFuture<HttpResponse<B>> send = transport.sendAsync(request, handler);
+        CompletableFuture<Response> send = transport.sendAsync(request, mode);
         Deadlines.Entry deadline = deadlines.add(timeout, () -> {
             if (out.completeExceptionally(new Failures.ResponseTimeout())) {
                 send.cancel(true);
@@ -233,7 +229,7 @@ public final class HttpEngine implements AutoCloseable {
             if (error != null) {
                 out.completeExceptionally(unwrap(error));
             } else if (!out.complete(response)) {
-                discard(response);
+                response.discard();
             }
         });
         out.whenComplete((r, e) -> {
@@ -246,14 +242,14 @@ public final class HttpEngine implements AutoCloseable {
     }
 
     /**
-     * One attempt on the caller's thread, for the synchronous face. Its deadline (or {@link #close()}) ends it: a
-     * body that stalls is aborted; before the headers the waiting thread is interrupted, which makes the JDK client
-     * abort the exchange, and the interrupt is cleared again before this returns. (The JDK's own request timeout
-     * would do the same but costs a selector wake-up per call, halving throughput at 64 threads.) Never throws: the
-     * outcome is in the returned, already completed, future.
+     * One attempt on the caller's thread, for the synchronous face. Its deadline (or {@link #close()}) ends it with
+     * the transport's abort action (the library's own transport closes the socket); while the transport has none
+     * (the JDK client, before the headers) the waiting thread is interrupted, which makes the JDK client abort the
+     * exchange, and the interrupt is cleared again before this returns. (The JDK's own request timeout would do the
+     * same but costs a selector wake-up per call, halving throughput at 64 threads.) Never throws: the outcome is in
+     * the returned, already completed, future.
      */
-    <B> CompletableFuture<HttpResponse<B>> sendBlocking(HttpRequest request, Duration timeout,
-            HttpResponse.BodyHandler<B> handler) {
+    CompletableFuture<Response> sendBlocking(Request request, Duration timeout, BodyMode mode) {
         if (closed.get()) {
             return CompletableFuture.failedFuture(closedInFlight(0));
         }
@@ -262,7 +258,7 @@ public final class HttpEngine implements AutoCloseable {
                 () -> attempt.end(closedInFlight(0)));
         try {
             return CompletableFuture.completedFuture(
-                    transport.send(request, info -> attempt.body(info, handler), attempt::onAbort));
+                    transport.send(request, mode, attempt::onAbort));
         } catch (ClosedByInterruptException e) {
             RuntimeException cause = attempt.ended.get();
             if (cause == null) { // the caller's own interrupt closed the connection: keep the flag, and give up
@@ -283,7 +279,8 @@ public final class HttpEngine implements AutoCloseable {
             }
             return CompletableFuture.failedFuture(cause);
         } catch (RuntimeException e) {
-            return CompletableFuture.failedFuture(e);
+            RuntimeException cause = attempt.ended.get();
+            return CompletableFuture.failedFuture(cause != null ? cause : e);
         } finally {
             deadlines.remove(deadline);
             attempt.finish();
@@ -295,25 +292,11 @@ public final class HttpEngine implements AutoCloseable {
         private static final int RUNNING = 0, DONE = 1, INTERRUPTING = 2, INTERRUPTED = 3;
         private final Thread caller;
         private final AtomicInteger state = new AtomicInteger(RUNNING);
-        private final AtomicReference<LimitedBody> body = new AtomicReference<>();
         private final AtomicReference<Runnable> abort = new AtomicReference<>();
         final AtomicReference<RuntimeException> ended = new AtomicReference<>();
 
         BlockingAttempt(Thread caller) {
             this.caller = caller;
-        }
-
-        /** The body subscriber, made when the headers arrive; a whole body can be aborted, others are interrupted. */
-        <B> HttpResponse.BodySubscriber<B> body(HttpResponse.ResponseInfo info, HttpResponse.BodyHandler<B> handler) {
-            HttpResponse.BodySubscriber<B> subscriber = handler.apply(info);
-            if (subscriber instanceof LimitedBody b) {
-                body.set(b);
-                RuntimeException cause = ended.get();
-                if (cause != null) {
-                    b.abort(cause); // the deadline passed while the headers were arriving
-                }
-            }
-            return subscriber;
         }
 
         /** The transport's way to end the exchange; run at once if the attempt already ended. */
@@ -324,19 +307,13 @@ public final class HttpEngine implements AutoCloseable {
             }
         }
 
-        /**
-         * Ends the attempt with {@code cause}: aborts the body, or runs the transport's abort action, or else
-         * interrupts the wait for the headers.
-         */
+        /** Ends the attempt with {@code cause}: runs the transport's abort action, or else interrupts the caller. */
         void end(RuntimeException cause) {
             if (!ended.compareAndSet(null, cause)) {
                 return;
             }
-            LimitedBody b = body.get();
             Runnable action = abort.get();
-            if (b != null) {
-                b.abort(cause);
-            } else if (action != null) {
+            if (action != null) {
                 action.run();
             } else if (state.compareAndSet(RUNNING, INTERRUPTING)) {
                 caller.interrupt();
@@ -366,38 +343,9 @@ public final class HttpEngine implements AutoCloseable {
         return e;
     }
 
-    /** A byte-array attempt, as warmup uses. */
-    public CompletableFuture<HttpResponse<byte[]>> sendOnce(HttpRequest request, Duration timeout) {
-        return sendOnce(request, LimitedBody.handler(settings.maxResponseSize()), timeout);
-    }
-
-    /** Releases a streamed body that arrived after its call was given up. */
-    static void discard(HttpResponse<?> response) {
-        Object body = response.body() instanceof StreamBody stream
-                ? (stream.input() != null ? stream.input() : stream.live()) : response.body();
-        if (body instanceof java.io.InputStream input) {
-            try {
-                input.close();
-            } catch (IOException ignored) {
-                // closing releases the connection; nothing else to do
-            }
-        } else if (body instanceof Flow.Publisher<?> publisher) {
-            publisher.subscribe(new Flow.Subscriber<Object>() {
-                @Override
-                public void onSubscribe(Flow.Subscription subscription) {
-                    subscription.cancel();
-                }
-
-                @Override
-                public void onNext(Object item) {}
-
-                @Override
-                public void onError(Throwable throwable) {}
-
-                @Override
-                public void onComplete() {}
-            });
-        }
+    /** An attempt reading its body whole, as warmup uses. */
+    public CompletableFuture<Response> sendOnce(Request request, Duration timeout) {
+        return sendOnce(request, BodyMode.WHOLE, timeout);
     }
 
     /**
@@ -477,9 +425,9 @@ public final class HttpEngine implements AutoCloseable {
 
     /** Turns a 2xx response into a result, or throws a {@link SynthLMException}. */
     @FunctionalInterface
-    public interface SuccessHandler<B, T> {
+    public interface SuccessHandler<T> {
         /** The result of a successful attempt. */
-        T handle(HttpResponse<B> response, int attempts);
+        T handle(Response response, int attempts);
     }
 
 }

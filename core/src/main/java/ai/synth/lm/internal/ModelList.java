@@ -1,11 +1,12 @@
 package ai.synth.lm.internal;
 
+import ai.synth.lm.internal.http.Request;
+import ai.synth.lm.internal.http.Response;
+
 import ai.synth.lm.InvalidResponseException;
 import ai.synth.lm.Model;
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,22 +19,22 @@ public final class ModelList {
 
     /** The models the provider lists; fails like a chat call does, or with an {@link InvalidResponseException}. */
     public static CompletableFuture<List<Model>> fetch(HttpEngine engine) {
-        HttpRequest request = engine.request(URI.create(engine.settings().apiBase() + "/models")).GET().build();
+        Request request = engine.request("GET", URI.create(engine.settings().apiBase() + "/models"));
         return engine.execute(request, (response, attempts) -> read(engine, response, attempts));
     }
 
-    private static List<Model> read(HttpEngine engine, HttpResponse<byte[]> response, int attempts) {
+    private static List<Model> read(HttpEngine engine, Response response, int attempts) {
         Object json;
         try {
-            json = JsonValueIO.parse(response.body());
+            json = JsonValueIO.parse(response.bytes());
         } catch (IOException | RuntimeException e) {
             json = null;
         }
         if (!(json instanceof Map<?, ?> list) || !(list.get("data") instanceof List<?> data)) {
             String provider = engine.settings().provider();
-            throw new InvalidResponseException(provider + " answered GET /models with HTTP " + response.statusCode()
+            throw new InvalidResponseException(provider + " answered GET /models with HTTP " + response.status()
                     + " but not a model list ({\"object\": \"list\", \"data\": [...]}); the backend may not list its"
-                    + " models", null, provider, response.statusCode(),
+                    + " models", null, provider, response.status(),
                     response.headers().firstValue("x-request-id").orElse(null), attempts);
         }
         List<Model> models = new ArrayList<>(data.size());

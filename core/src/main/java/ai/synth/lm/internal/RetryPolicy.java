@@ -1,6 +1,6 @@
 package ai.synth.lm.internal;
 
-import java.net.http.HttpHeaders;
+import ai.synth.lm.internal.http.Headers;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.ZonedDateTime;
@@ -45,7 +45,7 @@ public final class RetryPolicy {
     }
 
     /** Whether a response with this status and headers should be retried, ignoring the retry budget. */
-    public static boolean isRetryable(int status, HttpHeaders headers) {
+    public static boolean isRetryable(int status, Headers headers) {
         Optional<String> override = headers.firstValue("x-should-retry");
         if (override.isPresent()) {
             if (override.get().equalsIgnoreCase("true")) {
@@ -63,7 +63,7 @@ public final class RetryPolicy {
      *
      * @param headers the failed response's headers, or null after a connection failure or timeout
      */
-    public Duration delay(int retry, HttpHeaders headers) {
+    public Duration delay(int retry, Headers headers) {
         Duration asked = headers == null ? null : serverWait(headers);
         if (asked != null) {
             return asked;
@@ -74,7 +74,7 @@ public final class RetryPolicy {
     }
 
     /** The wait the server asked for, when it is more than 0 and at most 60 seconds. */
-    Duration serverWait(HttpHeaders headers) {
+    Duration serverWait(Headers headers) {
         Duration wait = headers.firstValue("retry-after-ms").map(RetryPolicy::millis).orElse(null);
         if (wait == null) {
             wait = headers.firstValue("retry-after").map(this::secondsOrDate).orElse(null);

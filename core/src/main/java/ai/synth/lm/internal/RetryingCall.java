@@ -1,12 +1,12 @@
 package ai.synth.lm.internal;
 
 import ai.synth.lm.ConnectionException;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import ai.synth.lm.internal.http.BodyMode;
+import ai.synth.lm.internal.http.Request;
+import ai.synth.lm.internal.http.Response;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -14,33 +14,29 @@ import org.slf4j.LoggerFactory;
  * One logical call: its attempts, until a result or a final failure. Each retry is scheduled on the engine's
  * {@link HttpEngine#delay(Duration) delay}, never slept, and ends at once when the engine closes.
  */
-final class RetryingCall<B, T> {
+final class RetryingCall<T> {
 
     private static final Logger log = LoggerFactory.getLogger(HttpEngine.class);
 
     private final HttpEngine engine;
-    private final HttpRequest request;
-    private final HttpResponse.BodyHandler<B> handler;
-    private final Function<B, byte[]> errorBody;
-    private final HttpEngine.SuccessHandler<B, T> onSuccess;
+    private final Request request;
+    private final BodyMode mode;
+    private final HttpEngine.SuccessHandler<T> onSuccess;
     private final CompletableFuture<T> result;
     private final boolean blocking;
     private final CallEvents events;
 
-    RetryingCall(HttpEngine engine, HttpRequest request, HttpResponse.BodyHandler<B> handler,
-            Function<B, byte[]> errorBody, HttpEngine.SuccessHandler<B, T> onSuccess, CompletableFuture<T> result,
-            CallEvents events) {
-        this(engine, request, handler, errorBody, onSuccess, result, false, events);
+    RetryingCall(HttpEngine engine, Request request, BodyMode mode, HttpEngine.SuccessHandler<T> onSuccess,
+            CompletableFuture<T> result, CallEvents events) {
+        this(engine, request, mode, onSuccess, result, false, events);
     }
 
-    private RetryingCall(HttpEngine engine, HttpRequest request, HttpResponse.BodyHandler<B> handler,
-            Function<B, byte[]> errorBody, HttpEngine.SuccessHandler<B, T> onSuccess, CompletableFuture<T> result,
-            boolean blocking, CallEvents events) {
+    private RetryingCall(HttpEngine engine, Request request, BodyMode mode, HttpEngine.SuccessHandler<T> onSuccess,
+            CompletableFuture<T> result, boolean blocking, CallEvents events) {
         this.events = events;
         this.engine = engine;
         this.request = request;
-        this.handler = handler;
-        this.errorBody = errorBody;
+        this.mode = mode;
         this.onSuccess = onSuccess;
         this.result = result;
         this.blocking = blocking;
@@ -51,11 +47,10 @@ final class RetryingCall<B, T> {
      * Runs a whole call on the caller's thread: each attempt with {@link HttpEngine#sendBlocking}, each wait
      * between attempts blocking. The returned future is complete when this returns.
      */
-    static <B, T> CompletableFuture<T> blocking(HttpEngine engine, HttpRequest request,
-            HttpResponse.BodyHandler<B> handler, Function<B, byte[]> errorBody, HttpEngine.SuccessHandler<B, T> onSuccess,
-            CallEvents events) {
-        RetryingCall<B, T> call = new RetryingCall<>(engine, request, handler, errorBody, onSuccess,
-                new CompletableFuture<>(), true, events);
+    static <T> CompletableFuture<T> blocking(HttpEngine engine, Request request, BodyMode mode,
+            HttpEngine.SuccessHandler<T> onSuccess, CallEvents events) {
+        RetryingCall<T> call = new RetryingCall<>(engine, request, mode, onSuccess, new CompletableFuture<>(), true,
+                events);
         call.attempt(1);
         return call.result;
     }
@@ -69,7 +64,7 @@ final class RetryingCall<B, T> {
             return; // cancelled by the caller
         }
         long started = System.nanoTime();
-        CompletableFuture<HttpResponse<B>> sent = send();
+        CompletableFuture<Response> sent = send();
         if (!blocking && engine.cancelClosesConnection()) {
             // A caller who cancels (or completes) the call's future ends the exchange in flight too: the server then
             // sees the connection close instead of generating an answer nobody reads.
@@ -83,33 +78,33 @@ final class RetryingCall<B, T> {
             if (log.isDebugEnabled()) {
                 log.debug("{} {} {} -> {} in {} ms (attempt {})", engine.settings().provider(), request.method(),
                         request.uri().getPath(),
-                        error != null ? HttpEngine.unwrap(error).toString() : response.statusCode(),
+                        error != null ? HttpEngine.unwrap(error).toString() : response.status(),
                         (System.nanoTime() - started) / 1_000_000, attempt);
             }
-            events.attempt(attempt, error == null ? response.statusCode() : 0, started,
+            events.attempt(attempt, error == null ? response.status() : 0, started,
                     error == null ? null : HttpEngine.unwrap(error));
             if (error != null) {
                 onFailure(attempt, HttpEngine.unwrap(error));
-            } else if (response.statusCode() / 100 == 2) {
+            } else if (response.status() / 100 == 2) {
                 try {
                     if (!result.complete(onSuccess.handle(response, attempt))) {
-                        HttpEngine.discard(response); // the caller gave up meanwhile
+                        response.discard(); // the caller gave up meanwhile
                     }
                 } catch (RuntimeException e) {
                     result.completeExceptionally(e);
                 }
-            } else if (RetryPolicy.isRetryable(response.statusCode(), response.headers())
+            } else if (RetryPolicy.isRetryable(response.status(), response.headers())
                     && attempt <= engine.retries.maxRetries()) {
-                retryLater(attempt, engine.retries.delay(attempt, response.headers()), "HTTP " + response.statusCode());
+                retryLater(attempt, engine.retries.delay(attempt, response.headers()), "HTTP " + response.status());
             } else {
-                result.completeExceptionally(engine.failures.status(response, errorBody.apply(response.body()), attempt));
+                result.completeExceptionally(engine.failures.status(response, response.bytes(), attempt));
             }
         });
     }
 
-    private CompletableFuture<HttpResponse<B>> send() {
-        return blocking ? engine.sendBlocking(request, engine.settings().timeout(), handler)
-                : engine.sendOnce(request, handler, engine.settings().timeout());
+    private CompletableFuture<Response> send() {
+        return blocking ? engine.sendBlocking(request, engine.settings().timeout(), mode)
+                : engine.sendOnce(request, mode, engine.settings().timeout());
     }
 
     private void onFailure(int attempt, Throwable cause) {

@@ -1,5 +1,8 @@
 package ai.synth.lm.internal;
 
+import ai.synth.lm.internal.http.Request;
+import ai.synth.lm.internal.http.Response;
+
 import ai.synth.lm.RouterState;
 import ai.synth.lm.WarmupEvent;
 import ai.synth.lm.WarmupOptions;
@@ -7,8 +10,6 @@ import ai.synth.lm.WarmupResult;
 import ai.synth.lm.WarmupResult.Outcome;
 import ai.synth.lm.internal.route.InMemoryRouterState;
 import java.net.URI;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -159,13 +160,12 @@ public final class Warmer {
         }
 
         private void send() {
-            HttpRequest.Builder start = engine.request(URI.create(settings.warmupBase() + "/warmup/" + path))
-                    .POST(HttpRequest.BodyPublishers.noBody());
+            Request start = engine.request("POST", URI.create(settings.warmupBase() + "/warmup/" + path));
             if (options.gpuPreference() != null) {
-                start.header("X-GPU-Preference", options.gpuPreference());
+                start = start.withHeaders(Map.of("X-GPU-Preference", options.gpuPreference()));
             }
             event("starting", 0, null);
-            engine.sendOnce(start.build(), pollTimeout).whenComplete((response, error) -> {
+            engine.sendOnce(start, pollTimeout).whenComplete((response, error) -> {
                 try {
                     onStart(response, error);
                 } catch (RuntimeException e) {
@@ -174,15 +174,15 @@ public final class Warmer {
             });
         }
 
-        private void onStart(HttpResponse<byte[]> response, Throwable error) {
+        private void onStart(Response response, Throwable error) {
             if (error != null) {
                 finish(Outcome.REJECTED, 0, "the warmup request failed: "
                         + new Failures(settings).noResponse(HttpEngine.unwrap(error), 1).getMessage());
                 return;
             }
-            if (response.statusCode() != 200) {
-                String message = Failures.providerMessage(response.headers(), response.body());
-                finish(Outcome.REJECTED, 0, "the backend answered HTTP " + response.statusCode()
+            if (response.status() != 200) {
+                String message = Failures.providerMessage(response.headers(), response.bytes());
+                finish(Outcome.REJECTED, 0, "the backend answered HTTP " + response.status()
                         + " to the warmup request" + (message == null ? "" : ": " + message));
                 return;
             }
@@ -197,7 +197,7 @@ public final class Warmer {
 
         private void poll(int attempt) {
             state.tryWarmupLease(key, holder, LEASE_TTL); // still warming: the lease lives on
-            HttpRequest status = engine.request(URI.create(settings.warmupBase() + "/warmup/status/" + path)).GET().build();
+            Request status = engine.request("GET", URI.create(settings.warmupBase() + "/warmup/status/" + path));
             engine.sendOnce(status, pollTimeout).whenComplete((response, error) -> {
                 try {
                     onStatus(attempt, response, error);
@@ -207,14 +207,14 @@ public final class Warmer {
             });
         }
 
-        private void onStatus(int attempt, HttpResponse<byte[]> response, Throwable error) {
+        private void onStatus(int attempt, Response response, Throwable error) {
             if (engine.isClosed()) {
                 finish(Outcome.REJECTED, attempt, "the provider was closed during the warmup");
                 return;
             }
-            if (error != null || response.statusCode() != 200) {
+            if (error != null || response.status() != 200) {
                 String why = error != null ? String.valueOf(HttpEngine.unwrap(error).getMessage())
-                        : "HTTP " + response.statusCode();
+                        : "HTTP " + response.status();
                 event("error", attempt, "status check failed (" + why + "); polling on");
             } else {
                 String status = statusOf(response);
@@ -224,7 +224,7 @@ public final class Warmer {
                     return;
                 }
                 if ("failed".equals(status)) {
-                    String message = Failures.providerMessage(response.headers(), response.body());
+                    String message = Failures.providerMessage(response.headers(), response.bytes());
                     event("failed", attempt, message);
                     finish(Outcome.FAILED, attempt, "the backend reported the warmup failed"
                             + (message == null ? "" : ": " + message));
@@ -291,15 +291,15 @@ public final class Warmer {
         }
     }
 
-    private String statusOf(HttpResponse<byte[]> response) {
+    private String statusOf(Response response) {
         try {
-            Object json = JsonValueIO.parse(response.body());
+            Object json = JsonValueIO.parse(response.bytes());
             if (json instanceof Map<?, ?> map && map.get("status") instanceof String s) {
                 return s;
             }
         } catch (java.io.IOException | RuntimeException e) {
             log.debug("Warmup status body is not JSON: {}",
-                    failures.scrub(new String(response.body(), StandardCharsets.UTF_8)));
+                    failures.scrub(new String(response.bytes(), StandardCharsets.UTF_8)));
         }
         return null;
     }

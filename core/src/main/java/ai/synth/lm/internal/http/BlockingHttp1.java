@@ -9,20 +9,11 @@ import java.net.SocketTimeoutException;
 import java.net.StandardSocketOptions;
 import java.net.URI;
 import java.net.http.HttpConnectTimeoutException;
-import java.net.http.HttpHeaders;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.security.NoSuchAlgorithmException;
-import java.util.List;
-import java.util.Map;
+import java.util.Arrays;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedDeque;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Flow;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import javax.net.ssl.SSLContext;
@@ -32,28 +23,39 @@ import org.slf4j.LoggerFactory;
 /**
  * HTTP/1.1 (over TLS for {@code https}) on blocking socket channels, read and written on the caller's thread: a
  * call costs one write and the reads its response needs, with no hand-off to another thread. Keep-alive connections
- * are pooled per host, newest first, for as long as the server's {@code Keep-Alive: timeout} allows (else
- * {@link Http1#DEFAULT_MAX_IDLE_NANOS}), and checked before reuse: one the server closed while idle is dropped
- * before the request goes out. A request goes out again on a new connection only when not one byte of it was
- * written; once it may have reached the server, a failure is the attempt's, never resent here. An interrupt of
- * the calling thread closes the connection and ends the call. Thread-safe.
+ * wait in the {@link ConnectionPool} the asynchronous face shares, under its idle rule, and are checked before
+ * reuse: one the server closed while idle is dropped before the request goes out. A request goes out again on a
+ * new connection only when not one byte of it was written; once it may have reached the server, a failure is the
+ * attempt's, never resent here. An interrupt of the calling thread closes the connection and ends the call.
+ * Thread-safe.
  */
 final class BlockingHttp1 implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(BlockingHttp1.class);
 
-    /** The most idle connections kept per host. */
-    static final int MAX_IDLE = 256;
-
     private final int connectTimeoutMillis;
     private final SSLContext sslContext;
     private final Proxies proxies;
     private final Events events;
-    private final Map<String, ConcurrentLinkedDeque<SocketConnection>> idle = new ConcurrentHashMap<>();
+    private final ConnectionPool pool;
+    private final boolean ownsPool;
+    /** The connections this face owns now: busy ones, and streams being read. Idle ones are in the pool. */
     private final Set<SocketConnection> open = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean closed = new AtomicBoolean();
 
+    /** A face with a pool of its own. */
     BlockingHttp1(ProviderSettings settings) {
+        this(settings, new ConnectionPool(NioHttp1.IDLE_TIMEOUT), true);
+    }
+
+    /** A face sharing {@code pool} with the other face; its owner closes it. */
+    BlockingHttp1(ProviderSettings settings, ConnectionPool pool) {
+        this(settings, pool, false);
+    }
+
+    private BlockingHttp1(ProviderSettings settings, ConnectionPool pool, boolean ownsPool) {
+        this.pool = pool;
+        this.ownsPool = ownsPool;
         this.connectTimeoutMillis = (int) Math.min(Integer.MAX_VALUE, Math.max(1, settings.connectTimeout().toMillis()));
         this.sslContext = settings.sslContext();
         this.proxies = settings.proxies();
@@ -61,12 +63,11 @@ final class BlockingHttp1 implements AutoCloseable {
     }
 
     /**
-     * Sends {@code request} and reads the response as {@code handler} says: a {@link PullBody} gets the body as a
-     * stream read later by its consumer; any other body is read whole before this returns. {@code onAbort} gets
-     * the action that ends the exchange from another thread (it closes the socket).
+     * Sends {@code request} and reads the response as {@code mode} says: a live body is handed over as a stream its
+     * consumer reads later; any other body is read whole (up to {@code limit} bytes) before this returns.
+     * {@code onAbort} gets the action that ends the exchange from another thread (it closes the socket).
      */
-    <B> HttpResponse<B> send(HttpRequest request, HttpResponse.BodyHandler<B> handler, Consumer<Runnable> onAbort)
-            throws IOException {
+    Response send(Request request, BodyMode mode, long limit, Consumer<Runnable> onAbort) throws IOException {
         URI uri = request.uri();
         Proxies.Route proxy = proxies.route(uri);
         boolean https = "https".equalsIgnoreCase(uri.getScheme());
@@ -95,92 +96,79 @@ final class BlockingHttp1 implements AutoCloseable {
                 }
                 throw e;
             }
-            return response(request, handler, connection, decoder);
+            int status = decoder.status();
+            Headers headers = decoder.headers();
+            if (mode.live(status, headers)) {
+                return Response.streaming(status, headers, connection.bodyStream(decoder, this));
+            }
+            return Response.whole(status, headers, readWhole(connection, decoder, headers, limit));
         }
     }
 
-    private <B> HttpResponse<B> response(HttpRequest request, HttpResponse.BodyHandler<B> handler,
-            SocketConnection connection, Http1Decoder decoder) throws IOException {
-        HttpHeaders headers = decoder.headers();
-        HttpResponse.BodySubscriber<B> subscriber = handler.apply(new Http1.Info(decoder.status(), headers));
-        if (subscriber instanceof PullBody<B> pull) {
-            return new Http1.Response<>(request, decoder.status(), headers, pull.of(connection.bodyStream(decoder, this)));
+    /** Reads the rest of the body into one array, failing with {@link LimitedBody.TooLarge} past {@code limit}. */
+    private byte[] readWhole(SocketConnection connection, Http1Decoder decoder, Headers headers, long limit)
+            throws IOException {
+        long declared = headers.firstValueAsLong("content-length").orElse(-1);
+        if (declared > limit) {
+            connection.close();
+            throw new LimitedBody.TooLarge(limit);
         }
-        Pusher pusher = new Pusher(connection);
-        subscriber.onSubscribe(pusher);
+        byte[] body = new byte[(int) Math.max(0, declared)];
+        int size = 0;
         try {
             long available;
-            while (!pusher.cancelled && pusher.requested > 0 && (available = connection.awaitBody(decoder)) >= 0) {
-                byte[] bytes = new byte[(int) available]; // what the buffer holds: one copy, sized to fit
-                connection.buffer.get(bytes);
-                decoder.consumed(available);
-                subscriber.onNext(List.of(ByteBuffer.wrap(bytes)));
-            }
-            if (!pusher.cancelled) {
-                if (pusher.requested <= 0) {
-                    throw new IllegalStateException("A blocking read needs a body that requests all its bytes");
+            while ((available = connection.awaitBody(decoder)) >= 0) {
+                if (size + available > limit) {
+                    throw new LimitedBody.TooLarge(limit);
                 }
-                subscriber.onComplete();
-                release(connection, decoder);
+                if (size + available > body.length) { // no Content-Length (chunked): grow as the body comes
+                    body = Arrays.copyOf(body, (int) Math.min(Math.min(limit, Integer.MAX_VALUE - 8),
+                            Math.max(size + available, 2L * body.length)));
+                }
+                connection.buffer.get(body, size, (int) available);
+                decoder.consumed(available);
+                size += (int) available;
             }
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
             connection.close();
-            subscriber.onError(e);
+            throw e;
         }
-        CompletableFuture<B> result = subscriber.getBody().toCompletableFuture();
-        if (!result.isDone()) {
-            connection.close();
-            throw new IllegalStateException("A blocking read needs a body that completes with its last byte");
-        }
-        try {
-            return new Http1.Response<>(request, decoder.status(), headers, result.get());
-        } catch (ExecutionException e) {
-            throw new IOException(e.getCause().getMessage(), e.getCause());
-        } catch (InterruptedException e) {
-            throw new IllegalStateException(e); // cannot happen: the result is complete
-        }
-    }
-
-    /** The subscription of a body read on the caller's thread. */
-    private static final class Pusher implements Flow.Subscription {
-        private final SocketConnection connection;
-        volatile long requested;
-        volatile boolean cancelled;
-
-        Pusher(SocketConnection connection) {
-            this.connection = connection;
-        }
-
-        @Override
-        public void request(long n) {
-            requested = Math.max(requested, n); // only whole-body readers come here: they ask for everything
-        }
-
-        @Override
-        public void cancel() {
-            cancelled = true;
-            connection.close(); // from a deadline on another thread, this ends the blocked read
-        }
+        release(connection, decoder);
+        return size == body.length ? body : Arrays.copyOf(body, size);
     }
 
     /**
-     * A pooled connection to {@code authority} that is fresh enough and passes the health check, else a new one.
-     * Connections that fail are closed here, before any request touched them.
+     * An idle connection to {@code authority} from the pool (which checked it), switched to blocking mode, else a
+     * new one.
      */
     private SocketConnection connection(String authority, URI uri, Proxies.Route proxy) throws IOException {
-        ConcurrentLinkedDeque<SocketConnection> pooled = idle.get(authority);
-        if (pooled != null) {
-            long now = System.nanoTime();
-            SocketConnection c;
-            while ((c = pooled.pollFirst()) != null) {
-                if (now - c.idleSince < c.maxIdleNanos && c.healthy()) {
-                    c.reused = true;
-                    return c;
-                }
-                c.close();
+        ConnectionPool.Idle idle;
+        while ((idle = pool.take(authority, System.nanoTime())) != null) {
+            try {
+                idle.channel.configureBlocking(true);
+            } catch (IOException | RuntimeException e) {
+                closeQuietly(idle.channel);
+                pool.closed();
+                continue;
             }
+            SocketConnection c = new SocketConnection(authority, idle.channel, idle.tls, idle.buffer, this);
+            c.reused = true;
+            open.add(c);
+            if (closed.get()) {
+                c.close();
+                throw new IOException("The HTTP client is closed");
+            }
+            return c;
         }
         return connect(authority, uri, proxy);
+    }
+
+    private static void closeQuietly(SocketChannel channel) {
+        try {
+            channel.close();
+        } catch (IOException ignored) {
+            // closing is all that was asked
+        }
     }
 
     private SocketConnection connect(String authority, URI uri, Proxies.Route proxy) throws IOException {
@@ -195,26 +183,35 @@ final class BlockingHttp1 implements AutoCloseable {
             throw new java.net.UnknownHostException(address.getHostString());
         }
         SocketChannel channel = SocketChannel.open();
+        pool.opened();
         try {
             channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
             events.connectionOpened(authority);
             channel.socket().connect(address, connectTimeoutMillis);
         } catch (SocketTimeoutException e) {
             channel.close();
+            pool.closed();
             HttpConnectTimeoutException timeout = new HttpConnectTimeoutException("HTTP connect timed out");
             timeout.initCause(e);
             throw timeout;
         } catch (ConnectException e) {
             channel.close();
+            pool.closed();
             throw proxy == null ? e : new ProxyUnreachableException(proxy, e);
         } catch (IOException | RuntimeException e) {
             channel.close();
+            pool.closed();
             throw e;
         }
-        TlsSession tls = https ? new TlsSession(tls(), uri.getHost(), port) : null;
-        SocketConnection[] self = new SocketConnection[1];
-        SocketConnection connection = new SocketConnection(authority, channel, tls, () -> open.remove(self[0]));
-        self[0] = connection;
+        TlsSession tls;
+        try {
+            tls = https ? new TlsSession(tls(), uri.getHost(), port) : null;
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            pool.closed();
+            throw e;
+        }
+        SocketConnection connection = new SocketConnection(authority, channel, tls, null, this);
         open.add(connection);
         if (closed.get()) {
             connection.close();
@@ -250,38 +247,33 @@ final class BlockingHttp1 implements AutoCloseable {
             connection.close();
             return;
         }
-        ConcurrentLinkedDeque<SocketConnection> pooled = idle.computeIfAbsent(connection.authority,
-                k -> new ConcurrentLinkedDeque<>());
-        if (pooled.size() >= MAX_IDLE) {
-            connection.close();
-            return;
-        }
-        long now = System.nanoTime();
-        connection.idleSince = now;
-        connection.maxIdleNanos = maxIdle;
-        pooled.offerFirst(connection);
-        SocketConnection oldest; // the oldest idle ones wait at the tail: close those past their time now
-        while ((oldest = pooled.peekLast()) != null && now - oldest.idleSince >= oldest.maxIdleNanos) {
-            if (pooled.removeLastOccurrence(oldest)) {
-                oldest.close();
-            }
-        }
-        if (closed.get() && pooled.remove(connection)) {
-            connection.close();
+        ConnectionPool.Idle idle = connection.detach(System.nanoTime(), maxIdle);
+        if (idle != null) {
+            pool.offer(idle);
         }
     }
 
-    /** How many connections are open, idle or in use. For leak checks. */
+    /** A connection of this face closed ({@code closed}) or went to the pool: it is no longer this face's. */
+    void released(SocketConnection connection, boolean closed) {
+        open.remove(connection);
+        if (closed) {
+            pool.closed();
+        }
+    }
+
+    /** How many connections are open, idle or in use (by either face, when the pool is shared). For leak checks. */
     int openConnections() {
-        return open.size();
+        return pool.openConnections();
     }
 
-    /** Closes every connection: idle ones, and those in use, whose exchanges then fail. Idempotent. */
+    /** Closes the connections in use, whose exchanges then fail, and the pool if it is this face's own. Idempotent. */
     @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {
-            idle.clear();
             open.forEach(SocketConnection::close);
+            if (ownsPool) {
+                pool.close();
+            }
         }
     }
 }

@@ -1,21 +1,11 @@
 package ai.synth.lm.internal.http;
 
-import java.io.ByteArrayOutputStream;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpHeaders;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
-import javax.net.ssl.SSLSession;
 
-/** What both HTTP/1.1 transports share: the request's bytes, and the response object they hand back. */
+/** What both faces of the HTTP/1.1 transport share: the request's bytes, and the idle rule of keep-alive. */
 final class Http1 {
 
     /**
@@ -31,7 +21,7 @@ final class Http1 {
      * {@code Keep-Alive: timeout=N} less a margin (a second, or half of it for short ones) so that a request does
      * not cross the server's close on the wire; {@link #DEFAULT_MAX_IDLE_NANOS} when it gives none.
      */
-    static long maxIdleNanos(HttpHeaders headers) {
+    static long maxIdleNanos(Headers headers) {
         Optional<String> keepAlive = headers.firstValue("Keep-Alive");
         if (keepAlive.isEmpty()) {
             return DEFAULT_MAX_IDLE_NANOS;
@@ -55,8 +45,8 @@ final class Http1 {
      * ({@code viaProxy} not null, plain http) the request line holds the absolute URL and the proxy's credentials, if
      * any, go along.
      */
-    static byte[] encode(HttpRequest request, Proxies.Route viaProxy) {
-        byte[] body = body(request);
+    static byte[] encode(Request request, Proxies.Route viaProxy) {
+        byte[] body = request.body() != null || request.method().equals("GET") ? request.body() : new byte[0];
         URI uri = request.uri();
         StringBuilder head = new StringBuilder(256);
         String target = viaProxy == null ? target(uri) : "http://" + authority(uri) + target(uri);
@@ -65,10 +55,9 @@ final class Http1 {
         if (viaProxy != null && viaProxy.authorization() != null) {
             head.append("Proxy-Authorization: ").append(viaProxy.authorization()).append("\r\n");
         }
-        for (Map.Entry<String, List<String>> field : request.headers().map().entrySet()) {
-            for (String value : field.getValue()) {
-                head.append(field.getKey()).append(": ").append(value).append("\r\n");
-            }
+        Headers headers = request.headers();
+        for (int i = 0; i < headers.size(); i++) {
+            head.append(headers.name(i)).append(": ").append(headers.value(i)).append("\r\n");
         }
         if (body != null) {
             head.append("Content-Length: ").append(body.length).append("\r\n");
@@ -103,74 +92,5 @@ final class Http1 {
         String path = uri.getRawPath();
         String query = uri.getRawQuery();
         return (path == null || path.isEmpty() ? "/" : path) + (query == null ? "" : "?" + query);
-    }
-
-    /** The body the request's publisher gives (a byte-array publisher gives it at once), or null if none. */
-    private static byte[] body(HttpRequest request) {
-        Optional<HttpRequest.BodyPublisher> publisher = request.bodyPublisher();
-        if (publisher.isEmpty() || publisher.get().contentLength() == 0) {
-            return request.method().equals("GET") ? null : new byte[0];
-        }
-        ByteArrayOutputStream out = new ByteArrayOutputStream((int) Math.max(64, publisher.get().contentLength()));
-        boolean[] done = new boolean[1];
-        publisher.get().subscribe(new Flow.Subscriber<ByteBuffer>() {
-            @Override
-            public void onSubscribe(Flow.Subscription subscription) {
-                subscription.request(Long.MAX_VALUE);
-            }
-
-            @Override
-            public void onNext(ByteBuffer item) {
-                byte[] bytes = new byte[item.remaining()];
-                item.get(bytes);
-                out.writeBytes(bytes);
-            }
-
-            @Override
-            public void onError(Throwable throwable) {
-                throw new IllegalStateException("request body failed", throwable);
-            }
-
-            @Override
-            public void onComplete() {
-                done[0] = true;
-            }
-        });
-        if (!done[0]) {
-            throw new IllegalStateException("request bodies must be published at once (a byte array)");
-        }
-        return out.toByteArray();
-    }
-
-    /** The head of a response, as body handlers see it. */
-    record Info(int statusCode, HttpHeaders headers) implements HttpResponse.ResponseInfo {
-        @Override
-        public HttpClient.Version version() {
-            return HttpClient.Version.HTTP_1_1;
-        }
-    }
-
-    /** A complete (or, for a streamed body, started) response. */
-    record Response<B>(HttpRequest request, int statusCode, HttpHeaders headers, B body)
-            implements HttpResponse<B> {
-        @Override
-        public Optional<HttpResponse<B>> previousResponse() {
-            return Optional.empty();
-        }
-
-        @Override
-        public Optional<SSLSession> sslSession() {
-            return Optional.empty();
-        }
-
-        @Override
-        public URI uri() {
-            return request.uri();
-        }
-
-        @Override
-        public HttpClient.Version version() {
-            return HttpClient.Version.HTTP_1_1;
-        }
     }
 }

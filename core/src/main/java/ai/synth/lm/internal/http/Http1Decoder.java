@@ -2,14 +2,10 @@ package ai.synth.lm.internal.http;
 
 import java.io.IOException;
 import java.net.ProtocolException;
-import java.net.http.HttpHeaders;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * Reads one HTTP/1.1 response from bytes as they arrive, in any split: the head, then the body's framing
@@ -30,7 +26,8 @@ final class Http1Decoder {
     private int headBytes;
     private int status;
     private boolean http10;
-    private Map<String, List<String>> fields = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+    private Headers.Builder fields = new Headers.Builder();
+    private Headers headers;
     private long remaining;
     private boolean closeRequested;
 
@@ -52,7 +49,7 @@ final class Http1Decoder {
             } else if (status == 101) {
                 throw new ProtocolException("Unexpected 101 Switching Protocols: no upgrade was asked for");
             } else if (status / 100 == 1) {
-                fields = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+                fields = new Headers.Builder();
                 state = State.STATUS; // 100 Continue and friends: the real head follows
             } else {
                 startBody();
@@ -154,15 +151,16 @@ final class Http1Decoder {
     }
 
     /** The head's fields; valid once {@link #head} returned true. */
-    HttpHeaders headers() {
-        return HttpHeaders.of(fields, (name, value) -> true);
+    Headers headers() {
+        return headers;
     }
 
     private void startBody() throws ProtocolException {
-        closeRequested = fields.getOrDefault("connection", List.of()).stream()
+        headers = fields.build();
+        closeRequested = headers.allValues("connection").stream()
                 .anyMatch(v -> v.toLowerCase(Locale.ROOT).contains("close"));
-        List<String> encodings = fields.get("transfer-encoding");
-        List<String> lengths = fields.get("content-length");
+        List<String> encodings = nullIfEmpty(headers.allValues("transfer-encoding"));
+        List<String> lengths = nullIfEmpty(headers.allValues("content-length"));
         if (status == 204 || status == 304) {
             state = State.DONE;
         } else if (encodings != null) {
@@ -188,6 +186,10 @@ final class Http1Decoder {
         }
     }
 
+    private static List<String> nullIfEmpty(List<String> values) {
+        return values.isEmpty() ? null : values;
+    }
+
     private void parseStatus(String text) throws ProtocolException {
         // HTTP/1.1 200 OK
         if (text.length() < 12 || !text.startsWith("HTTP/1.") || text.charAt(8) != ' '
@@ -210,8 +212,7 @@ final class Http1Decoder {
         if (colon <= 0) {
             throw new ProtocolException("Malformed header line in the response: " + printable(text));
         }
-        fields.computeIfAbsent(text.substring(0, colon).trim(), k -> new ArrayList<>(1))
-                .add(text.substring(colon + 1).trim());
+        fields.add(text.substring(0, colon).trim(), text.substring(colon + 1).trim());
     }
 
     private static long chunkSize(String text) throws ProtocolException {

@@ -2,9 +2,11 @@ package ai.synth.lm.internal.http;
 
 import ai.synth.lm.internal.ProviderSettings;
 import java.io.IOException;
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -19,22 +21,26 @@ public final class JdkTransport implements Transport {
     private final HttpClient http;
     private final ThreadPoolExecutor workers;
     private final StreamGate gate = new StreamGate();
+    private final long limit;
 
     public JdkTransport(ProviderSettings settings, ThreadPoolExecutor workers, boolean plain) {
         this.workers = workers;
+        this.limit = settings.maxResponseSize();
         this.http = HttpClients.newClient(settings, workers, plain);
     }
 
     @Override
-    public <B> HttpResponse<B> send(HttpRequest request, HttpResponse.BodyHandler<B> handler,
-            Consumer<Runnable> onAbort) throws IOException, InterruptedException {
+    public Response send(Request call, BodyMode mode, Consumer<Runnable> onAbort)
+            throws IOException, InterruptedException {
+        HttpRequest request = request(call);
+        HttpResponse.BodyHandler<Response> handler = handler(mode, onAbort);
         StreamGate.Lane lane = gate.lane(request.uri());
         CompletableFuture<Void> ticket = lane.enter();
         while (true) {
             await(lane, ticket);
             StreamGate.Once release = new StreamGate.Once(lane::leave);
             try {
-                return http.send(request, StreamGate.releasing(handler, lane, release));
+                return http.send(request, StreamGate.releasing(handler, lane, release)).body();
             } catch (IOException e) {
                 lane.firstDone();
                 if (!StreamGate.refusedBeforeSending(e) || !release.claim()) {
@@ -68,15 +74,63 @@ public final class JdkTransport implements Transport {
     }
 
     @Override
-    public <B> CompletableFuture<HttpResponse<B>> sendAsync(HttpRequest request, HttpResponse.BodyHandler<B> handler) {
-        GatedSend<B> send = new GatedSend<>(http, workers, gate.lane(request.uri()), request, handler);
+    public CompletableFuture<Response> sendAsync(Request call, BodyMode mode) {
+        HttpRequest request = request(call);
+        GatedSend<Response> send = new GatedSend<>(http, workers, gate.lane(request.uri()), request,
+                handler(mode, abort -> {}));
         send.start();
-        return send.result;
+        CompletableFuture<Response> out = new CompletableFuture<>();
+        send.result.whenComplete((response, error) -> {
+            if (error != null) {
+                out.completeExceptionally(error);
+            } else if (!out.complete(response.body())) {
+                response.body().discard(); // the caller gave up meanwhile
+            }
+        });
+        out.whenComplete((response, error) -> {
+            if (out.isCancelled()) {
+                send.result.cancel(true);
+            }
+        });
+        return out;
     }
 
-    /** How many sends the host of {@code request}'s HTTP/2 connection refused and sent again (for tests). */
-    long refusals(HttpRequest request) {
-        return gate.lane(request.uri()).refusals();
+    /** The JDK's form of {@code call}. */
+    private static HttpRequest request(Request call) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(call.uri()).method(call.method(), call.body() == null
+                ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(call.body()));
+        Headers headers = call.headers();
+        for (int i = 0; i < headers.size(); i++) {
+            b.header(headers.name(i), headers.value(i));
+        }
+        return b.build();
+    }
+
+    /**
+     * Reads a body as {@code mode} says, into the transport's own {@link Response}. A whole body can be ended from
+     * another thread once its head is in: {@code onAbort} gets that action.
+     */
+    private HttpResponse.BodyHandler<Response> handler(BodyMode mode, Consumer<Runnable> onAbort) {
+        return info -> {
+            int status = info.statusCode();
+            Headers headers = Headers.of(info.headers().map());
+            if (!mode.live(status, headers)) {
+                LimitedBody whole = LimitedBody.of(headers.firstValueAsLong("content-length").orElse(-1), limit);
+                onAbort.accept(() -> whole.abort(new CancellationException("The exchange was ended")));
+                return HttpResponse.BodySubscribers.mapping(whole, bytes -> Response.whole(status, headers, bytes));
+            }
+            if (mode == BodyMode.STREAM) {
+                return HttpResponse.BodySubscribers.mapping(HttpResponse.BodySubscribers.ofInputStream(),
+                        in -> Response.streaming(status, headers, in));
+            }
+            return HttpResponse.BodySubscribers.mapping(HttpResponse.BodySubscribers.ofPublisher(),
+                    body -> Response.publishing(status, headers, body));
+        };
+    }
+
+    /** How many sends the host of {@code uri}'s HTTP/2 connection refused and sent again (for tests). */
+    long refusals(URI uri) {
+        return gate.lane(uri).refusals();
     }
 
     /**

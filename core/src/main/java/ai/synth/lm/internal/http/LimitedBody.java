@@ -32,13 +32,12 @@ public final class LimitedBody implements HttpResponse.BodySubscriber<byte[]> {
     }
 
     /** A handler reading bodies of at most {@code limit} bytes. */
-    public static HttpResponse.BodyHandler<byte[]> handler(long limit) {
-        return info -> of(info, limit);
+    static HttpResponse.BodyHandler<byte[]> handler(long limit) {
+        return info -> of(info.headers().firstValueAsLong("content-length").orElse(-1), limit);
     }
 
-    /** A body of at most {@code limit} bytes for the response described by {@code info}. */
-    static LimitedBody of(HttpResponse.ResponseInfo info, long limit) {
-        long declared = info.headers().firstValueAsLong("content-length").orElse(-1);
+    /** A body of at most {@code limit} bytes, for a response that declared {@code declared} bytes (-1: did not). */
+    static LimitedBody of(long declared, long limit) {
         LimitedBody body = new LimitedBody(limit);
         if (declared > limit) {
             body.result.completeExceptionally(new TooLarge(limit));
@@ -47,7 +46,7 @@ public final class LimitedBody implements HttpResponse.BodySubscriber<byte[]> {
     }
 
     /** Ends the body with {@code cause}, e.g. when its deadline passed; the connection is released. */
-    public void abort(RuntimeException cause) {
+    void abort(RuntimeException cause) {
         if (result.completeExceptionally(cause)) {
             Flow.Subscription s = subscription;
             if (s != null) {

@@ -21,7 +21,7 @@ final class NioConnection {
     SelectionKey key;
 
     /** The exchange this connection carries now, or null when idle (or closed). */
-    NioExchange<?> exchange;
+    NioExchange exchange;
 
     /** Whether {@link SocketChannel#finishConnect} succeeded. */
     boolean connected;
@@ -34,12 +34,6 @@ final class NioConnection {
 
     /** When the connect times out, in {@link System#nanoTime} units; meaningful while connecting. */
     long connectDeadline;
-
-    /** When the connection went idle in the pool, in {@link System#nanoTime} units. */
-    long idleSince;
-
-    /** How long this connection may stay idle in the pool, from the last response's {@code Keep-Alive}. */
-    long maxIdleNanos = Http1.DEFAULT_MAX_IDLE_NANOS;
 
     /** Bytes of the current request that reached the socket (encrypted ones for TLS); 0: it provably never left. */
     long written;
@@ -105,25 +99,22 @@ final class NioConnection {
     }
 
     /**
-     * Whether this idle connection can carry a request: a non-blocking read finds neither the server's close nor
-     * bytes nobody asked for.
+     * Hands the channel over as an idle connection that went idle at {@code now} and may stay so for
+     * {@code maxIdleNanos}: its key is cancelled (the next select deregisters it, after which either face may take it
+     * from the pool), and this object owns nothing any more.
      */
-    boolean healthy() {
-        if (closed || !channel.isOpen()) {
-            return false;
+    ConnectionPool.Idle detach(long now, long maxIdleNanos) {
+        if (key != null) {
+            key.cancel();
         }
-        if (tls != null) {
-            return tls.idleProbe(channel);
-        }
-        try {
-            return channel.read(ByteBuffer.allocate(1)) == 0;
-        } catch (IOException e) {
-            return false;
-        }
+        closed = true; // no longer this object's to close
+        exchange = null;
+        out = null;
+        return new ConnectionPool.Idle(authority, channel, tls, null, now, maxIdleNanos);
     }
 
     /** Starts carrying {@code exchange}: its request is written as soon as the socket takes it. */
-    void attach(NioExchange<?> exchange) {
+    void attach(NioExchange exchange) {
         this.exchange = exchange;
         exchange.connection = this;
         this.out = ByteBuffer.wrap(exchange.requestBytes);

@@ -2,12 +2,11 @@ package ai.synth.lm.internal.http;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Objects;
 import java.util.Queue;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -17,18 +16,20 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.Flow;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One request and its response in {@link NioHttp1}. Two halves: the selector thread feeds it bytes and owns the
- * decoder, the demand and the bytes waiting for demand; the body subscriber is called only from a serial queue
+ * decoder, the demand and the bytes waiting for demand; the body's subscriber is called only from a serial queue
  * drained on the callbacks executor, one signal at a time and in order, so user code never runs on the selector
- * thread and never concurrently for one exchange.
+ * thread and never concurrently for one exchange. A whole body is gathered by a {@link LimitedBody}; a live one is
+ * handed over as a publisher, this exchange being its one subscription.
  */
-final class NioExchange<B> implements Flow.Subscription {
+final class NioExchange implements Flow.Subscription {
 
-    /** The request, for the response object. */
-    final HttpRequest request;
+    /** The request, for its URI. */
+    final Request request;
     /** The request as written on the wire. */
     final byte[] requestBytes;
     /** The pool key, host and port. */
@@ -39,10 +40,11 @@ final class NioExchange<B> implements Flow.Subscription {
     Proxies.Route proxy;
     /** The server's port (the URL's, or the scheme's default). */
     int port;
-    /** Completes when the handler's body does, or fails if the exchange fails first. */
-    final CompletableFuture<HttpResponse<B>> future = new CompletableFuture<>();
+    /** Completes when a whole body is read or a live body's head is in; fails if the exchange fails first. */
+    final CompletableFuture<Response> future = new CompletableFuture<>();
 
-    private final HttpResponse.BodyHandler<B> handler;
+    private final BodyMode mode;
+    private final long limit;
     private final NioHttp1 client;
     private final Executor callbacks;
 
@@ -65,20 +67,28 @@ final class NioExchange<B> implements Flow.Subscription {
     // Signals: touched only by the serial drain on the callbacks executor.
     private final Queue<Runnable> signals = new ConcurrentLinkedQueue<>();
     private final AtomicInteger signalCount = new AtomicInteger();
-    private HttpResponse.BodySubscriber<B> subscriber;
+    private Flow.Subscriber<? super List<ByteBuffer>> subscriber;
+    /** How a live body ended before anyone subscribed to it: delivered on subscription. */
+    private Throwable endedEarly;
+    private boolean completedEarly;
+    private final AtomicBoolean subscribed = new AtomicBoolean();
     /** Set on the selector thread before any signal of a whole-body read, which then runs in place. */
     private volatile boolean inline;
     private boolean terminated;
     /** Set by {@link #cancel} on the subscriber's thread, so that no signal queued before it is delivered. */
     private volatile boolean cancelled;
 
-    /** An exchange of {@code client}, signalling {@code handler}'s subscriber on {@code callbacks}. */
-    NioExchange(NioHttp1 client, Executor callbacks, HttpRequest request, HttpResponse.BodyHandler<B> handler,
+    /**
+     * An exchange of {@code client} whose body is read as {@code mode} says (a whole one up to {@code limit} bytes),
+     * signalling its subscriber on {@code callbacks}.
+     */
+    NioExchange(NioHttp1 client, Executor callbacks, Request request, BodyMode mode, long limit,
             byte[] requestBytes, String authority, InetSocketAddress address) {
         this.client = client;
         this.callbacks = callbacks;
         this.request = request;
-        this.handler = handler;
+        this.mode = mode;
+        this.limit = limit;
         this.requestBytes = requestBytes;
         this.authority = authority;
         this.address = address;
@@ -98,45 +108,65 @@ final class NioExchange<B> implements Flow.Subscription {
                 return;
             }
             headDone = true;
-            Http1.Info info = new Http1.Info(decoder.status(), decoder.headers());
-            begin(info);
+            begin(decoder.status(), decoder.headers());
         }
         take(in);
     }
 
     /**
-     * Starts a whole-body read ({@link LimitedBody}) right here on the selector thread: such a subscriber only
-     * gathers bytes, so its signals cost less run in place than handed to the callbacks executor, and its demand
-     * needs no round trip through the selector's queue. Only the future's completion, where callers' code runs, is
-     * handed over. Any other body starts on the callbacks executor. The handlers the engine passes only choose and
-     * make a subscriber, so applying one here is cheap.
+     * Starts reading the body. A whole one is gathered right here on the selector thread ({@link LimitedBody} only
+     * collects bytes, so its signals cost less run in place than handed to the callbacks executor, and its demand
+     * needs no round trip through the selector's queue); only the future's completion, where callers' code runs, is
+     * handed over. A live body is handed over at once as a publisher; its bytes wait here for demand.
      */
-    private void begin(Http1.Info info) {
+    private void begin(int status, Headers headers) {
         if (future.isDone()) {
             return; // cancelled while the head was on its way; the abort closes the connection
         }
-        HttpResponse.BodySubscriber<B> made;
-        try {
-            made = handler.apply(info);
-        } catch (RuntimeException e) {
-            signal(() -> future.completeExceptionally(e));
-            client.execute(() -> client.abort(this, null));
+        if (mode.live(status, headers)) {
+            Flow.Publisher<List<ByteBuffer>> body = this::subscribe;
+            handOver(() -> future.complete(Response.publishing(status, headers, body)));
             return;
         }
-        if (!(made instanceof LimitedBody)) {
-            signal(() -> start(info, made));
-            return;
-        }
+        LimitedBody whole = LimitedBody.of(headers.firstValueAsLong("content-length").orElse(-1), limit);
         inline = true;
-        subscriber = made;
-        made.getBody().whenComplete((body, error) -> handOver(() -> {
+        subscriber = whole;
+        whole.getBody().whenComplete((bytes, error) -> handOver(() -> {
             if (error != null) {
                 future.completeExceptionally(unwrap(error));
             } else {
-                future.complete(new Http1.Response<>(request, info.statusCode(), info.headers(), body));
+                future.complete(Response.whole(status, headers, bytes));
             }
         }));
-        made.onSubscribe(this);
+        whole.onSubscribe(this);
+    }
+
+    /** The live body's one subscription: later subscribers are refused. An end that came first is told at once. */
+    private void subscribe(Flow.Subscriber<? super List<ByteBuffer>> s) {
+        Objects.requireNonNull(s, "subscriber");
+        if (!subscribed.compareAndSet(false, true)) {
+            s.onSubscribe(new Flow.Subscription() {
+                @Override
+                public void request(long n) {}
+
+                @Override
+                public void cancel() {}
+            });
+            s.onError(new IllegalStateException("A response body can be subscribed to only once"));
+            return;
+        }
+        signal(() -> {
+            subscriber = s;
+            s.onSubscribe(this);
+            if (!terminated && !cancelled && (endedEarly != null || completedEarly)) {
+                terminated = true;
+                if (endedEarly != null) {
+                    s.onError(endedEarly);
+                } else {
+                    s.onComplete();
+                }
+            }
+        });
     }
 
     /** Runs {@code task} on the callbacks executor, or, once that is shut down, anywhere but the selector thread. */
@@ -189,7 +219,9 @@ final class NioExchange<B> implements Flow.Subscription {
     void complete() {
         ended = true;
         signal(() -> {
-            if (subscriber != null && !terminated && !cancelled) {
+            if (subscriber == null) {
+                completedEarly = true;
+            } else if (!terminated && !cancelled) {
                 terminated = true;
                 subscriber.onComplete();
             }
@@ -200,7 +232,9 @@ final class NioExchange<B> implements Flow.Subscription {
     void fail(Throwable cause) {
         ended = true;
         signal(() -> {
-            if (subscriber != null && !terminated && !cancelled) {
+            if (subscriber == null) {
+                endedEarly = cause;
+            } else if (!terminated && !cancelled) {
                 terminated = true;
                 subscriber.onError(cause);
             }
@@ -250,28 +284,6 @@ final class NioExchange<B> implements Flow.Subscription {
             pending = null;
         } else if (in != pending) { // the shared read buffer: keep a copy until there is demand
             pending = ByteBuffer.allocate(in.remaining()).put(in).flip();
-        }
-    }
-
-    /** The head arrived (callbacks executor): subscribes {@code made} and completes the future with its body. */
-    private void start(Http1.Info info, HttpResponse.BodySubscriber<B> made) {
-        if (future.isDone()) {
-            return; // cancelled while the head was on its way; the abort closes the connection
-        }
-        try {
-            subscriber = made;
-            subscriber.getBody().whenComplete((body, error) -> {
-                if (error != null) {
-                    future.completeExceptionally(unwrap(error));
-                } else {
-                    future.complete(new Http1.Response<>(request, info.statusCode(), info.headers(), body));
-                }
-            });
-            subscriber.onSubscribe(this);
-        } catch (RuntimeException e) {
-            terminated = true;
-            cancel();
-            future.completeExceptionally(e);
         }
     }
 

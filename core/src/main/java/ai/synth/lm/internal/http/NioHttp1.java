@@ -8,8 +8,6 @@ import java.net.StandardSocketOptions;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.net.http.HttpConnectTimeoutException;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
@@ -18,27 +16,28 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Asynchronous HTTP/1.1 over plain sockets with one selector thread for every connection, and a keep-alive pool.
- * The JDK client's {@code sendAsync} costs a thread per call on JDK 17 when the common pool has one thread (two
- * cores or fewer); this costs one thread in all, plus whatever the callbacks executor runs body subscribers on.
+ * Asynchronous HTTP/1.1 (over TLS for {@code https}, through a proxy when one applies) with one selector thread for
+ * every connection, and a keep-alive pool. The JDK client's {@code sendAsync} costs a thread per call on JDK 17 when
+ * the common pool has one thread (two cores or fewer); this costs one thread in all, plus whatever the callbacks
+ * executor runs body subscribers on.
  *
  * <p>The selector thread ({@code synth-lm-nio-<provider>}, a daemon started on first use) owns every channel, the
- * pool and the decoding; other threads hand it work through a queue. Body handlers and subscribers run on the
- * callbacks executor, never on the selector thread. A pooled connection that turns out stale (closed by the server
- * while idle) is retried once on a fresh one; any other failure is left to the engine's retries. Plain
- * {@code http} only. Thread-safe.
+ * pool and the decoding; other threads hand it work through a queue. Subscribers of live bodies, and the futures'
+ * dependents, run on the callbacks executor, never on the selector thread. A request goes out again on a fresh
+ * connection only when not one byte of it was written (a pooled connection the server had closed); any other
+ * failure is left to the engine's retries. Thread-safe.
  */
 final class NioHttp1 implements AutoCloseable {
 
@@ -46,8 +45,6 @@ final class NioHttp1 implements AutoCloseable {
 
     /** How long a connection may stay idle in the pool. */
     static final Duration IDLE_TIMEOUT = Duration.ofSeconds(60);
-    /** The most idle connections kept per authority; more are closed when they come back. */
-    static final int MAX_IDLE_PER_AUTHORITY = 256;
     private static final int READ_BUFFER_SIZE = 64 * 1024;
     /**
      * The most queued tasks run between two looks at the sockets. With 10,000 calls queued at once, opening every
@@ -62,7 +59,6 @@ final class NioHttp1 implements AutoCloseable {
     private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean wakeupPending = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
-    private final AtomicInteger open = new AtomicInteger();
     private volatile Selector selector; // set once, before the thread starts
     private volatile Thread thread; // set once, under the lock of this
 
@@ -70,7 +66,12 @@ final class NioHttp1 implements AutoCloseable {
     private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(READ_BUFFER_SIZE);
     /** Decrypted bytes of one TLS read: twice the largest read of encrypted bytes, which is ample. */
     private final ByteBuffer tlsPlain = ByteBuffer.allocate(4 * READ_BUFFER_SIZE);
-    private final NioPool pool;
+    private final ConnectionPool pool;
+    private final boolean ownsPool;
+    /** Connections that went idle since the last select: their keys are cancelled, and deregistered by the next. */
+    private List<Released> detaching = new ArrayList<>();
+    /** Those the current select deregisters, for the pool once it returns. */
+    private List<Released> offering = List.of();
     private final ArrayDeque<NioConnection> connecting = new ArrayDeque<>(); // in deadline order: one timeout for all
 
     /** A client for the provider of {@code settings}, running body subscribers on {@code callbacks}. */
@@ -80,19 +81,30 @@ final class NioHttp1 implements AutoCloseable {
 
     /** As above, with connections closed after {@code idleTimeout} in the pool; for tests. */
     NioHttp1(ProviderSettings settings, Executor callbacks, Duration idleTimeout) {
+        this(settings, callbacks, new ConnectionPool(idleTimeout), true);
+    }
+
+    /** A client sharing {@code pool} with the blocking face; its owner closes it. */
+    NioHttp1(ProviderSettings settings, Executor callbacks, ConnectionPool pool) {
+        this(settings, callbacks, pool, false);
+    }
+
+    private NioHttp1(ProviderSettings settings, Executor callbacks, ConnectionPool pool, boolean ownsPool) {
         this.settings = settings;
         this.callbacks = callbacks;
-        this.pool = new NioPool(idleTimeout.toNanos(), MAX_IDLE_PER_AUTHORITY, this::close);
+        this.pool = pool;
+        this.ownsPool = ownsPool;
         Duration connect = settings.connectTimeout();
         this.connectNanos = connect == null || connect.isZero() || connect.isNegative() ? 0 : connect.toNanos();
     }
 
     /**
      * Sends {@code request} without blocking (except to resolve a host name not cached yet). The future completes
-     * on the callbacks executor when {@code handler}'s body does; cancelling it closes the connection.
+     * on the callbacks executor when the body is read whole, or the head of a live one is in, as {@code mode} says;
+     * cancelling it closes the connection.
      */
-    <B> CompletableFuture<HttpResponse<B>> sendAsync(HttpRequest request, HttpResponse.BodyHandler<B> handler) {
-        NioExchange<B> exchange;
+    CompletableFuture<Response> sendAsync(Request request, BodyMode mode) {
+        NioExchange exchange;
         try {
             URI uri = request.uri();
             boolean https = "https".equalsIgnoreCase(uri.getScheme());
@@ -106,7 +118,8 @@ final class NioHttp1 implements AutoCloseable {
             if (address.isUnresolved()) {
                 throw new UnknownHostException(address.getHostString());
             }
-            exchange = new NioExchange<>(this, callbacks, request, handler, Http1.encode(request, https ? null : proxy),
+            exchange = new NioExchange(this, callbacks, request, mode, settings.maxResponseSize(),
+                    Http1.encode(request, https ? null : proxy),
                     Http1.authority(uri) + (proxy == null ? "" : " via " + proxy.authority()), address);
             exchange.proxy = proxy;
             exchange.port = port;
@@ -135,9 +148,9 @@ final class NioHttp1 implements AutoCloseable {
         return Thread.currentThread() == thread;
     }
 
-    /** How many connections are open now, connecting, busy or idle. For leak checks. */
+    /** How many connections are open now, connecting, busy or idle (of both faces, when shared). For leak checks. */
     int openConnections() {
-        return open.get();
+        return pool.openConnections();
     }
 
     /** Fails every exchange in flight, closes every connection and ends the selector thread. Idempotent. */
@@ -174,7 +187,7 @@ final class NioHttp1 implements AutoCloseable {
     }
 
     /** Selector thread: {@code n} more items for {@code exchange}'s subscriber. */
-    void demand(NioExchange<?> exchange, long n) {
+    void demand(NioExchange exchange, long n) {
         NioConnection connection = exchange.connection;
         if (exchange.ended || connection == null) {
             return;
@@ -189,7 +202,7 @@ final class NioHttp1 implements AutoCloseable {
     }
 
     /** Selector thread: ends {@code exchange} early, closing its connection; {@code cause} goes to the subscriber. */
-    void abort(NioExchange<?> exchange, IOException cause) {
+    void abort(NioExchange exchange, IOException cause) {
         if (exchange.ended) {
             return;
         }
@@ -220,11 +233,22 @@ final class NioHttp1 implements AutoCloseable {
     private void loop() {
         try {
             while (!closed.get()) {
-                if (tasks.isEmpty()) {
+                if (!detaching.isEmpty()) { // what went idle before this select, which deregisters it
+                    offering = detaching;
+                    detaching = new ArrayList<>();
+                }
+                if (tasks.isEmpty() && offering.isEmpty()) {
                     selector.select(this::ready, selectTimeout());
                 } else {
                     selector.selectNow(this::ready); // work is waiting: only look at what is ready
                 }
+                for (Released released : offering) {
+                    pool.offer(released.idle); // the select deregistered it: the blocking face may take it too
+                }
+                for (Released released : offering) {
+                    released.exchange.complete(); // after the release, so that the next call finds it pooled
+                }
+                offering = List.of();
                 wakeupPending.set(false); // before the drain: a task added after this wakes the next select
                 Runnable task;
                 for (int i = 0; i < TASKS_PER_SELECT && (task = tasks.poll()) != null; i++) {
@@ -269,24 +293,28 @@ final class NioHttp1 implements AutoCloseable {
     }
 
     /** Takes an idle connection for {@code exchange}, or opens one. */
-    private void dispatch(NioExchange<?> exchange) {
+    private void dispatch(NioExchange exchange) {
         if (exchange.ended || exchange.future.isDone()) {
             return; // cancelled before it left the queue
         }
-        NioConnection pooled = pool.take(exchange.authority, System.nanoTime());
-        while (pooled != null && !pooled.healthy()) {
-            close(pooled); // the server closed it while idle, or sent what nobody asked for: it never gets the request
-            pooled = pool.take(exchange.authority, System.nanoTime());
-        }
-        if (pooled == null) {
-            connect(exchange);
+        ConnectionPool.Idle idle; // the pool checked it: the server did not close it while idle
+        while ((idle = pool.take(exchange.authority, System.nanoTime())) != null) {
+            NioConnection pooled = new NioConnection(idle.channel, exchange.authority, idle.tls);
+            pooled.connected = true;
+            pooled.reused = true;
+            try {
+                pooled.key = idle.channel.register(selector, SelectionKey.OP_READ, pooled);
+            } catch (IOException | RuntimeException e) {
+                close(pooled);
+                continue;
+            }
+            send(pooled, exchange);
             return;
         }
-        pooled.reused = true;
-        send(pooled, exchange);
+        connect(exchange);
     }
 
-    private void connect(NioExchange<?> exchange) {
+    private void connect(NioExchange exchange) {
         SocketChannel channel;
         try {
             channel = SocketChannel.open();
@@ -294,7 +322,7 @@ final class NioHttp1 implements AutoCloseable {
             exchange.fail(e);
             return;
         }
-        open.incrementAndGet();
+        pool.opened();
         settings.events().connectionOpened(exchange.authority);
         NioConnection connection;
         try {
@@ -306,7 +334,7 @@ final class NioHttp1 implements AutoCloseable {
             }
         } catch (IOException | RuntimeException e) {
             closeQuietly(channel);
-            open.decrementAndGet();
+            pool.closed();
             exchange.fail(e instanceof IOException io ? io : new IOException(e));
             return;
         }
@@ -338,7 +366,7 @@ final class NioHttp1 implements AutoCloseable {
         } catch (IOException e) {
             ConnectException refused = e instanceof ConnectException c ? c
                     : (ConnectException) new ConnectException(e.getMessage()).initCause(e);
-            NioExchange<?> exchange = connection.exchange;
+            NioExchange exchange = connection.exchange;
             throw exchange != null && exchange.proxy != null ? new ProxyUnreachableException(exchange.proxy, e) : refused;
         }
         connection.connected = true;
@@ -354,7 +382,7 @@ final class NioHttp1 implements AutoCloseable {
         }
     }
 
-    private TlsSession tlsFor(NioExchange<?> exchange) throws IOException {
+    private TlsSession tlsFor(NioExchange exchange) throws IOException {
         URI uri = exchange.request.uri();
         if (!"https".equalsIgnoreCase(uri.getScheme())) {
             return null;
@@ -375,7 +403,7 @@ final class NioHttp1 implements AutoCloseable {
         }
     }
 
-    private void send(NioConnection connection, NioExchange<?> exchange) {
+    private void send(NioConnection connection, NioExchange exchange) {
         connection.attach(exchange);
         connection.interest(SelectionKey.OP_READ, true);
         try {
@@ -386,7 +414,7 @@ final class NioHttp1 implements AutoCloseable {
     }
 
     private void readable(NioConnection connection) throws IOException {
-        NioExchange<?> exchange = connection.exchange;
+        NioExchange exchange = connection.exchange;
         if (exchange != null && exchange.paused()) {
             return; // interest was cleared after this key was selected
         }
@@ -396,11 +424,8 @@ final class NioHttp1 implements AutoCloseable {
             return;
         }
         int n = connection.tls == null ? connection.channel.read(readBuffer) : readTls(connection);
-        if (exchange == null) { // idle: the server closed it, or sent what nobody asked for
-            if (n != 0) {
-                pool.evict(connection);
-            }
-            return;
+        if (exchange == null) {
+            return; // none left: an exchange that ended is not read for
         }
         if (n == 0 && connection.tls != null) {
             if (connection.ready()) {
@@ -461,7 +486,7 @@ final class NioHttp1 implements AutoCloseable {
 
     /** After input or demand: completes the exchange and frees the connection, or pauses or resumes reading. */
     private void progressed(NioConnection connection) {
-        NioExchange<?> exchange = connection.exchange;
+        NioExchange exchange = connection.exchange;
         if (exchange == null) {
             return;
         }
@@ -469,13 +494,14 @@ final class NioHttp1 implements AutoCloseable {
             exchange.connection = null;
             connection.exchange = null;
             long maxIdle = exchange.maxIdleNanos();
-            if (exchange.reusable() && connection.written() && !closed.get() && maxIdle > 0) {
-                connection.maxIdleNanos = maxIdle;
-                pool.offer(connection, System.nanoTime());
-            } else {
-                close(connection);
+            if (exchange.reusable() && connection.written() && !closed.get() && maxIdle > 0
+                    && pool.hasRoom(connection.authority, detaching.size() + offering.size())) {
+                exchange.ended = true; // nothing can fail it any more: its body is whole
+                detaching.add(new Released(connection.detach(System.nanoTime(), maxIdle), exchange));
+                return; // its exchange completes once the connection is in the pool
             }
-            exchange.complete(); // after the release, so that the next call finds the connection pooled
+            close(connection);
+            exchange.complete();
         } else {
             connection.interest(SelectionKey.OP_READ, !exchange.paused());
         }
@@ -483,9 +509,9 @@ final class NioHttp1 implements AutoCloseable {
 
     /** A connection failed: a stale pooled one retries its exchange once on a fresh one, others fail it. */
     private void broken(NioConnection connection, IOException cause) {
-        NioExchange<?> exchange = connection.exchange;
+        NioExchange exchange = connection.exchange;
         if (connection.exchange == null && !connection.closed) {
-            pool.evict(connection);
+            close(connection);
             return;
         }
         close(connection);
@@ -509,7 +535,7 @@ final class NioHttp1 implements AutoCloseable {
 
     private void close(NioConnection connection) {
         if (!connection.closed) {
-            open.decrementAndGet(); // first: once the peer sees the close, the count already says so
+            pool.closed(); // first: once the peer sees the close, the count already says so
             connection.close();
         }
     }
@@ -521,7 +547,7 @@ final class NioHttp1 implements AutoCloseable {
                 connecting.pollFirst();
             } else if (now - c.connectDeadline >= 0) {
                 connecting.pollFirst();
-                NioExchange<?> exchange = c.exchange;
+                NioExchange exchange = c.exchange;
                 close(c);
                 if (exchange != null) {
                     exchange.connection = null;
@@ -547,9 +573,21 @@ final class NioHttp1 implements AutoCloseable {
     /** On the selector thread, leaving: every exchange fails and every channel closes. */
     private void shutdown() {
         IOException cause = new IOException("The " + settings.provider() + " HTTP client was closed");
+        for (List<Released> list : List.of(offering, detaching)) {
+            for (Released released : list) {
+                closeQuietly(released.idle.channel); // still on this selector: no other face could take it
+                pool.closed();
+                released.exchange.complete(); // its body was whole before the close
+            }
+        }
+        offering = List.of();
+        detaching = new ArrayList<>();
+        if (ownsPool) {
+            pool.close();
+        }
         for (SelectionKey key : new ArrayList<>(selector.keys())) {
             NioConnection connection = (NioConnection) key.attachment();
-            NioExchange<?> exchange = connection.exchange;
+            NioExchange exchange = connection.exchange;
             close(connection);
             if (exchange != null && !exchange.ended) {
                 exchange.connection = null;
@@ -573,6 +611,9 @@ final class NioHttp1 implements AutoCloseable {
             }
         }
     }
+
+    /** A connection on its way to the pool, and the exchange it carried, which completes once it is there. */
+    private record Released(ConnectionPool.Idle idle, NioExchange exchange) {}
 
     /** A task that must answer even when the selector is gone. */
     private interface Task extends Runnable {

@@ -24,23 +24,27 @@ final class SocketConnection {
     private final TlsSession tls;
     /** Unread response bytes, always between position and limit. */
     final ByteBuffer buffer;
+    /** Set once the channel is closed, or handed back to the pool: this object no longer owns it either way. */
     private final AtomicBoolean closed = new AtomicBoolean();
-    private final Runnable onClose;
-    long idleSince;
-    /** How long this connection may stay idle in the pool, from the last response's {@code Keep-Alive}. */
-    long maxIdleNanos = Http1.DEFAULT_MAX_IDLE_NANOS;
+    private final BlockingHttp1 owner;
     /** Whether an exchange already used this connection, so that a failure may mean the server dropped it idle. */
     boolean reused;
     /** Bytes of the current request written to the socket (encrypted ones for TLS); 0 means none left. */
     long written;
 
-    SocketConnection(String authority, SocketChannel channel, TlsSession tls, Runnable onClose) {
+    /**
+     * A connection on {@code channel} (in blocking mode) to {@code authority}; {@code buffer} is the read buffer it
+     * had when it went idle, or null for a new one. {@code owner} is told once when it closes or goes idle.
+     */
+    SocketConnection(String authority, SocketChannel channel, TlsSession tls, ByteBuffer buffer,
+            BlockingHttp1 owner) {
         this.authority = authority;
         this.channel = channel;
         this.tls = tls;
-        this.onClose = onClose;
+        this.owner = owner;
         int size = tls == null ? PLAIN_BUFFER : tls.applicationBufferSize() + PLAIN_BUFFER;
-        this.buffer = ByteBuffer.allocate(size).flip();
+        this.buffer = buffer != null && buffer.capacity() >= size ? buffer.clear().flip()
+                : ByteBuffer.allocate(size).flip();
     }
 
     /** Runs the TLS handshake, if this is a TLS connection; the caller closes the connection if it fails. */
@@ -122,24 +126,22 @@ final class SocketConnection {
     }
 
     /**
-     * Whether this idle connection can carry a request: a non-blocking look at the socket finds neither the
-     * server's close nor bytes nobody asked for (OkHttp's check before reusing a pooled connection). A request on a
-     * connection that passed may still meet a close that crossed it on the wire; that is an attempt's failure.
+     * Hands the channel to the pool as an idle connection that went idle at {@code now} and may stay so for
+     * {@code maxIdleNanos}: non-blocking, so that either face can take it. This object then owns nothing (a later
+     * {@link #close} does nothing). Null if the channel could not be switched, in which case it is closed.
      */
-    boolean healthy() {
-        if (closed.get() || !channel.isOpen()) {
-            return false;
-        }
+    ConnectionPool.Idle detach(long now, long maxIdleNanos) {
         try {
             channel.configureBlocking(false);
-            try {
-                return tls != null ? tls.idleProbe(channel) : channel.read(ByteBuffer.allocate(1)) == 0;
-            } finally {
-                channel.configureBlocking(true);
-            }
         } catch (IOException | RuntimeException e) {
-            return false;
+            close();
+            return null;
         }
+        if (!closed.compareAndSet(false, true)) {
+            return null; // closed from another thread meanwhile
+        }
+        owner.released(this, false);
+        return new ConnectionPool.Idle(authority, channel, tls, buffer, now, maxIdleNanos);
     }
 
     /** Reads more bytes into the buffer, keeping the unread ones; false at the end of the stream. */
@@ -203,7 +205,7 @@ final class SocketConnection {
             } catch (IOException ignored) {
                 // closing is all that was asked
             }
-            onClose.run();
+            owner.released(this, true);
         }
     }
 

@@ -1,32 +1,31 @@
 package ai.synth.lm.internal.http;
 
 import java.io.IOException;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
 /**
- * How the engine moves one HTTP exchange: the two calls of the JDK's {@link java.net.http.HttpClient}, so that the
- * retries, deadlines and body handlers above it do not care which implementation is below. {@link JdkTransport}
- * wraps the JDK client (HTTPS, HTTP/2); {@link Http1Transport} speaks HTTP/1.1 on plain sockets, which costs less
- * per call and, for the asynchronous face, needs no thread per call on any JDK.
+ * How the engine moves one HTTP exchange, in the project's own terms: a {@link Request} (method, URI, headers,
+ * bytes) in, a {@link Response} (status, headers, and a body read whole or handed over live as its
+ * {@link BodyMode} asks) out, and a way to end the exchange early. The retries, deadlines and codecs above do not
+ * care what is below: {@link Http1Transport}, the library's own HTTP/1.1 (over TLS for {@code https}), or
+ * {@link JdkTransport}, the JDK's client (HTTP/2), on request. A whole body larger than the provider's size limit
+ * fails with {@link LimitedBody.TooLarge}.
  */
 public interface Transport extends AutoCloseable {
 
     /**
-     * Sends on the caller's thread and returns once {@code handler}'s body is complete (or, for a body read as a
-     * stream, once the headers are in). {@code onAbort} receives an action that ends the exchange from another
-     * thread, if the transport has one; without one the caller is interrupted.
+     * Sends on the caller's thread and returns once the body is read whole (or, for a live body, once the headers
+     * are in). {@code onAbort} receives an action that ends the exchange from another thread, as soon as the
+     * transport has one; until then the caller's thread is interrupted instead.
      */
-    <B> HttpResponse<B> send(HttpRequest request, HttpResponse.BodyHandler<B> handler, Consumer<Runnable> onAbort)
-            throws IOException, InterruptedException;
+    Response send(Request request, BodyMode mode, Consumer<Runnable> onAbort) throws IOException, InterruptedException;
 
     /**
-     * Sends without blocking. The future completes when {@code handler}'s body does, never on a thread the
-     * transport needs for I/O; cancelling it ends the exchange.
+     * Sends without blocking. The future completes when the body is read whole (or the headers of a live body are
+     * in), never on a thread the transport needs for I/O; cancelling it ends the exchange.
      */
-    <B> CompletableFuture<HttpResponse<B>> sendAsync(HttpRequest request, HttpResponse.BodyHandler<B> handler);
+    CompletableFuture<Response> sendAsync(Request request, BodyMode mode);
 
     /**
      * Whether cancelling a future from {@link #sendAsync} closes the exchange's connection at once, so that a caller

@@ -17,8 +17,6 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -83,8 +81,8 @@ class BlockingHttp1Test {
             peer.write(ok("hi"));
         });
 
-        HttpResponse<byte[]> response = http.send(post("/v1/chat/completions?stream=false", BODY),
-                LimitedBody.handler(LIMIT), NO_ABORT);
+        Response response = http.send(post("/v1/chat/completions?stream=false", BODY),
+                BodyMode.WHOLE, LIMIT, NO_ABORT);
 
         assertThat(server.requests.poll(WAIT_SECONDS, TimeUnit.SECONDS)).isEqualTo(
                 "POST /v1/chat/completions?stream=false HTTP/1.1\r\n"
@@ -94,10 +92,8 @@ class BlockingHttp1Test {
                         + "Content-Length: " + BODY.length() + "\r\n"
                         + "\r\n"
                         + BODY);
-        assertThat(response.statusCode()).isEqualTo(200);
-        assertThat(text(response.body())).isEqualTo("hi");
-        assertThat(response.version()).isEqualTo(java.net.http.HttpClient.Version.HTTP_1_1);
-        assertThat(response.uri()).isEqualTo(server.uri("/v1/chat/completions?stream=false"));
+        assertThat(response.status()).isEqualTo(200);
+        assertThat(text(response.bytes())).isEqualTo("hi");
     }
 
     @Test
@@ -107,8 +103,8 @@ class BlockingHttp1Test {
             peer.write(ok(""));
         });
 
-        http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port())).GET().build(),
-                LimitedBody.handler(LIMIT), NO_ABORT);
+        http.send(new Request("GET", URI.create("http://127.0.0.1:" + server.port()), Headers.EMPTY, null),
+                BodyMode.WHOLE, LIMIT, NO_ABORT);
 
         assertThat(server.requests.poll(WAIT_SECONDS, TimeUnit.SECONDS))
                 .isEqualTo("GET / HTTP/1.1\r\nHost: 127.0.0.1:" + server.port() + "\r\n\r\n");
@@ -121,8 +117,8 @@ class BlockingHttp1Test {
             peer.write(ok(""));
         });
 
-        http.send(HttpRequest.newBuilder(server.uri("/v1/x")).POST(HttpRequest.BodyPublishers.noBody()).build(),
-                LimitedBody.handler(LIMIT), NO_ABORT);
+        http.send(new Request("POST", server.uri("/v1/x"), Headers.EMPTY, null),
+                BodyMode.WHOLE, LIMIT, NO_ABORT);
 
         assertThat(server.requests.poll(WAIT_SECONDS, TimeUnit.SECONDS)).isEqualTo(
                 "POST /v1/x HTTP/1.1\r\nHost: 127.0.0.1:" + server.port() + "\r\nContent-Length: 0\r\n\r\n");
@@ -136,12 +132,12 @@ class BlockingHttp1Test {
                     + "Content-Length: 17\r\n\r\n{\"error\":\"slow\"}\n");
         });
 
-        HttpResponse<byte[]> response = send("/v1/chat/completions");
+        Response response = send("/v1/chat/completions");
 
-        assertThat(response.statusCode()).isEqualTo(429);
+        assertThat(response.status()).isEqualTo(429);
         assertThat(response.headers().firstValue("retry-after")).hasValue("3");
         assertThat(response.headers().firstValue("X-Request-Id")).hasValue("abc");
-        assertThat(text(response.body())).isEqualTo("{\"error\":\"slow\"}\n");
+        assertThat(text(response.bytes())).isEqualTo("{\"error\":\"slow\"}\n");
         assertThat(http.openConnections()).isEqualTo(1);
     }
 
@@ -157,7 +153,7 @@ class BlockingHttp1Test {
         });
 
         for (int i = 1; i <= 3; i++) {
-            assertThat(text(send("/v1/chat/completions").body())).isEqualTo("answer " + i);
+            assertThat(text(send("/v1/chat/completions").bytes())).isEqualTo("answer " + i);
         }
 
         assertThat(server.accepts.get()).isEqualTo(1);
@@ -176,8 +172,8 @@ class BlockingHttp1Test {
             peer.write(ok("second"));
         });
 
-        assertThat(text(send("/v1/a").body())).isEqualTo("{\"a\":1}");
-        assertThat(text(send("/v1/b").body())).isEqualTo("second");
+        assertThat(text(send("/v1/a").bytes())).isEqualTo("{\"a\":1}");
+        assertThat(text(send("/v1/b").bytes())).isEqualTo("second");
 
         assertThat(server.accepts.get()).isEqualTo(1);
     }
@@ -193,9 +189,9 @@ class BlockingHttp1Test {
             peer.write(ok("second"));
         });
 
-        assertThat(text(send("/v1/a").body())).isEqualTo("first");
+        assertThat(text(send("/v1/a").bytes())).isEqualTo("first");
         assertThat(http.openConnections()).isZero();
-        assertThat(text(send("/v1/b").body())).isEqualTo("second");
+        assertThat(text(send("/v1/b").bytes())).isEqualTo("second");
 
         assertThat(server.accepts.get()).isEqualTo(2);
         assertThat(http.openConnections()).isEqualTo(1);
@@ -212,8 +208,8 @@ class BlockingHttp1Test {
             peer.write(ok("second"));
         });
 
-        assertThat(text(send("/v1/a").body())).isEqualTo("first");
-        assertThat(text(send("/v1/b").body())).isEqualTo("second");
+        assertThat(text(send("/v1/a").bytes())).isEqualTo("first");
+        assertThat(text(send("/v1/b").bytes())).isEqualTo("second");
 
         assertThat(server.accepts.get()).isEqualTo(2);
     }
@@ -227,7 +223,7 @@ class BlockingHttp1Test {
             peer.close();
         });
 
-        assertThat(text(send("/v1/a").body())).isEqualTo("until the end");
+        assertThat(text(send("/v1/a").bytes())).isEqualTo("until the end");
 
         assertThat(http.openConnections()).isZero();
     }
@@ -244,14 +240,14 @@ class BlockingHttp1Test {
             peer.readRequest();
             peer.write(ok("second"));
         });
-        assertThat(text(send("/v1/a").body())).isEqualTo("first");
+        assertThat(text(send("/v1/a").bytes())).isEqualTo("first");
         assertThat(http.openConnections()).isEqualTo(1);
         assertThat(dropped.await(WAIT_SECONDS, TimeUnit.SECONDS)).isTrue();
 
-        HttpResponse<byte[]> second = send("/v1/b");
+        Response second = send("/v1/b");
 
-        assertThat(second.statusCode()).isEqualTo(200);
-        assertThat(text(second.body())).isEqualTo("second");
+        assertThat(second.status()).isEqualTo(200);
+        assertThat(text(second.bytes())).isEqualTo("second");
         assertThat(server.accepts.get()).isEqualTo(2);
         assertThat(server.requests).hasSize(2);
         assertThat(http.openConnections()).isEqualTo(1);
@@ -365,9 +361,9 @@ class BlockingHttp1Test {
         });
 
         Throwable thrown = org.assertj.core.api.Assertions.catchThrowable(
-                () -> http.send(post("/v1/a", BODY), LimitedBody.handler(16), NO_ABORT));
+                () -> http.send(post("/v1/a", BODY), BodyMode.WHOLE, 16, NO_ABORT));
 
-        assertThat(thrown).isInstanceOf(IOException.class).hasRootCauseInstanceOf(LimitedBody.TooLarge.class);
+        assertThat(thrown).isInstanceOf(LimitedBody.TooLarge.class);
         assertThat(http.openConnections()).isZero();
     }
 
@@ -380,9 +376,8 @@ class BlockingHttp1Test {
         http = client();
 
         assertThatThrownBy(() -> http.send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/x"))
-                        .POST(HttpRequest.BodyPublishers.ofByteArray(bytes(BODY))).build(),
-                LimitedBody.handler(LIMIT), NO_ABORT))
+                new Request("POST", URI.create("http://127.0.0.1:" + port + "/v1/x"), Headers.EMPTY, bytes(BODY)),
+                BodyMode.WHOLE, LIMIT, NO_ABORT))
                 .isInstanceOf(ConnectException.class);
 
         assertThat(http.openConnections()).isZero();
@@ -401,8 +396,8 @@ class BlockingHttp1Test {
             clientClosed.countDown();
         });
         AtomicReference<Runnable> abort = new AtomicReference<>();
-        CompletableFuture<HttpResponse<byte[]>> call = inBackground(
-                () -> http.send(post("/v1/chat/completions", BODY), LimitedBody.handler(LIMIT), abort::set));
+        CompletableFuture<Response> call = inBackground(
+                () -> http.send(post("/v1/chat/completions", BODY), BodyMode.WHOLE, LIMIT, abort::set));
         assertThat(requestSeen.await(WAIT_SECONDS, TimeUnit.SECONDS)).isTrue();
 
         abort.get().run();
@@ -430,8 +425,8 @@ class BlockingHttp1Test {
         });
         send("/v1/a");
         AtomicReference<Runnable> abort = new AtomicReference<>();
-        CompletableFuture<HttpResponse<byte[]>> call = inBackground(
-                () -> http.send(post("/v1/b", BODY), LimitedBody.handler(LIMIT), abort::set));
+        CompletableFuture<Response> call = inBackground(
+                () -> http.send(post("/v1/b", BODY), BodyMode.WHOLE, LIMIT, abort::set));
         assertThat(secondRequestSeen.await(WAIT_SECONDS, TimeUnit.SECONDS)).isTrue();
 
         abort.get().run();
@@ -459,13 +454,13 @@ class BlockingHttp1Test {
             peer.write(ok("next"));
         });
 
-        HttpResponse<StreamBody> response = http.send(post("/v1/chat/completions", BODY),
-                StreamBody.blockingHandler(LIMIT), NO_ABORT);
+        Response response = http.send(post("/v1/chat/completions", BODY),
+                BodyMode.STREAM, LIMIT, NO_ABORT);
 
-        assertThat(response.statusCode()).isEqualTo(200);
-        assertThat(response.body().bytes()).isNull();
-        assertThat(response.body().live()).isNull();
-        try (InputStream in = response.body().input()) {
+        assertThat(response.status()).isEqualTo(200);
+        assertThat(response.bytes()).isNull();
+        assertThat(response.publisher()).isNull();
+        try (InputStream in = response.stream()) {
             assertThat(in).isNotNull();
             assertThat(text(in.readNBytes(9))).isEqualTo("data: 1\n\n");
             firstEventRead.countDown();
@@ -474,7 +469,7 @@ class BlockingHttp1Test {
             assertThat(http.openConnections()).isEqualTo(1);
         }
         assertThat(http.openConnections()).isEqualTo(1);
-        assertThat(text(send("/v1/next").body())).isEqualTo("next");
+        assertThat(text(send("/v1/next").bytes())).isEqualTo("next");
         assertThat(server.accepts.get()).isEqualTo(1);
     }
 
@@ -485,11 +480,11 @@ class BlockingHttp1Test {
             peer.write("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nContent-Length: 9\r\n\r\ndata: 1\n\n");
         });
 
-        HttpResponse<StreamBody> response = http.send(post("/v1/chat/completions", BODY),
-                StreamBody.blockingHandler(LIMIT), NO_ABORT);
+        Response response = http.send(post("/v1/chat/completions", BODY),
+                BodyMode.STREAM, LIMIT, NO_ABORT);
 
         ByteArrayOutputStream read = new ByteArrayOutputStream();
-        try (InputStream in = response.body().input()) {
+        try (InputStream in = response.stream()) {
             for (int b; (b = in.read()) >= 0; ) {
                 read.write(b);
             }
@@ -509,9 +504,9 @@ class BlockingHttp1Test {
             peer.awaitEof();
             clientClosed.countDown();
         });
-        HttpResponse<StreamBody> response = http.send(post("/v1/chat/completions", BODY),
-                StreamBody.blockingHandler(LIMIT), NO_ABORT);
-        InputStream in = response.body().input();
+        Response response = http.send(post("/v1/chat/completions", BODY),
+                BodyMode.STREAM, LIMIT, NO_ABORT);
+        InputStream in = response.stream();
         assertThat(text(in.readNBytes(9))).isEqualTo("data: 1\n\n");
         assertThat(http.openConnections()).isEqualTo(1);
 
@@ -531,10 +526,10 @@ class BlockingHttp1Test {
                     + "9\r\ndata: 1\n\n\r\n");
             peer.close();
         });
-        HttpResponse<StreamBody> response = http.send(post("/v1/chat/completions", BODY),
-                StreamBody.blockingHandler(LIMIT), NO_ABORT);
+        Response response = http.send(post("/v1/chat/completions", BODY),
+                BodyMode.STREAM, LIMIT, NO_ABORT);
 
-        try (InputStream in = response.body().input()) {
+        try (InputStream in = response.stream()) {
             assertThat(text(in.readNBytes(9))).isEqualTo("data: 1\n\n");
             assertThatThrownBy(in::read).isInstanceOf(EOFException.class)
                     .hasMessageContaining("closed before the response was complete");
@@ -552,13 +547,13 @@ class BlockingHttp1Test {
             peer.write(ok("next"));
         });
 
-        HttpResponse<StreamBody> response = http.send(post("/v1/chat/completions", BODY),
-                StreamBody.blockingHandler(LIMIT), NO_ABORT);
+        Response response = http.send(post("/v1/chat/completions", BODY),
+                BodyMode.STREAM, LIMIT, NO_ABORT);
 
-        assertThat(response.statusCode()).isEqualTo(500);
-        assertThat(response.body().input()).isNull();
-        assertThat(text(response.body().bytes())).isEqualTo("{\"error\":\"bad\"}");
-        assertThat(text(send("/v1/next").body())).isEqualTo("next");
+        assertThat(response.status()).isEqualTo(500);
+        assertThat(response.stream()).isNull();
+        assertThat(text(response.bytes())).isEqualTo("{\"error\":\"bad\"}");
+        assertThat(text(send("/v1/next").bytes())).isEqualTo("next");
         assertThat(server.accepts.get()).isEqualTo(1);
     }
 
@@ -580,11 +575,11 @@ class BlockingHttp1Test {
             peer.awaitEof();
             idleClosed.countDown();
         });
-        HttpResponse<StreamBody> streaming = http.send(post("/v1/chat/completions", BODY),
-                StreamBody.blockingHandler(LIMIT), NO_ABORT);
-        InputStream in = streaming.body().input();
+        Response streaming = http.send(post("/v1/chat/completions", BODY),
+                BodyMode.STREAM, LIMIT, NO_ABORT);
+        InputStream in = streaming.stream();
         assertThat(text(in.readNBytes(9))).isEqualTo("data: 1\n\n");
-        assertThat(text(send("/v1/other").body())).isEqualTo("idle after this");
+        assertThat(text(send("/v1/other").bytes())).isEqualTo("idle after this");
         assertThat(http.openConnections()).isEqualTo(2);
 
         http.close();
@@ -629,16 +624,13 @@ class BlockingHttp1Test {
                 new ProviderSettings.Advice("key", "baseUrl", "timeout", "retries"));
     }
 
-    private HttpRequest post(String path, String body) {
-        return HttpRequest.newBuilder(server.uri(path))
-                .header("Authorization", "Bearer sk-test-key-123")
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(bytes(body)))
-                .build();
+    private Request post(String path, String body) {
+        return new Request("POST", server.uri(path), Headers.of("Authorization", "Bearer sk-test-key-123",
+                "Content-Type", "application/json"), bytes(body));
     }
 
-    private HttpResponse<byte[]> send(String path) throws IOException {
-        return http.send(post(path, BODY), LimitedBody.handler(LIMIT), NO_ABORT);
+    private Response send(String path) throws IOException {
+        return http.send(post(path, BODY), BodyMode.WHOLE, LIMIT, NO_ABORT);
     }
 
     private <T> CompletableFuture<T> inBackground(Callable<T> call) {

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.ProtocolException;
-import java.net.http.HttpHeaders;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -53,7 +52,7 @@ class Http1DecoderTest {
     // ---------------------------------------------------------------- the driver
 
     /** What decoding a response gave. */
-    record Decoded(int status, HttpHeaders headers, String body, boolean headDone, boolean complete,
+    record Decoded(int status, Headers headers, String body, boolean headDone, boolean complete,
             boolean reusable, boolean closedResult, int endPosition) {}
 
     /** Feeds {@code response} whole, takes every body byte offered, and reports EOF at the end if {@code eof}. */
@@ -290,7 +289,7 @@ class Http1DecoderTest {
 
     private static void assertSameDecoding(Decoded actual, Decoded expected) {
         assertThat(actual.status()).isEqualTo(expected.status());
-        assertThat(actual.headers().map()).isEqualTo(expected.headers().map());
+        assertThat(actual.headers()).isEqualTo(expected.headers());
         assertThat(actual.body()).isEqualTo(expected.body());
         assertThat(actual.complete()).isTrue();
         assertThat(actual.reusable()).isEqualTo(expected.reusable());

@@ -21,9 +21,6 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.http.HttpConnectTimeoutException;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.time.Duration;
@@ -76,11 +73,11 @@ class NioHttp1Test {
         });
         NioHttp1 client = client("pool");
 
-        assertThat(await(client.sendAsync(get(server.uri("/a?b=c")), BodyHandlers.ofString())).body()).isEqualTo("one");
-        HttpResponse<String> second = await(client.sendAsync(get(server.uri("/b")), BodyHandlers.ofString()));
+        assertThat(text(await(client.sendAsync(get(server.uri("/a?b=c")), BodyMode.WHOLE)))).isEqualTo("one");
+        Response second = await(client.sendAsync(get(server.uri("/b")), BodyMode.WHOLE));
 
-        assertThat(second.statusCode()).isEqualTo(200);
-        assertThat(second.body()).isEqualTo("two");
+        assertThat(second.status()).isEqualTo(200);
+        assertThat(text(second)).isEqualTo("two");
         assertThat(second.headers().firstValue("x-call")).hasValue("2");
         server.await();
         assertThat(server.requests.get(0)).startsWith("GET /a?b=c HTTP/1.1\r\nHost: 127.0.0.1:" + server.port() + "\r\n");
@@ -98,12 +95,12 @@ class NioHttp1Test {
             }
         });
         NioHttp1 client = client("chunked");
-        HttpRequest post = HttpRequest.newBuilder(server.uri("/chat")).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"x\":1}")).build();
+        Request post = new Request("POST", server.uri("/chat"), Headers.of("Content-Type", "application/json"),
+                "{\"x\":1}".getBytes(UTF_8));
 
-        HttpResponse<String> response = await(client.sendAsync(post, BodyHandlers.ofString()));
+        Response response = await(client.sendAsync(post, BodyMode.WHOLE));
 
-        assertThat(response.body()).isEqualTo("hello world");
+        assertThat(text(response)).isEqualTo("hello world");
         server.await();
         assertThat(server.requests.get(0)).startsWith("POST /chat HTTP/1.1\r\n")
                 .contains("Content-Type: application/json\r\n", "Content-Length: 7\r\n").endsWith("\r\n\r\n{\"x\":1}");
@@ -121,7 +118,7 @@ class NioHttp1Test {
         });
         NioHttp1 client = client("close-delimited");
 
-        assertThat(await(client.sendAsync(get(server.uri("/")), BodyHandlers.ofString())).body())
+        assertThat(text(await(client.sendAsync(get(server.uri("/")), BodyMode.WHOLE))))
                 .isEqualTo("until the end");
         assertThat(client.openConnections()).isZero();
         server.await();
@@ -136,10 +133,10 @@ class NioHttp1Test {
         });
         NioHttp1 client = client("continue");
 
-        HttpResponse<String> response = await(client.sendAsync(get(server.uri("/")), BodyHandlers.ofString()));
+        Response response = await(client.sendAsync(get(server.uri("/")), BodyMode.WHOLE));
 
-        assertThat(response.statusCode()).isEqualTo(201);
-        assertThat(response.body()).isEqualTo("ok");
+        assertThat(response.status()).isEqualTo(201);
+        assertThat(text(response)).isEqualTo("ok");
     }
 
     @Test
@@ -152,7 +149,7 @@ class NioHttp1Test {
         });
         NioHttp1 client = client("connection-close");
 
-        assertThat(await(client.sendAsync(get(server.uri("/")), BodyHandlers.ofString())).body()).isEqualTo("ok");
+        assertThat(text(await(client.sendAsync(get(server.uri("/")), BodyMode.WHOLE)))).isEqualTo("ok");
         assertThat(client.openConnections()).isZero();
         server.await();
     }
@@ -167,9 +164,9 @@ class NioHttp1Test {
             first.close(); // the server read the request whole, then went away without answering
         });
         NioHttp1 client = client("stale");
-        await(client.sendAsync(get(server.uri("/1")), BodyHandlers.ofString()));
+        await(client.sendAsync(get(server.uri("/1")), BodyMode.WHOLE));
 
-        CompletableFuture<HttpResponse<String>> second = client.sendAsync(get(server.uri("/2")), BodyHandlers.ofString());
+        CompletableFuture<Response> second = client.sendAsync(get(server.uri("/2")), BodyMode.WHOLE);
 
         assertThatThrownBy(() -> await(second)).hasCauseInstanceOf(IOException.class);
         server.await();
@@ -191,12 +188,12 @@ class NioHttp1Test {
             write(second, "HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\ntwo");
         });
         NioHttp1 client = client("stale-idle");
-        await(client.sendAsync(get(server.uri("/1")), BodyHandlers.ofString()));
+        await(client.sendAsync(get(server.uri("/1")), BodyMode.WHOLE));
         assertThat(closed.await(5, TimeUnit.SECONDS)).isTrue();
 
-        HttpResponse<String> response = await(client.sendAsync(get(server.uri("/2")), BodyHandlers.ofString()));
+        Response response = await(client.sendAsync(get(server.uri("/2")), BodyMode.WHOLE));
 
-        assertThat(response.body()).isEqualTo("two");
+        assertThat(text(response)).isEqualTo("two");
         server.await();
         assertThat(server.requests).hasSize(1).allMatch(r -> r.startsWith("GET /2 "));
     }
@@ -215,10 +212,10 @@ class NioHttp1Test {
             write(second, "HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\ntwo");
         });
         NioHttp1 client = client("idle-close");
-        await(client.sendAsync(get(server.uri("/1")), BodyHandlers.ofString()));
+        await(client.sendAsync(get(server.uri("/1")), BodyMode.WHOLE));
         assertThat(closedIdle.await(WAIT, TimeUnit.SECONDS)).isTrue();
 
-        assertThat(await(client.sendAsync(get(server.uri("/2")), BodyHandlers.ofString())).body()).isEqualTo("two");
+        assertThat(text(await(client.sendAsync(get(server.uri("/2")), BodyMode.WHOLE)))).isEqualTo("two");
         server.await();
         assertThat(client.openConnections()).isEqualTo(1);
     }
@@ -233,10 +230,9 @@ class NioHttp1Test {
             write(socket, "HTTP/1.1 204 No Content\r\n\r\n");
         });
         NioHttp1 client = client("large-body");
-        HttpRequest post = HttpRequest.newBuilder(server.uri("/upload"))
-                .POST(HttpRequest.BodyPublishers.ofByteArray(big)).build();
+        Request post = new Request("POST", server.uri("/upload"), Headers.EMPTY, big);
 
-        assertThat(await(client.sendAsync(post, BodyHandlers.ofString())).statusCode()).isEqualTo(204);
+        assertThat(await(client.sendAsync(post, BodyMode.WHOLE)).status()).isEqualTo(204);
         server.await();
         String request = server.requests.get(0);
         assertThat(request.substring(request.indexOf("\r\n\r\n") + 4).getBytes(ISO_8859_1)).isEqualTo(big);
@@ -252,7 +248,7 @@ class NioHttp1Test {
         });
         NioHttp1 client = client("fresh-close");
 
-        Throwable failure = failure(client.sendAsync(get(server.uri("/")), BodyHandlers.ofString()));
+        Throwable failure = failure(client.sendAsync(get(server.uri("/")), BodyMode.WHOLE));
 
         assertThat(failure).isInstanceOf(IOException.class)
                 .hasMessage("connection closed before the response was complete");
@@ -269,7 +265,7 @@ class NioHttp1Test {
         });
         NioHttp1 client = client("cut-short");
 
-        Throwable failure = failure(client.sendAsync(get(server.uri("/")), BodyHandlers.ofString()));
+        Throwable failure = failure(client.sendAsync(get(server.uri("/")), BodyMode.WHOLE));
 
         assertThat(failure).isInstanceOf(IOException.class)
                 .hasMessage("connection closed before the response was complete");
@@ -284,7 +280,7 @@ class NioHttp1Test {
         NioHttp1 client = client("refused");
 
         Throwable failure = failure(client.sendAsync(get(URI.create("http://127.0.0.1:" + port + "/")),
-                BodyHandlers.ofString()));
+                BodyMode.WHOLE));
 
         assertThat(failure).isInstanceOf(ConnectException.class);
         assertThat(client.openConnections()).isZero();
@@ -310,7 +306,7 @@ class NioHttp1Test {
         closeables.add(client);
 
         Throwable failure = failure(client.sendAsync(get(URI.create("http://127.0.0.1:" + full.getLocalPort() + "/")),
-                BodyHandlers.ofString()));
+                BodyMode.WHOLE));
 
         assertThat(failure).isInstanceOf(HttpConnectTimeoutException.class).hasMessageContaining("timed out");
         assertThat(client.openConnections()).isZero();
@@ -327,7 +323,7 @@ class NioHttp1Test {
         });
         NioHttp1 client = client("malformed");
 
-        Throwable failure = failure(client.sendAsync(get(server.uri("/")), BodyHandlers.ofString()));
+        Throwable failure = failure(client.sendAsync(get(server.uri("/")), BodyMode.WHOLE));
 
         assertThat(failure).isInstanceOf(ProtocolException.class).hasMessageContaining("status line");
         server.await(); // the client closed the connection
@@ -344,7 +340,7 @@ class NioHttp1Test {
             assertThat(socket.getInputStream().read()).isEqualTo(-1);
         });
         NioHttp1 client = client("cancel-future");
-        CompletableFuture<HttpResponse<String>> future = client.sendAsync(get(server.uri("/")), BodyHandlers.ofString());
+        CompletableFuture<Response> future = client.sendAsync(get(server.uri("/")), BodyMode.WHOLE);
         assertThat(requested.await(WAIT, TimeUnit.SECONDS)).isTrue();
 
         future.cancel(true);
@@ -364,7 +360,7 @@ class NioHttp1Test {
         });
         NioHttp1 client = client("cancel-subscription");
         Flow.Publisher<List<ByteBuffer>> body =
-                await(client.sendAsync(get(server.uri("/")), BodyHandlers.ofPublisher())).body();
+                await(client.sendAsync(get(server.uri("/")), BodyMode.PUBLISHER)).publisher();
         Recorder recorder = new Recorder(1, true);
 
         body.subscribe(recorder);
@@ -402,7 +398,7 @@ class NioHttp1Test {
         });
         NioHttp1 client = client("backpressure");
         Flow.Publisher<List<ByteBuffer>> body =
-                await(client.sendAsync(get(server.uri("/")), BodyHandlers.ofPublisher())).body();
+                await(client.sendAsync(get(server.uri("/")), BodyMode.PUBLISHER)).publisher();
         Recorder recorder = new Recorder(1, false);
 
         body.subscribe(recorder);
@@ -424,7 +420,7 @@ class NioHttp1Test {
         });
         NioHttp1 client = client("drop");
         Flow.Publisher<List<ByteBuffer>> body =
-                await(client.sendAsync(get(server.uri("/")), BodyHandlers.ofPublisher())).body();
+                await(client.sendAsync(get(server.uri("/")), BodyMode.PUBLISHER)).publisher();
         Recorder recorder = new Recorder(Long.MAX_VALUE, false);
 
         body.subscribe(recorder);
@@ -446,7 +442,7 @@ class NioHttp1Test {
         NioHttp1 client = new NioHttp1(settings("idle", Duration.ofSeconds(5)), callbacks, Duration.ofMillis(1));
         closeables.add(client);
 
-        await(client.sendAsync(get(server.uri("/")), BodyHandlers.ofString()));
+        await(client.sendAsync(get(server.uri("/")), BodyMode.WHOLE));
 
         server.await();
         assertThat(client.openConnections()).isZero();
@@ -467,21 +463,21 @@ class NioHttp1Test {
             }
         });
         NioHttp1 client = client("closing");
-        List<CompletableFuture<HttpResponse<String>>> calls = new ArrayList<>();
+        List<CompletableFuture<Response>> calls = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
-            calls.add(client.sendAsync(get(server.uri("/" + i)), BodyHandlers.ofString()));
+            calls.add(client.sendAsync(get(server.uri("/" + i)), BodyMode.WHOLE));
         }
         assertThat(requested.await(WAIT, TimeUnit.SECONDS)).isTrue();
 
         client.close();
         client.close();
 
-        for (CompletableFuture<HttpResponse<String>> call : calls) {
+        for (CompletableFuture<Response> call : calls) {
             assertThat(failure(call)).isInstanceOf(IOException.class).hasMessageContaining("closed");
         }
         assertThat(client.openConnections()).isZero();
         assertThat(threadsNamed("synth-lm-nio-closing")).isEmpty();
-        assertThat(failure(client.sendAsync(get(server.uri("/")), BodyHandlers.ofString())))
+        assertThat(failure(client.sendAsync(get(server.uri("/")), BodyMode.WHOLE)))
                 .isInstanceOf(IOException.class).hasMessageContaining("closed");
         server.await();
     }
@@ -502,14 +498,14 @@ class NioHttp1Test {
         Set<Thread> before = Set.copyOf(Thread.getAllStackTraces().keySet());
         NioHttp1 client = client("load");
 
-        List<CompletableFuture<HttpResponse<String>>> futures = new ArrayList<>();
+        List<CompletableFuture<Response>> futures = new ArrayList<>();
         for (int i = 0; i < calls; i++) {
-            futures.add(client.sendAsync(get(server.uri("/" + i)), BodyHandlers.ofString()));
+            futures.add(client.sendAsync(get(server.uri("/" + i)), BodyMode.WHOLE));
         }
         CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
 
-        assertThat(futures).allMatch(f -> f.join().body().equals("ok"));
-        assertThat(client.openConnections()).isEqualTo(NioHttp1.MAX_IDLE_PER_AUTHORITY);
+        assertThat(futures).allMatch(f -> text(f.join()).equals("ok"));
+        assertThat(client.openConnections()).isEqualTo(ConnectionPool.MAX_IDLE_PER_AUTHORITY);
         List<String> started = Thread.getAllStackTraces().keySet().stream().filter(t -> !before.contains(t))
                 .map(Thread::getName).filter(n -> !n.startsWith("script")).toList();
         assertThat(started).filteredOn(n -> n.startsWith("synth-lm")).containsExactly("synth-lm-nio-load");
@@ -522,17 +518,17 @@ class NioHttp1Test {
         LocalBackend backend = LocalBackend.builder().build().start();
         closeables.add(backend);
         NioHttp1 client = client("backend");
-        HttpRequest chat = HttpRequest.newBuilder(URI.create(backend.baseUrl() + "/v1/chat/completions"))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(
-                        "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")).build();
+        Request chat = new Request("POST", URI.create(backend.baseUrl() + "/v1/chat/completions"),
+                Headers.of("Content-Type", "application/json"),
+                "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}".getBytes(UTF_8));
 
-        HttpResponse<byte[]> models = await(client.sendAsync(get(URI.create(backend.baseUrl() + "/v1/models")),
-                LimitedBody.handler(1 << 20)));
-        HttpResponse<byte[]> completion = await(client.sendAsync(chat, LimitedBody.handler(1 << 20)));
+        Response models = await(client.sendAsync(get(URI.create(backend.baseUrl() + "/v1/models")),
+                BodyMode.WHOLE));
+        Response completion = await(client.sendAsync(chat, BodyMode.WHOLE));
 
-        assertThat(models.statusCode()).isEqualTo(200);
-        assertThat(completion.statusCode()).isEqualTo(200);
-        assertThat(new String(completion.body(), UTF_8)).contains("\"choices\"");
+        assertThat(models.status()).isEqualTo(200);
+        assertThat(completion.status()).isEqualTo(200);
+        assertThat(text(completion)).contains("\"choices\"");
         assertThat(backend.lastRequest().method()).isEqualTo("POST");
         assertThat(backend.lastRequest().path()).isEqualTo("/v1/chat/completions");
         assertThat(backend.lastRequest().body()).contains("\"content\":\"hi\"");
@@ -552,8 +548,12 @@ class NioHttp1Test {
                 connectTimeout, 0, null, null, null, 1 << 20, Clock.systemUTC(), null, null);
     }
 
-    private static HttpRequest get(URI uri) {
-        return HttpRequest.newBuilder(uri).GET().build();
+    private static Request get(URI uri) {
+        return new Request("GET", uri, Headers.EMPTY, null);
+    }
+
+    private static String text(Response response) {
+        return new String(response.bytes(), UTF_8);
     }
 
     private static <T> T await(CompletableFuture<T> future) throws Exception {
