@@ -45,6 +45,8 @@ final class NioExchange implements Flow.Subscription {
 
     private final BodyMode mode;
     private final long limit;
+    /** Whether the future may complete on the selector thread: only a caller blocked on it waits there. */
+    private final boolean completeInPlace;
     private final NioHttp1 client;
     private final Executor callbacks;
 
@@ -83,7 +85,8 @@ final class NioExchange implements Flow.Subscription {
      * signalling its subscriber on {@code callbacks}.
      */
     NioExchange(NioHttp1 client, Executor callbacks, Request request, BodyMode mode, long limit,
-            byte[] requestBytes, String authority, InetSocketAddress address) {
+            boolean completeInPlace, byte[] requestBytes, String authority, InetSocketAddress address) {
+        this.completeInPlace = completeInPlace;
         this.client = client;
         this.callbacks = callbacks;
         this.request = request;
@@ -131,13 +134,20 @@ final class NioExchange implements Flow.Subscription {
         LimitedBody whole = LimitedBody.of(headers.firstValueAsLong("content-length").orElse(-1), limit);
         inline = true;
         subscriber = whole;
-        whole.getBody().whenComplete((bytes, error) -> handOver(() -> {
-            if (error != null) {
-                future.completeExceptionally(unwrap(error));
+        whole.getBody().whenComplete((bytes, error) -> {
+            Runnable outcome = () -> {
+                if (error != null) {
+                    future.completeExceptionally(unwrap(error));
+                } else {
+                    future.complete(Response.whole(status, headers, bytes));
+                }
+            };
+            if (completeInPlace) {
+                outcome.run(); // wakes the one caller waiting, and runs nothing of anyone's
             } else {
-                future.complete(Response.whole(status, headers, bytes));
+                handOver(outcome);
             }
-        }));
+        });
         whole.onSubscribe(this);
     }
 

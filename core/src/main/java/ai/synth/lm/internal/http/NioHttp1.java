@@ -104,6 +104,15 @@ final class NioHttp1 implements AutoCloseable {
      * cancelling it closes the connection.
      */
     CompletableFuture<Response> sendAsync(Request request, BodyMode mode) {
+        return sendAsync(request, mode, false);
+    }
+
+    /**
+     * As {@link #sendAsync(Request, BodyMode)}; with {@code forBlockedCaller}, a whole body's future completes on the
+     * selector thread itself, which saves a hand-off when the only one waiting for it is a thread blocked in
+     * {@code get()} (nothing may be chained to that future).
+     */
+    CompletableFuture<Response> sendAsync(Request request, BodyMode mode, boolean forBlockedCaller) {
         NioExchange exchange;
         try {
             URI uri = request.uri();
@@ -118,7 +127,7 @@ final class NioHttp1 implements AutoCloseable {
             if (address.isUnresolved()) {
                 throw new UnknownHostException(address.getHostString());
             }
-            exchange = new NioExchange(this, callbacks, request, mode, settings.maxResponseSize(),
+            exchange = new NioExchange(this, callbacks, request, mode, settings.maxResponseSize(), forBlockedCaller,
                     Http1.encode(request, https ? null : proxy),
                     Http1.authority(uri) + (proxy == null ? "" : " via " + proxy.authority()), address);
             exchange.proxy = proxy;

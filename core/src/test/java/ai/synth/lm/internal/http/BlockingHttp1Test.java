@@ -610,7 +610,7 @@ class BlockingHttp1Test {
         return client;
     }
 
-    private static ProviderSettings settings() {
+    static ProviderSettings settings() {
         SynthConfig config = SynthConfig.builder()
                 .baseUrl("http://127.0.0.1:9/v1")
                 .apiKey("sk-test-key-123")
