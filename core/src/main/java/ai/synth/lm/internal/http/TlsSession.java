@@ -30,6 +30,8 @@ final class TlsSession {
     /** Encrypted bytes to write to the socket; in read mode (position to limit). */
     final ByteBuffer netOut;
     private boolean closedByPeer;
+    /** The session's largest decrypted record, read once the handshake settles it (the session call takes a lock). */
+    private int applicationBufferSize;
 
     /** A client session for {@code host}:{@code port}; the handshake starts with the first {@link #wrap}. */
     TlsSession(SSLContext context, String host, int port) {
@@ -43,13 +45,14 @@ final class TlsSession {
         }
         engine.setSSLParameters(parameters);
         int packet = engine.getSession().getPacketBufferSize();
+        this.applicationBufferSize = engine.getSession().getApplicationBufferSize();
         this.netIn = ByteBuffer.allocate(packet * 2).flip();
         this.netOut = ByteBuffer.allocate(packet * 2).flip();
     }
 
     /** The largest number of plain bytes one record decrypts to: a buffer given to {@link #unwrap} needs this room. */
     int applicationBufferSize() {
-        return engine.getSession().getApplicationBufferSize();
+        return applicationBufferSize;
     }
 
     /** Whether the handshake still needs bytes from the server before anything can be sent or read. */
@@ -94,6 +97,7 @@ final class TlsSession {
                     }
                 }
                 default -> {
+                    applicationBufferSize = engine.getSession().getApplicationBufferSize();
                     return;
                 }
             }
