@@ -67,14 +67,7 @@ class Http1TransportTest {
 
     @Test
     void theAbortActionEndsACallWaitingOnTheSelectorAndClosesItsConnection() throws Exception {
-        CountDownLatch requestSeen = new CountDownLatch(1);
-        CountDownLatch clientClosed = new CountDownLatch(1);
-        start(peer -> {
-            peer.readRequest();
-            requestSeen.countDown();
-            peer.awaitEof();
-            clientClosed.countDown();
-        });
+        startHoldingTheResponse();
         AtomicReference<Runnable> abort = new AtomicReference<>();
         CompletableFuture<Response> call = CompletableFuture.supplyAsync(() -> {
             try {
@@ -96,14 +89,7 @@ class Http1TransportTest {
 
     @Test
     void interruptingACallerWaitingOnTheSelectorClosesTheConnection() throws Exception {
-        CountDownLatch requestSeen = new CountDownLatch(1);
-        CountDownLatch clientClosed = new CountDownLatch(1);
-        start(peer -> {
-            peer.readRequest();
-            requestSeen.countDown();
-            peer.awaitEof();
-            clientClosed.countDown();
-        });
+        startHoldingTheResponse();
         AtomicReference<Throwable> thrown = new AtomicReference<>();
         Thread caller = new Thread(() -> {
             try {
@@ -137,6 +123,19 @@ class Http1TransportTest {
             assertThat(new String(in.readAllBytes(), StandardCharsets.ISO_8859_1)).isEqualTo("data: hi\n\n\n\n");
         }
         assertThat(transport.sentThroughSelector()).isZero();
+    }
+
+    private final CountDownLatch requestSeen = new CountDownLatch(1);
+    private final CountDownLatch clientClosed = new CountDownLatch(1);
+
+    /** A server that reads one request and never answers: {@link #requestSeen}, then {@link #clientClosed}. */
+    private void startHoldingTheResponse() throws IOException {
+        start(peer -> {
+            peer.readRequest();
+            requestSeen.countDown();
+            peer.awaitEof();
+            clientClosed.countDown();
+        });
     }
 
     private void start(Script... scripts) throws IOException {
