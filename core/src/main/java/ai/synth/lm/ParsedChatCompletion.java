@@ -1,6 +1,6 @@
 package ai.synth.lm;
 
-import ai.synth.lm.internal.StructuredJson;
+import ai.synth.lm.internal.wire.StructuredJson;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import java.util.Objects;
 

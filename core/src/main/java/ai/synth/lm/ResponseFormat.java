@@ -57,7 +57,7 @@ public sealed interface ResponseFormat permits ResponseFormat.Text, ResponseForm
      */
     static JsonSchema of(Class<?> type) {
         Objects.requireNonNull(type, "type");
-        return new JsonSchema(SchemaName.of(type), null, ai.synth.lm.internal.TypeSchemas.derive(type), true);
+        return new JsonSchema(SchemaName.of(type), null, ai.synth.lm.internal.wire.TypeSchemas.derive(type), true);
     }
 
     /** The plain-text format ({@code {"type": "text"}}). */

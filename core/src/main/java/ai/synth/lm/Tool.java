@@ -57,7 +57,7 @@ public record Tool(String type, Function function) {
     public static Tool function(String name, String description, Class<?> parameters) {
         Objects.requireNonNull(parameters, "parameters");
         return new Tool("function", new Function(name, description,
-                ai.synth.lm.internal.TypeSchemas.derive(parameters), true));
+                ai.synth.lm.internal.wire.TypeSchemas.derive(parameters), true));
     }
 
     /**

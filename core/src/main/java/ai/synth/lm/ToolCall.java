@@ -37,7 +37,7 @@ public record ToolCall(String id, String type, FunctionCall function, Map<String
     public <P> P arguments(Class<P> type) {
         Objects.requireNonNull(type, "type");
         try {
-            P parsed = ai.synth.lm.internal.StructuredJson.read(function.arguments(), type);
+            P parsed = ai.synth.lm.internal.wire.StructuredJson.read(function.arguments(), type);
             if (parsed != null) {
                 return parsed;
             }

@@ -2,7 +2,7 @@ package ai.synth.lm;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ai.synth.lm.internal.ChunkCodec;
+import ai.synth.lm.internal.wire.ChunkCodec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;

@@ -3,8 +3,8 @@ package ai.synth.lm;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import ai.synth.lm.internal.JsonCodec;
-import ai.synth.lm.internal.JsonValueIO;
+import ai.synth.lm.internal.wire.JsonCodec;
+import ai.synth.lm.internal.wire.JsonValueIO;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;

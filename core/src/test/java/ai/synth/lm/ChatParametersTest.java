@@ -3,8 +3,8 @@ package ai.synth.lm;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import ai.synth.lm.internal.ChunkCodec;
-import ai.synth.lm.internal.JsonCodec;
+import ai.synth.lm.internal.wire.ChunkCodec;
+import ai.synth.lm.internal.wire.JsonCodec;
 import ai.synth.lm.testserver.LocalBackend;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -3,7 +3,7 @@ package ai.synth.lm;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
-import ai.synth.lm.internal.JsonCodec;
+import ai.synth.lm.internal.wire.JsonCodec;
 import ai.synth.lm.testserver.LocalBackend;
 import ai.synth.lm.testserver.RecordedRequest;
 import com.fasterxml.jackson.databind.JsonNode;

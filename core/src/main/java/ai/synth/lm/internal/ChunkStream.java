@@ -1,5 +1,6 @@
 package ai.synth.lm.internal;
 
+
 import ai.synth.lm.ChatCompletionChunk;
 import ai.synth.lm.ConnectionException;
 import ai.synth.lm.SynthLMException;

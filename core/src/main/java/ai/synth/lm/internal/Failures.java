@@ -1,5 +1,7 @@
 package ai.synth.lm.internal;
 
+import ai.synth.lm.internal.wire.JsonValueIO;
+
 import ai.synth.lm.internal.http.Headers;
 import ai.synth.lm.internal.http.Response;
 

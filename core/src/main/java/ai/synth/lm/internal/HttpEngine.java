@@ -1,5 +1,7 @@
 package ai.synth.lm.internal;
 
+import ai.synth.lm.internal.wire.JsonCodec;
+
 import ai.synth.lm.internal.http.BodyMode;
 import ai.synth.lm.internal.http.Headers;
 import ai.synth.lm.internal.http.Http1Transport;

@@ -1,5 +1,8 @@
 package ai.synth.lm.internal;
 
+import ai.synth.lm.internal.wire.JsonCodec;
+import ai.synth.lm.internal.wire.JsonValueIO;
+
 import ai.synth.lm.internal.http.Response;
 import ai.synth.lm.ChatCompletion;
 import ai.synth.lm.InvalidResponseException;

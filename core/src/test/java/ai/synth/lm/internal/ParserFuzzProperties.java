@@ -1,12 +1,16 @@
 package ai.synth.lm.internal;
 
+import ai.synth.lm.internal.wire.JsonCodec;
+import ai.synth.lm.internal.wire.JsonValueIO;
+import ai.synth.lm.internal.wire.ChunkCodec;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import ai.synth.lm.ChatCompletion;
 import ai.synth.lm.ChatCompletionChunk;
-import ai.synth.lm.internal.sse.SseException;
-import ai.synth.lm.internal.sse.SseParser;
+import ai.synth.lm.internal.wire.SseException;
+import ai.synth.lm.internal.wire.SseParser;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

@@ -1,5 +1,8 @@
 package ai.synth.lm.internal;
 
+import ai.synth.lm.internal.wire.JsonCodec;
+import ai.synth.lm.internal.wire.JsonValueIO;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.synth.lm.AssistantMessage;

@@ -3,7 +3,7 @@ package ai.synth.lm.bench.jmh;
 import ai.synth.lm.ChatCompletionRequest;
 import ai.synth.lm.ChatMessage;
 import ai.synth.lm.bench.Fixtures;
-import ai.synth.lm.internal.JsonCodec;
+import ai.synth.lm.internal.wire.JsonCodec;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;

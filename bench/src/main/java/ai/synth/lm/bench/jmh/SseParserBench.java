@@ -1,7 +1,7 @@
 package ai.synth.lm.bench.jmh;
 
 import ai.synth.lm.bench.Fixtures;
-import ai.synth.lm.internal.sse.SseParser;
+import ai.synth.lm.internal.wire.SseParser;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;

@@ -1,6 +1,6 @@
 package ai.synth.lm.internal.batch;
 
-import ai.synth.lm.internal.JsonValueIO;
+import ai.synth.lm.internal.wire.JsonValueIO;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;

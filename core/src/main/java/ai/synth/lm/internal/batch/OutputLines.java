@@ -8,7 +8,7 @@ import ai.synth.lm.InvalidResponseException;
 import ai.synth.lm.RateLimitException;
 import ai.synth.lm.RequestTimeoutException;
 import ai.synth.lm.SynthLMException;
-import ai.synth.lm.internal.CompletionJson;
+import ai.synth.lm.internal.wire.CompletionJson;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.ByteArrayOutputStream;

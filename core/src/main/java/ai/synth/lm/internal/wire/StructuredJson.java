@@ -1,4 +1,4 @@
-package ai.synth.lm.internal;
+package ai.synth.lm.internal.wire;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;

@@ -1,4 +1,4 @@
-package ai.synth.lm.internal.sse;
+package ai.synth.lm.internal.wire;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;

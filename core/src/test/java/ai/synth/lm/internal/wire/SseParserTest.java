@@ -1,10 +1,10 @@
-package ai.synth.lm.internal.sse;
+package ai.synth.lm.internal.wire;
 
-import static ai.synth.lm.internal.sse.Events.utf8;
+import static ai.synth.lm.internal.wire.Events.utf8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import ai.synth.lm.internal.sse.Events.Event;
+import ai.synth.lm.internal.wire.Events.Event;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.List;

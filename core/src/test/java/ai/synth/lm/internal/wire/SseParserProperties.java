@@ -1,9 +1,9 @@
-package ai.synth.lm.internal.sse;
+package ai.synth.lm.internal.wire;
 
-import static ai.synth.lm.internal.sse.Events.utf8;
+import static ai.synth.lm.internal.wire.Events.utf8;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ai.synth.lm.internal.sse.Events.Event;
+import ai.synth.lm.internal.wire.Events.Event;
 import java.util.ArrayList;
 import java.util.List;
 import net.jqwik.api.Arbitraries;

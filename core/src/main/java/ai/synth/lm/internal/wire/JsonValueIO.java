@@ -1,4 +1,4 @@
-package ai.synth.lm.internal;
+package ai.synth.lm.internal.wire;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;

@@ -1,4 +1,4 @@
-package ai.synth.lm.internal;
+package ai.synth.lm.internal.wire;
 
 import ai.synth.lm.AssistantMessage;
 import ai.synth.lm.ChatCompletion;

@@ -1,4 +1,4 @@
-package ai.synth.lm.internal.sse;
+package ai.synth.lm.internal.wire;
 
 /** A stream that breaks the SSE rules or the parser's limits. */
 public final class SseException extends RuntimeException {
