@@ -168,11 +168,24 @@ final class Bars {
                         of("batch", BatchLoad.RUNNER, "write_us")), ratio >= 0.9);
     }
 
+    /**
+     * The router with its state in Redis: at most one round trip before each call and one after it; what that
+     * adds to a call over the in-memory router of the same run is quoted with the figure.
+     */
+    private void redis() {
+        double trips = of("latency", BenchClient.REDIS_ROUTER, Main.REDIS_ROUND_TRIPS);
+        double p50 = of("latency", BenchClient.REDIS_ROUTER, "p50_us") - of("latency", BenchClient.ROUTER, "p50_us");
+        double p99 = of("latency", BenchClient.REDIS_ROUTER, "p99_us") - of("latency", BenchClient.ROUTER, "p99_us");
+        add("6. Router over Redis: at most one round trip before and one after each call", String.format(
+                "%.2f per call; %+.0f µs p50, %+.0f µs p99 over the in-memory state", trips, p50, p99), trips <= 2);
+    }
+
     /** The router's added cost over the bare provider it wraps (row synth-lm), from the same run, over http. */
     private void router() {
         if (ran("latency")) {
             double added = of("latency", BenchClient.ROUTER, "p50_us") - synth("latency", "p50_us");
             add("6. Router p50 at most 10 µs over the bare provider", String.format("%+.1f µs", added), added <= 10);
+            redis();
         }
         for (String scenario : List.of("throughput_sync", "throughput_async")) {
             if (ran(scenario)) {

@@ -49,10 +49,23 @@ interface BenchClient extends AutoCloseable {
     List<String> TRACED = List.of("throughput_sync", "throughput_async");
 
     /**
-     * Every row of the report: the clients, the router, the OpenTelemetry row, the batch runner, then the
+     * Not a peer: the router row with its state in Redis ({@code RedisState} against the run's own redis-server on
+     * loopback), run over plain http in the latency scenario only: what sharing the state adds to a routed call.
+     */
+    String REDIS_ROUTER = "synth-lm-router-redis";
+
+    /** The scenarios the Redis router row runs in (over plain http). */
+    List<String> REDIS_ROUTED = List.of("latency");
+
+    /** The system property that tells a child JVM where the run's redis-server is. */
+    String REDIS_URL_PROPERTY = "synth.bench.redis";
+
+    /**
+     * Every row of the report: the clients, the routers, the OpenTelemetry row, the batch runner, then the
      * bare-sockets floor.
      */
-    List<String> ROWS = Stream.concat(NAMES.stream(), Stream.of(ROUTER, OTEL, BatchLoad.RUNNER, SOCKETS)).toList();
+    List<String> ROWS = Stream.concat(NAMES.stream(), Stream.of(ROUTER, REDIS_ROUTER, OTEL, BatchLoad.RUNNER,
+            SOCKETS)).toList();
 
     /** One non-streamed call, on the calling thread; returns the length of the reply text. */
     int call() throws Exception;
@@ -80,6 +93,7 @@ interface BenchClient extends AutoCloseable {
             case "raw-jdk" -> new RawJdkClient(baseUrl);
             case ROUTER -> new RouterClient(baseUrl);
             case OTEL -> new OtelClient(baseUrl);
+            case REDIS_ROUTER -> RouterClient.overRedis(baseUrl, System.getProperty(REDIS_URL_PROPERTY));
             default -> throw new IllegalArgumentException("unknown client " + name + "; one of " + NAMES);
         };
     }
@@ -92,6 +106,7 @@ interface BenchClient extends AutoCloseable {
             case ROUTER -> "synth-lm Router (one deployment)";
             case BatchLoad.RUNNER -> "synth-lm BatchRunner";
             case OTEL -> "synth-lm + OpenTelemetry (SDK on, exporting nowhere)";
+            case REDIS_ROUTER -> "synth-lm Router (one deployment, state in Redis)";
             case SOCKETS -> "bare sockets (no client: one selector thread, one POST per fresh connection, no JSON)";
             default -> name;
         };

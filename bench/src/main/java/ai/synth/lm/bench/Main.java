@@ -17,7 +17,7 @@ import java.util.Map;
  * tls-password                         print the password of that trust store
  * free-port                            print a free loopback port
  * run --base URL [--tls-base URL --h2-base URL --trust-store P12 --trust-password PW] --cli-jar JAR --out DIR
- *     [--logs DIR] [--rounds N] [--smoke] [--only SELECTION] [--baseline LATEST_JSON]
+ *     [--logs DIR] [--rounds N] [--smoke] [--only SELECTION] [--baseline LATEST_JSON] [--redis-url URL]
  * child SCENARIO CLIENT BASE_URL [key=value...]
  * </pre>
  */
@@ -25,6 +25,8 @@ public final class Main {
 
     static final ObjectMapper JSON = new ObjectMapper();
     static final String RESULT = "RESULT ";
+    /** A result's Redis round trips per call (the router row with its state in Redis). */
+    static final String REDIS_ROUND_TRIPS = "redis_round_trips_per_call";
 
     private Main() {}
 
@@ -90,6 +92,9 @@ public final class Main {
                     Integer.parseInt(p.getOrDefault("warmup_calls", "0")), Long.parseLong(p.get("cap_ms")));
             default -> throw new IllegalArgumentException("unknown scenario " + scenario);
         };
+        if (client instanceof RouterClient router && !Double.isNaN(router.redisRoundTripsPerCall())) {
+            out.put(REDIS_ROUND_TRIPS, router.redisRoundTripsPerCall());
+        }
         result(out, client.limits());
     }
 

@@ -153,6 +153,14 @@ final class Markdown {
                         + " the durable write alone %.1f µs for a %,.0f-byte result line.", added,
                         s.median("write_us"), s.median("result_bytes")));
             }
+            if (client.equals(BenchClient.REDIS_ROUTER) && !s.good().isEmpty()) {
+                Summary memory = r.summary(t, BenchClient.ROUTER);
+                line("- " + name + ": " + String.format("%+.1f µs at p50 and %+.1f µs at p99 over the in-memory"
+                        + " Router row of this run (medians of the rounds); %.2f Redis round trips per call (the"
+                        + " commands its Redis client sent, over the calls after the first, which loads the scripts)",
+                        s.median("p50_us") - memory.median("p50_us"), s.median("p99_us") - memory.median("p99_us"),
+                        s.median(Main.REDIS_ROUND_TRIPS)) + ".");
+            }
             if (t.scenario().equals("inflight") && !s.good().isEmpty()) {
                 Map<String, Object> last = s.good().get(s.good().size() - 1);
                 boolean all = Boolean.TRUE.equals(last.get("all_done"));

@@ -56,6 +56,7 @@ final class Orchestrator {
     private final Path jar;
     private final String java;
     private final Path logs;
+    private final String redisUrl;
 
     private Orchestrator(Options o) throws IOException {
         this.bases = o.bases;
@@ -72,6 +73,7 @@ final class Orchestrator {
         this.jar = Path.of(Main.class.getProtectionDomain().getCodeSource().getLocation().getPath());
         this.java = ProcessHandle.current().info().command().orElse("java");
         this.logs = Files.createDirectories(o.logs != null ? o.logs : o.out.resolve("logs"));
+        this.redisUrl = o.redisUrl;
         if (sections.isEmpty() && !extras) {
             throw new IllegalArgumentException("--only " + o.only + " selects nothing: name scenarios ("
                     + Table.ALL.stream().map(Table::scenario).toList() + "), schemes " + Section.SCHEMES
@@ -91,6 +93,7 @@ final class Orchestrator {
         Integer rounds;
         String only;
         Path baseline;
+        String redisUrl;
     }
 
     static Orchestrator fromArgs(String[] args) throws IOException {
@@ -109,6 +112,7 @@ final class Orchestrator {
                 case "--rounds" -> o.rounds = Integer.parseInt(args[++i]);
                 case "--only" -> o.only = args[++i];
                 case "--baseline" -> o.baseline = Path.of(args[++i]);
+                case "--redis-url" -> o.redisUrl = args[++i];
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
@@ -174,6 +178,9 @@ final class Orchestrator {
         cmd.add(java);
         cmd.addAll(s.jvm());
         cmd.addAll(trust);
+        if (redisUrl != null) {
+            cmd.add("-D" + BenchClient.REDIS_URL_PROPERTY + "=" + redisUrl);
+        }
         cmd.addAll(List.of("-cp", jar.toString(), Main.class.getName(), "child", s.name(), client,
                 bases.get(section.scheme()) + s.path()));
         params.forEach((k, v) -> cmd.add(k + "=" + v));

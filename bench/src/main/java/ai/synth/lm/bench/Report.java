@@ -97,6 +97,10 @@ final class Report {
             for (String client : t.rows()) {
                 Summary s = summary(t, client);
                 double produced = s.good().isEmpty() ? 0 : s.median(t.table().producedKey());
+                if (client.equals(BenchClient.REDIS_ROUTER) && produced > 0
+                        && !(s.median(Main.REDIS_ROUND_TRIPS) > 0)) {
+                    missing.add(t.key() + " / " + client + ": no " + Main.REDIS_ROUND_TRIPS);
+                }
                 if (!(produced > 0)) {
                     missing.add(t.key() + " / " + client + ": " + (s.rounds.isEmpty() ? "no result"
                             : s.failures().isEmpty() ? "zero " + t.table().producedKey() + ", errors " + s.errorKinds()

@@ -55,9 +55,9 @@ record Section(Table table, String scheme) {
 
     /**
      * The rows this section runs and shows: every client; over plain http in the in-flight scenario the bare-sockets
-     * floor too (it speaks no TLS), in the latency and throughput scenarios the router, and in the throughput
-     * scenarios the OpenTelemetry row. The batch scenario has two rows: a hand-written loop over synth-lm's async
-     * face (row synth-lm) and the batch runner.
+     * floor too (it speaks no TLS), in the latency and throughput scenarios the router, in the latency scenario the
+     * router with its state in Redis, and in the throughput scenarios the OpenTelemetry row. The batch scenario has
+     * two rows: a hand-written loop over synth-lm's async face (row synth-lm) and the batch runner.
      */
     List<String> rows() {
         if (scenario().equals("batch")) {
@@ -67,9 +67,14 @@ record Section(Table table, String scheme) {
             return Stream.concat(BenchClient.NAMES.stream(), Stream.of(BenchClient.SOCKETS)).toList();
         }
         if (scheme.equals(HTTP) && BenchClient.ROUTED.contains(scenario())) {
-            // the router (and the OpenTelemetry row) right after synth-lm's own two rows, whose provider they wrap
-            List<String> added = BenchClient.TRACED.contains(scenario())
-                    ? List.of(BenchClient.ROUTER, BenchClient.OTEL) : List.of(BenchClient.ROUTER);
+            // the routers (and the OpenTelemetry row) right after synth-lm's own two rows, whose provider they wrap
+            List<String> added = new java.util.ArrayList<>(List.of(BenchClient.ROUTER));
+            if (BenchClient.REDIS_ROUTED.contains(scenario())) {
+                added.add(BenchClient.REDIS_ROUTER);
+            }
+            if (BenchClient.TRACED.contains(scenario())) {
+                added.add(BenchClient.OTEL);
+            }
             return Stream.concat(Stream.concat(BenchClient.NAMES.stream().limit(2), added.stream()),
                     BenchClient.NAMES.stream().skip(2)).toList();
         }
