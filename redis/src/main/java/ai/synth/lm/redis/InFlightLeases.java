@@ -3,6 +3,7 @@ package ai.synth.lm.redis;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -14,8 +15,9 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The calls in flight this JVM holds, per deployment: each is a member of the deployment's sorted set in Redis,
- * scored by its expiry and extended every third of the lease time while the call runs. A JVM that dies stops
- * extending, so its calls stop counting one lease time later. Calls counted locally while Redis was down are
+ * scored by its expiry. Every third of the lease time, the leases older than a sixth of it are extended, so each is
+ * extended before half its time has run, and a short call (most of them) costs no extension at all. A JVM that dies
+ * stops extending, so its calls stop counting one lease time later. Calls counted locally while Redis was down are
  * held as {@link #LOCAL}.
  */
 final class InFlightLeases implements AutoCloseable {
@@ -25,11 +27,16 @@ final class InFlightLeases implements AutoCloseable {
 
     private final String instance;
     private final AtomicLong sequence = new AtomicLong();
-    private final Map<String, Deque<String>> held = new ConcurrentHashMap<>();
+    private final Map<String, Deque<Held>> held = new ConcurrentHashMap<>();
     private final ScheduledExecutorService renewer;
+    private final long youngNanos;
+
+    /** A member and when it was taken ({@link System#nanoTime()}). */
+    private record Held(String member, long since) {}
 
     InFlightLeases(String instance, Duration leaseTime, Renewal renewal) {
         this.instance = instance;
+        this.youngNanos = leaseTime.toNanos() / 6;
         this.renewer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "synth-lm-redis-leases");
             t.setDaemon(true);
@@ -45,13 +52,14 @@ final class InFlightLeases implements AutoCloseable {
     }
 
     void hold(String deploymentId, String member) {
-        held.computeIfAbsent(deploymentId, k -> new ConcurrentLinkedDeque<>()).push(member);
+        held.computeIfAbsent(deploymentId, k -> new ConcurrentLinkedDeque<>()).push(new Held(member, System.nanoTime()));
     }
 
     /** The member given back, or null when this JVM holds none for the deployment. */
     String giveBack(String deploymentId) {
-        Deque<String> members = held.get(deploymentId);
-        return members == null ? null : members.poll();
+        Deque<Held> members = held.get(deploymentId);
+        Held h = members == null ? null : members.poll();
+        return h == null ? null : h.member();
     }
 
     /**
@@ -59,24 +67,35 @@ final class InFlightLeases implements AutoCloseable {
      * neither for the deployment.
      */
     String giveBack(String deploymentId, String member) {
-        Deque<String> members = held.get(deploymentId);
+        Deque<Held> members = held.get(deploymentId);
         if (members == null) {
             return null;
         }
-        return members.remove(member) ? member : members.remove(LOCAL) ? LOCAL : null;
+        return remove(members, member) ? member : remove(members, LOCAL) ? LOCAL : null;
+    }
+
+    private static boolean remove(Deque<Held> members, String member) {
+        for (Iterator<Held> it = members.iterator(); it.hasNext(); ) {
+            Held h = it.next();
+            if (h.member().equals(member) && members.remove(h)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void renewAll(Renewal renewal) {
+        long now = System.nanoTime();
         held.forEach((id, members) -> {
-            List<String> shared = new ArrayList<>();
-            for (String m : members) {
-                if (!m.equals(LOCAL)) {
-                    shared.add(m);
+            List<String> due = new ArrayList<>();
+            for (Held h : members) {
+                if (!h.member().equals(LOCAL) && now - h.since() >= youngNanos) {
+                    due.add(h.member());
                 }
             }
-            if (!shared.isEmpty()) {
+            if (!due.isEmpty()) {
                 try {
-                    renewal.renew(id, shared);
+                    renewal.renew(id, due);
                 } catch (RuntimeException e) {
                     // Redis is down (logged once by the link): the leases lapse, as they would for a dead JVM
                 }

@@ -315,8 +315,8 @@ public final class RedisState implements RouterState, AutoCloseable {
         }
 
         /**
-         * How long a call in flight counts after its JVM stopped extending it (a JVM killed mid-call). Extended
-         * every third of it while the call runs. Default 30 seconds.
+         * How long a call in flight counts after its JVM stopped extending it (a JVM killed mid-call). A call
+         * that runs longer than a sixth of it is extended every third of it. Default 30 seconds.
          */
         public Builder leaseTime(Duration leaseTime) {
             this.leaseTime = positive("leaseTime", leaseTime);
