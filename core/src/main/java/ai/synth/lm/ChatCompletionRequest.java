@@ -172,7 +172,10 @@ public record ChatCompletionRequest(
 
     /** This request with another model, e.g. to send the same conversation to another provider. */
     public ChatCompletionRequest withModel(String model) {
-        return toBuilder().model(model).build();
+        // Straight to the constructor, not through a builder: a router calls this on every attempt.
+        return new ChatCompletionRequest(model, messages, temperature, topP, maxTokens, maxCompletionTokens, n, stop,
+                presencePenalty, frequencyPenalty, seed, user, tools, toolChoice, parallelToolCalls, responseFormat,
+                logprobs, topLogprobs, metadata, serviceTier, reasoningEffort, includeUsage, extraBody);
     }
 
     /** This request with other messages, e.g. the conversation extended by a tool result. */

@@ -166,17 +166,25 @@ public final class RouteCall<T> {
         } catch (RuntimeException e) {
             step = CompletableFuture.failedFuture(e);
         }
+        if (blocking && step.isDone() && !step.isCompletedExceptionally()) {
+            succeeded(m, step.join()); // the usual blocking attempt: no callback to allocate
+            return;
+        }
         current = step;
         step.whenComplete((value, error) -> {
             if (error == null) {
-                core.succeeded(m);
-                if (!result.complete(value)) {
-                    attempt.discard(value);
-                }
+                succeeded(m, value);
             } else {
                 failed(group, retry, lease, unwrap(error));
             }
         });
+    }
+
+    private void succeeded(Member m, T value) {
+        core.succeeded(m);
+        if (!result.complete(value)) {
+            attempt.discard(value);
+        }
     }
 
     private void failed(String group, int retry, Lease lease, Throwable e) {

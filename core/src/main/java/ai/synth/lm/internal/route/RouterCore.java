@@ -117,7 +117,9 @@ public final class RouterCore {
             reserving = tracksUsage(members.get(i));
         }
         long tokens = reserving ? estimateTokens(request) : 0;
-        String ticket = ticketPrefix + tickets.incrementAndGet();
+        // The state in memory needs a ticket only to settle a reservation; a shared state may name its lease by it.
+        String ticket = reserving || !(state instanceof InMemoryRouterState) ? ticketPrefix + tickets.incrementAndGet()
+                : null;
         List<RouterState.Candidate> candidates = new ArrayList<>(members.size());
         for (Member m : members) {
             Instant notBefore = avoid.isEmpty() ? null : avoid.get(m.id());
