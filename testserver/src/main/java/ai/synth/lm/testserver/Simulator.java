@@ -47,9 +47,13 @@ final class Simulator {
             text = Json.string(Json.object().put("simulated_reply", text));
         }
         String finishReason = "stop";
-        if (request.maxTokens() != null && Words.count(text) > request.maxTokens()) {
-            text = Words.truncate(text, request.maxTokens());
-            finishReason = "length";
+        if (request.maxTokens() != null) {
+            // truncate stops after the words it keeps, so the echo of a long prompt is not scanned twice
+            String cut = Words.truncate(text, request.maxTokens());
+            if (cut.length() < text.length()) {
+                text = cut;
+                finishReason = "length";
+            }
         }
         return new SimulatedReply(text, null, finishReason, promptTokens, Words.count(text));
     }
@@ -72,6 +76,9 @@ final class Simulator {
 
     /** The first tool the text names ({@code get_weather} or "get weather") or whose purpose it mentions. */
     static ToolSpec mentionedTool(List<ToolSpec> tools, String text) {
+        if (tools.isEmpty()) {
+            return null; // no need to split a prompt of megabytes into words
+        }
         String lower = text == null ? "" : text.toLowerCase(Locale.ROOT);
         Set<String> userWords = Set.copyOf(List.of(lower.split("[^\\p{L}\\p{N}]+")));
         for (ToolSpec tool : tools) {
