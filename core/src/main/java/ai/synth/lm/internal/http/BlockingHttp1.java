@@ -147,8 +147,7 @@ final class BlockingHttp1 implements AutoCloseable {
             try {
                 idle.channel.configureBlocking(true);
             } catch (IOException | RuntimeException e) {
-                closeQuietly(idle.channel);
-                pool.closed();
+                pool.discard(idle.channel);
                 continue;
             }
             SocketConnection c = new SocketConnection(authority, idle.channel, idle.tls, idle.buffer, this);
@@ -161,14 +160,6 @@ final class BlockingHttp1 implements AutoCloseable {
             return c;
         }
         return connect(authority, uri, proxy);
-    }
-
-    private static void closeQuietly(SocketChannel channel) {
-        try {
-            channel.close();
-        } catch (IOException ignored) {
-            // closing is all that was asked
-        }
     }
 
     private SocketConnection connect(String authority, URI uri, Proxies.Route proxy) throws IOException {
@@ -189,26 +180,22 @@ final class BlockingHttp1 implements AutoCloseable {
             events.connectionOpened(authority);
             channel.socket().connect(address, connectTimeoutMillis);
         } catch (SocketTimeoutException e) {
-            channel.close();
-            pool.closed();
+            pool.discard(channel);
             HttpConnectTimeoutException timeout = new HttpConnectTimeoutException("HTTP connect timed out");
             timeout.initCause(e);
             throw timeout;
         } catch (ConnectException e) {
-            channel.close();
-            pool.closed();
+            pool.discard(channel);
             throw proxy == null ? e : new ProxyUnreachableException(proxy, e);
         } catch (IOException | RuntimeException e) {
-            channel.close();
-            pool.closed();
+            pool.discard(channel);
             throw e;
         }
         TlsSession tls;
         try {
             tls = https ? new TlsSession(tls(), uri.getHost(), port) : null;
         } catch (IOException | RuntimeException e) {
-            channel.close();
-            pool.closed();
+            pool.discard(channel);
             throw e;
         }
         SocketConnection connection = new SocketConnection(authority, channel, tls, null, this);

@@ -73,7 +73,7 @@ final class ConnectionPool implements AutoCloseable {
             if (!expired(c, now) && healthy(c)) {
                 return c;
             }
-            close(c.channel);
+            discard(c.channel);
         }
         return null;
     }
@@ -86,13 +86,13 @@ final class ConnectionPool implements AutoCloseable {
         ConcurrentLinkedDeque<Idle> pooled = idle.computeIfAbsent(connection.authority,
                 k -> new ConcurrentLinkedDeque<>());
         if (closed.get() || pooled.size() >= MAX_IDLE_PER_AUTHORITY) {
-            close(connection.channel);
+            discard(connection.channel);
             return;
         }
         pooled.offerFirst(connection);
         expire(pooled, connection.since);
         if (closed.get() && pooled.remove(connection)) {
-            close(connection.channel); // close() ran meanwhile and may have missed it
+            discard(connection.channel); // close() ran meanwhile and may have missed it
         }
     }
 
@@ -119,7 +119,7 @@ final class ConnectionPool implements AutoCloseable {
     private void expire(ConcurrentLinkedDeque<Idle> pooled, long now) {
         for (Idle c; (c = pooled.peekLast()) != null && expired(c, now); ) {
             if (pooled.removeLastOccurrence(c)) {
-                close(c.channel);
+                discard(c.channel);
             }
         }
     }
@@ -175,7 +175,11 @@ final class ConnectionPool implements AutoCloseable {
         open.decrementAndGet();
     }
 
-    private void close(SocketChannel channel) {
+    /**
+     * Closes a channel a face (or this pool) owned and counts it closed: the one way a connection that carried no
+     * exchange, or is being given up, leaves. Never throws.
+     */
+    void discard(SocketChannel channel) {
         closed();
         try {
             channel.close();
@@ -200,7 +204,7 @@ final class ConnectionPool implements AutoCloseable {
         if (closed.compareAndSet(false, true)) {
             for (ConcurrentLinkedDeque<Idle> pooled : idle.values()) {
                 for (Idle c; (c = pooled.pollFirst()) != null; ) {
-                    close(c.channel);
+                    discard(c.channel);
                 }
             }
         }

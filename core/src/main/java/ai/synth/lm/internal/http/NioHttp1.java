@@ -2,19 +2,13 @@ package ai.synth.lm.internal.http;
 
 import ai.synth.lm.internal.ProviderSettings;
 import java.io.IOException;
-import java.net.ConnectException;
 import java.net.InetSocketAddress;
-import java.net.StandardSocketOptions;
 import java.net.URI;
 import java.net.UnknownHostException;
-import java.net.http.HttpConnectTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
-import java.nio.channels.SocketChannel;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
@@ -23,7 +17,6 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,7 +48,6 @@ final class NioHttp1 implements AutoCloseable {
 
     private final ProviderSettings settings;
     private final Executor callbacks;
-    private final long connectNanos; // 0: no connect timeout
     private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean wakeupPending = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -72,7 +64,7 @@ final class NioHttp1 implements AutoCloseable {
     private List<Released> detaching = new ArrayList<>();
     /** Those the current select deregisters, for the pool once it returns. */
     private List<Released> offering = List.of();
-    private final ArrayDeque<NioConnection> connecting = new ArrayDeque<>(); // in deadline order: one timeout for all
+    private final NioConnector connector;
 
     /** A client for the provider of {@code settings}, running body subscribers on {@code callbacks}. */
     NioHttp1(ProviderSettings settings, Executor callbacks) {
@@ -94,8 +86,7 @@ final class NioHttp1 implements AutoCloseable {
         this.callbacks = callbacks;
         this.pool = pool;
         this.ownsPool = ownsPool;
-        Duration connect = settings.connectTimeout();
-        this.connectNanos = connect == null || connect.isZero() || connect.isNegative() ? 0 : connect.toNanos();
+        this.connector = new NioConnector(this, settings, pool);
     }
 
     /**
@@ -285,7 +276,7 @@ final class NioHttp1 implements AutoCloseable {
         NioConnection connection = (NioConnection) key.attachment();
         try {
             if (key.isValid() && key.isConnectable()) {
-                connected(connection);
+                connector.connected(connection);
             }
             if (key.isValid() && key.isWritable()) {
                 connection.write();
@@ -320,96 +311,7 @@ final class NioHttp1 implements AutoCloseable {
             send(pooled, exchange);
             return;
         }
-        connect(exchange);
-    }
-
-    private void connect(NioExchange exchange) {
-        SocketChannel channel;
-        try {
-            channel = SocketChannel.open();
-        } catch (IOException e) {
-            exchange.fail(e);
-            return;
-        }
-        pool.opened();
-        settings.events().connectionOpened(exchange.authority);
-        NioConnection connection;
-        try {
-            connection = new NioConnection(channel, exchange.authority, tlsFor(exchange));
-            if (connection.tls != null && exchange.proxy != null) {
-                URI uri = exchange.request.uri();
-                connection.beginTunnel(Http1.connect(uri.getHost(), exchange.port, exchange.proxy), exchange.proxy,
-                        uri.getHost() + ":" + exchange.port);
-            }
-        } catch (IOException | RuntimeException e) {
-            closeQuietly(channel);
-            pool.closed();
-            exchange.fail(e instanceof IOException io ? io : new IOException(e));
-            return;
-        }
-        connection.attach(exchange);
-        try {
-            channel.configureBlocking(false);
-            channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
-            boolean now = channel.connect(exchange.address);
-            connection.key = channel.register(selector, now ? SelectionKey.OP_READ : SelectionKey.OP_CONNECT,
-                    connection);
-            if (now) {
-                connection.connected = true;
-                startTls(connection);
-                connection.write();
-            } else if (connectNanos > 0) {
-                connection.connectDeadline = System.nanoTime() + connectNanos;
-                connecting.addLast(connection);
-            }
-        } catch (IOException e) {
-            broken(connection, e);
-        }
-    }
-
-    private void connected(NioConnection connection) throws IOException {
-        try {
-            if (!connection.channel.finishConnect()) {
-                return; // not yet, despite the readiness: wait for the next one
-            }
-        } catch (IOException e) {
-            ConnectException refused = e instanceof ConnectException c ? c
-                    : (ConnectException) new ConnectException(e.getMessage()).initCause(e);
-            NioExchange exchange = connection.exchange;
-            throw exchange != null && exchange.proxy != null ? new ProxyUnreachableException(exchange.proxy, e) : refused;
-        }
-        connection.connected = true;
-        connection.key.interestOps(SelectionKey.OP_READ);
-        startTls(connection);
-        connection.write();
-    }
-
-    /** Starts the TLS handshake of a connection that just connected; its first bytes go out with the next write. */
-    private void startTls(NioConnection connection) throws IOException {
-        if (connection.tls != null && !connection.tunneling()) {
-            connection.tls.handshake();
-        }
-    }
-
-    private TlsSession tlsFor(NioExchange exchange) throws IOException {
-        URI uri = exchange.request.uri();
-        if (!"https".equalsIgnoreCase(uri.getScheme())) {
-            return null;
-        }
-        try {
-            SSLContext context = settings.sslContext() != null ? settings.sslContext() : SSLContext.getDefault();
-            return new TlsSession(context, uri.getHost(), exchange.port);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IOException("The JDK has no default TLS context: " + e.getMessage(), e);
-        }
-    }
-
-    private static void closeQuietly(SocketChannel channel) {
-        try {
-            channel.close();
-        } catch (IOException ignored) {
-            // nothing more to release
-        }
+        connector.connect(exchange, selector);
     }
 
     private void send(NioConnection connection, NioExchange exchange) {
@@ -429,7 +331,7 @@ final class NioHttp1 implements AutoCloseable {
         }
         readBuffer.clear();
         if (connection.tunneling()) {
-            tunnelAnswer(connection);
+            connector.tunnelAnswer(connection, readBuffer);
             return;
         }
         int n = connection.tls == null ? connection.channel.read(readBuffer) : readTls(connection);
@@ -455,16 +357,6 @@ final class NioHttp1 implements AutoCloseable {
             input.flip();
             exchange.input(input);
             progressed(connection);
-        }
-    }
-
-    /** Reads the proxy's answer to CONNECT; once it is a 2xx, the TLS handshake starts through the tunnel. */
-    private void tunnelAnswer(NioConnection connection) throws IOException {
-        int n = connection.channel.read(readBuffer);
-        readBuffer.flip();
-        if (connection.tunnelAnswered(readBuffer, n < 0)) {
-            startTls(connection);
-            connection.write();
         }
     }
 
@@ -517,7 +409,7 @@ final class NioHttp1 implements AutoCloseable {
     }
 
     /** A connection failed: a stale pooled one retries its exchange once on a fresh one, others fail it. */
-    private void broken(NioConnection connection, IOException cause) {
+    void broken(NioConnection connection, IOException cause) {
         NioExchange exchange = connection.exchange;
         if (connection.exchange == null && !connection.closed) {
             close(connection);
@@ -536,13 +428,13 @@ final class NioHttp1 implements AutoCloseable {
             log.debug("A pooled connection to {} failed before any byte of the request was written ({}); sending on"
                     + " a new one", connection.authority, cause.toString());
             settings.events().requestResent(connection.authority, cause);
-            connect(exchange);
+            connector.connect(exchange, selector);
         } else {
             exchange.fail(cause);
         }
     }
 
-    private void close(NioConnection connection) {
+    void close(NioConnection connection) {
         if (!connection.closed) {
             pool.closed(); // first: once the peer sees the close, the count already says so
             connection.close();
@@ -551,31 +443,14 @@ final class NioHttp1 implements AutoCloseable {
 
     /** Fails connects past their deadline and closes connections idle too long. */
     private void expire(long now) {
-        for (NioConnection c; (c = connecting.peekFirst()) != null; ) {
-            if (c.connected || c.closed) {
-                connecting.pollFirst();
-            } else if (now - c.connectDeadline >= 0) {
-                connecting.pollFirst();
-                NioExchange exchange = c.exchange;
-                close(c);
-                if (exchange != null) {
-                    exchange.connection = null;
-                    exchange.fail(new HttpConnectTimeoutException("Connecting to " + c.authority + " timed out after "
-                            + TimeUnit.NANOSECONDS.toMillis(connectNanos) + " ms"));
-                }
-            } else {
-                break;
-            }
-        }
+        connector.expire(now);
         pool.expire(now);
     }
 
     /** Milliseconds until the next deadline, or 0 (no limit) if there is none. */
     private long selectTimeout() {
         long now = System.nanoTime();
-        NioConnection first = connecting.peekFirst();
-        long next = first == null ? Long.MAX_VALUE : first.connectDeadline - now;
-        next = Math.min(next, pool.untilNextExpiry(now));
+        long next = Math.min(connector.untilNextDeadline(now), pool.untilNextExpiry(now));
         return next == Long.MAX_VALUE ? 0 : Math.max(1, TimeUnit.NANOSECONDS.toMillis(next) + 1);
     }
 
@@ -584,8 +459,7 @@ final class NioHttp1 implements AutoCloseable {
         IOException cause = new IOException("The " + settings.provider() + " HTTP client was closed");
         for (List<Released> list : List.of(offering, detaching)) {
             for (Released released : list) {
-                closeQuietly(released.idle.channel); // still on this selector: no other face could take it
-                pool.closed();
+                pool.discard(released.idle.channel); // still on this selector: no other face could take it
                 released.exchange.complete(); // its body was whole before the close
             }
         }
@@ -603,7 +477,7 @@ final class NioHttp1 implements AutoCloseable {
                 exchange.fail(cause);
             }
         }
-        connecting.clear();
+        connector.clear();
         try {
             selector.close();
         } catch (IOException e) {
