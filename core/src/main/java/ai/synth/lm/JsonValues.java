@@ -1,5 +1,6 @@
 package ai.synth.lm;
 
+import ai.synth.lm.internal.wire.ReadFields;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -11,6 +12,9 @@ final class JsonValues {
     static Map<String, Object> copyOf(Map<String, ?> map) {
         if (map == null || map.isEmpty()) {
             return Map.of();
+        }
+        if (map instanceof ReadFields read) {
+            return read; // read from the wire and read-only since: no copy needed
         }
         return Collections.unmodifiableMap(new LinkedHashMap<>(map));
     }

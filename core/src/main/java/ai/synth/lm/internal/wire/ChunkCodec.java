@@ -52,10 +52,11 @@ public final class ChunkCodec {
             return List.of();
         }
         JsonCodec.expect(p, t, JsonToken.START_ARRAY);
-        List<ChatCompletionChunk.Choice> choices = new ArrayList<>(1);
+        ChatCompletionChunk.Choice first = null; // a stream's chunks nearly always carry one choice
+        List<ChatCompletionChunk.Choice> choices = null;
         while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
             JsonCodec.expect(p, t, JsonToken.START_OBJECT);
-            int index = choices.size();
+            int index = first == null ? 0 : choices == null ? 1 : choices.size();
             ChatCompletionChunk.Delta delta = null;
             String finish = null;
             Map<String, Object> extra = null; // made on the first unknown field: most objects have none
@@ -69,9 +70,18 @@ public final class ChunkCodec {
                     default -> extra = JsonValueIO.put(extra, name, JsonValueIO.read(p, v));
                 }
             }
-            choices.add(new ChatCompletionChunk.Choice(index, delta, finish, extra));
+            ChatCompletionChunk.Choice choice = new ChatCompletionChunk.Choice(index, delta, finish, extra);
+            if (first == null) {
+                first = choice;
+            } else {
+                if (choices == null) {
+                    choices = new ArrayList<>(4);
+                    choices.add(first);
+                }
+                choices.add(choice);
+            }
         }
-        return choices;
+        return choices != null ? choices : first != null ? List.of(first) : List.of();
     }
 
     private static ChatCompletionChunk.Delta readDelta(JsonParser p, JsonToken t) throws IOException {

@@ -8,7 +8,6 @@ import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -20,12 +19,12 @@ public final class JsonValueIO {
     public static Object read(JsonParser p, JsonToken t) throws IOException {
         switch (t) {
             case START_OBJECT: {
-                Map<String, Object> map = new LinkedHashMap<>();
+                ReadFields map = new ReadFields();
                 while (p.nextToken() == JsonToken.FIELD_NAME) {
                     String name = p.currentName();
-                    map.put(name, read(p, p.nextToken()));
+                    map.add(name, read(p, p.nextToken()));
                 }
-                return Collections.unmodifiableMap(map);
+                return map;
             }
             case START_ARRAY: {
                 List<Object> list = new ArrayList<>();
@@ -57,10 +56,13 @@ public final class JsonValueIO {
         }
     }
 
-    /** Puts a field into {@code map}, making the map on first use; returns the map. */
+    /**
+     * Puts a field into {@code map} (null, or a map this method returned), making the map on first use; returns the
+     * map, a {@link ReadFields}.
+     */
     static Map<String, Object> put(Map<String, Object> map, String name, Object value) {
-        Map<String, Object> m = map != null ? map : new LinkedHashMap<>(4);
-        m.put(name, value);
+        ReadFields m = map != null ? (ReadFields) map : new ReadFields();
+        m.add(name, value);
         return m;
     }
 
