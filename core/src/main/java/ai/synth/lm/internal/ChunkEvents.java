@@ -43,6 +43,8 @@ final class ChunkEvents {
     private final Failures failures;
     private final Sink sink;
     private final SseParser parser = new SseParser(this::onEvent, MAX_EVENT_BYTES);
+    /** The previous chunk's repeated fields, whose strings the next chunk shares. */
+    private final ChunkCodec.Repeats repeats = new ChunkCodec.Repeats();
     private final Set<Integer> seen = new HashSet<>();
     private final Set<Integer> finished = new HashSet<>();
     private boolean ended;
@@ -121,7 +123,7 @@ final class ChunkEvents {
         }
         ChatCompletionChunk chunk;
         try {
-            chunk = ChunkCodec.read(data, length);
+            chunk = ChunkCodec.read(data, length, repeats);
         } catch (IOException | RuntimeException e) {
             if ("error".equals(event)) {
                 fail(streamError(new String(data, 0, length, StandardCharsets.UTF_8)));

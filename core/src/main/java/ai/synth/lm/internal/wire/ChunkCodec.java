@@ -19,6 +19,15 @@ public final class ChunkCodec {
      * @throws IOException if the bytes are not one JSON object
      */
     public static ChatCompletionChunk read(byte[] data, int length) throws IOException {
+        return read(data, length, null);
+    }
+
+    /**
+     * As {@link #read(byte[], int)}, with the chunk before it in the same stream remembered in {@code repeats} (or
+     * null): the fields every chunk of a stream repeats (id, object, model, fingerprint) are compared with the
+     * previous chunk's and, when equal, take its string instead of a new one.
+     */
+    public static ChatCompletionChunk read(byte[] data, int length, Repeats repeats) throws IOException {
         try (JsonParser p = JsonCodec.FACTORY.createParser(data, 0, length)) {
             JsonCodec.expect(p, p.nextToken(), JsonToken.START_OBJECT);
             String id = null, object = null, model = null, fingerprint = null;
@@ -30,11 +39,12 @@ public final class ChunkCodec {
                 String name = p.currentName();
                 JsonToken t = p.nextToken();
                 switch (name) {
-                    case "id" -> id = JsonCodec.text(p, t);
-                    case "object" -> object = JsonCodec.text(p, t);
+                    case "id" -> id = repeated(p, t, repeats == null ? null : repeats.id);
+                    case "object" -> object = repeated(p, t, repeats == null ? null : repeats.object);
                     case "created" -> created = t == JsonToken.VALUE_NULL ? 0 : JsonCodec.scalar(p, t).getValueAsLong();
-                    case "model" -> model = JsonCodec.text(p, t);
-                    case "system_fingerprint" -> fingerprint = JsonCodec.text(p, t);
+                    case "model" -> model = repeated(p, t, repeats == null ? null : repeats.model);
+                    case "system_fingerprint" ->
+                            fingerprint = repeated(p, t, repeats == null ? null : repeats.fingerprint);
                     case "choices" -> choices = readChoices(p, t);
                     case "usage" -> usage = t == JsonToken.VALUE_NULL ? null : JsonCodec.readUsage(p, t);
                     default -> extra = JsonValueIO.put(extra, name, JsonValueIO.read(p, t));
@@ -43,8 +53,44 @@ public final class ChunkCodec {
             if (p.nextToken() != null) {
                 throw new IOException("trailing data after the chunk's JSON object");
             }
+            if (repeats != null) {
+                repeats.id = id;
+                repeats.object = object;
+                repeats.model = model;
+                repeats.fingerprint = fingerprint;
+            }
             return new ChatCompletionChunk(id, object, created, model, choices, usage, fingerprint, extra);
         }
+    }
+
+    /** The string at the parser, or {@code last} if the string there has the same characters (no new string). */
+    private static String repeated(JsonParser p, JsonToken t, String last) throws IOException {
+        if (last != null && t == JsonToken.VALUE_STRING) {
+            int length = p.getTextLength();
+            if (length == last.length()) {
+                char[] chars = p.getTextCharacters();
+                int offset = p.getTextOffset();
+                int i = 0;
+                while (i < length && chars[offset + i] == last.charAt(i)) {
+                    i++;
+                }
+                if (i == length) {
+                    return last;
+                }
+            }
+        }
+        return JsonCodec.text(p, t);
+    }
+
+    /**
+     * What one stream's previous chunk said in the fields every chunk repeats, so that the next chunk can share
+     * its strings. One per stream; confined to the thread that reads it, as the stream's events are.
+     */
+    public static final class Repeats {
+        private String id;
+        private String object;
+        private String model;
+        private String fingerprint;
     }
 
     private static List<ChatCompletionChunk.Choice> readChoices(JsonParser p, JsonToken t) throws IOException {
