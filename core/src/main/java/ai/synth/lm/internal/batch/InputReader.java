@@ -6,7 +6,6 @@ import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -16,7 +15,8 @@ import java.util.Map;
 /**
  * Reads a batch input one line at a time, so memory stays flat however large the file. A line is either an
  * OpenAI Batch line ({@code custom_id}, {@code method}, {@code url}, {@code body}) or a bare request body, whose
- * id is then its line number. Blank lines are skipped.
+ * id is then its line number. Blank lines are skipped. Lines are parsed from their UTF-8 bytes as read, never
+ * decoded to a string first; a line that is not valid UTF-8 is reported as malformed like any other.
  */
 final class InputReader implements InputSource {
 
@@ -24,32 +24,46 @@ final class InputReader implements InputSource {
     static final String INVALID_REQUEST = "invalid_request";
     private static final JsonFactory JSON = JsonFactory.builder().build();
 
-    private final BufferedReader reader;
+    private final LineReader lines;
     private final String model;
     private long lineNumber;
 
     InputReader(Path input, String model) throws IOException {
-        this.reader = Files.newBufferedReader(input, StandardCharsets.UTF_8);
+        this.lines = new LineReader(Files.newInputStream(input));
         this.model = model;
     }
 
     /** The next non-blank line, or null at the end of the file. */
     @Override
     public InputLine next() throws IOException {
-        String line;
-        while ((line = reader.readLine()) != null) {
+        while (lines.next()) {
             lineNumber++;
-            if (!line.isBlank()) {
-                return parse(lineNumber, line, model);
+            if (!isBlank(lines.bytes(), lines.length())) {
+                return parse(lineNumber, lines.bytes(), lines.length(), model);
             }
         }
         return null;
     }
 
-    static InputLine parse(long n, String line, String model) {
+    /** Whether the line holds only whitespace, as {@link String#isBlank()} has it, decoding only non-ASCII. */
+    static boolean isBlank(byte[] line, int length) {
+        for (int i = 0; i < length; i++) {
+            byte b = line[i];
+            if (b < 0) {
+                return new String(line, i, length - i, StandardCharsets.UTF_8).isBlank();
+            }
+            if (!Character.isWhitespace(b)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Parses line {@code n}, the first {@code length} bytes of {@code line}, as UTF-8 JSON. */
+    static InputLine parse(long n, byte[] line, int length, String model) {
         Map<String, Object> json;
         try {
-            json = RequestJson.object("line", readJson(line));
+            json = RequestJson.object("line", readJson(JSON.createParser(line, 0, length)));
         } catch (JsonProcessingException e) {
             JsonLocation at = e.getLocation();
             String column = at == null ? "" : " at column " + at.getColumnNr();
@@ -84,7 +98,7 @@ final class InputReader implements InputSource {
         }
         Map<String, Object> json;
         try {
-            json = RequestJson.object("body", readJson(body));
+            json = RequestJson.object("body", readJson(JSON.createParser(body)));
         } catch (JsonProcessingException e) {
             JsonLocation at = e.getLocation();
             String column = at == null ? "" : " at column " + at.getColumnNr();
@@ -115,8 +129,8 @@ final class InputReader implements InputSource {
         return id instanceof String s && !s.isEmpty() ? s : null;
     }
 
-    private static Object readJson(String line) throws IOException {
-        try (JsonParser p = JSON.createParser(line)) {
+    private static Object readJson(JsonParser parser) throws IOException {
+        try (JsonParser p = parser) {
             JsonToken first = p.nextToken();
             if (first != JsonToken.START_OBJECT) {
                 throw new IllegalArgumentException("not an object");
@@ -131,6 +145,6 @@ final class InputReader implements InputSource {
 
     @Override
     public void close() throws IOException {
-        reader.close();
+        lines.close();
     }
 }

@@ -1,0 +1,69 @@
+package ai.synth.lm.internal.batch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.synth.lm.UserMessage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class InputReaderTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aLineThatIsNotUtf8IsReportedByNumberAndTheLinesAfterItAreRead() throws IOException {
+        ByteArrayOutputStream file = new ByteArrayOutputStream();
+        file.writeBytes(line("a", "caf\u00e9").getBytes(StandardCharsets.UTF_8));
+        file.writeBytes("{\"custom_id\":\"b\",\"body\":{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\""
+                .getBytes(StandardCharsets.UTF_8));
+        file.writeBytes(new byte[] {(byte) 0xC3, (byte) 0x28, '"', '}', ']', '}', '}', '\n'});
+        file.writeBytes(("\u3000\r\n" + line("c", "\u20ac")).getBytes(StandardCharsets.UTF_8));
+
+        List<InputLine> lines = read(file.toByteArray());
+
+        assertThat(lines).hasSize(3);
+        assertThat(lines.get(0)).isInstanceOfSatisfying(InputLine.Request.class,
+                r -> assertThat(((UserMessage) r.request().messages().get(0)).content()).isEqualTo("caf\u00e9"));
+        assertThat(lines.get(1)).isInstanceOfSatisfying(InputLine.Bad.class, bad -> {
+            assertThat(bad.lineNumber()).isEqualTo(2);
+            assertThat(bad.code()).isEqualTo(InputReader.MALFORMED);
+            assertThat(bad.message()).startsWith("line 2 is not valid JSON at column ");
+        });
+        assertThat(lines.get(2)).isInstanceOfSatisfying(InputLine.Request.class, r -> {
+            assertThat(r.lineNumber()).isEqualTo(4);
+            assertThat(r.customId()).isEqualTo("c");
+        });
+    }
+
+    @Test
+    void namesTheColumnWhereTheLineStopsBeingJson() throws IOException {
+        List<InputLine> lines = read("{\"custom_id\": x}\n".getBytes(StandardCharsets.UTF_8));
+
+        assertThat(lines).singleElement().isInstanceOfSatisfying(InputLine.Bad.class,
+                bad -> assertThat(bad.message()).isEqualTo("line 1 is not valid JSON at column 15"));
+    }
+
+    private List<InputLine> read(byte[] bytes) throws IOException {
+        Path file = Files.write(dir.resolve("in.jsonl"), bytes);
+        List<InputLine> lines = new ArrayList<>();
+        try (InputReader reader = new InputReader(file, null)) {
+            for (InputLine line = reader.next(); line != null; line = reader.next()) {
+                lines.add(line);
+            }
+        }
+        return lines;
+    }
+
+    private static String line(String id, String content) {
+        return "{\"custom_id\":\"" + id + "\",\"body\":{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\""
+                + content + "\"}]}}\n";
+    }
+}
