@@ -32,7 +32,7 @@ public final class LocalBackend implements AutoCloseable {
     private final BackendConfig config;
     private final TlsCertificate tls; // null: plain http
     private final FaultQueue faults = new FaultQueue();
-    private final RequestLog log = new RequestLog();
+    private final RequestLog log;
     private final ModelStates models;
     private SocketServer server; // guarded by this
     private boolean closed; // guarded by this
@@ -40,6 +40,7 @@ public final class LocalBackend implements AutoCloseable {
     private LocalBackend(BackendConfig config, TlsCertificate tls) {
         this.config = config;
         this.tls = tls;
+        this.log = new RequestLog(config.recordBodies());
         this.models = new ModelStates(config.coldStart(), config.warmAfterPolls(), System::nanoTime);
     }
 
@@ -179,7 +180,8 @@ public final class LocalBackend implements AutoCloseable {
 
     /**
      * Returns every request received since the start or the last {@link #clearRequests()}, in arrival order,
-     * including those answered with a fault or an error.
+     * including those answered with a fault or an error. Their bodies are there unless the backend was built with
+     * {@link Builder#recordBodies(boolean) recordBodies(false)}.
      *
      * @return an immutable snapshot
      */
@@ -331,6 +333,19 @@ public final class LocalBackend implements AutoCloseable {
          */
         public Builder streamChunkDelay(Duration delay) {
             config = config.withStreamChunkDelay(Pause.requireNotNegative(delay, "streamChunkDelay"));
+            return this;
+        }
+
+        /**
+         * Sets whether each recorded request keeps its body. The default is true; false keeps the method, path,
+         * headers and body size of each request but not the body, so that a long run of large requests (a batch
+         * of megabyte prompts, say) does not hold them all in memory; {@link RecordedRequest#body()} then throws.
+         *
+         * @param recordBodies false to drop request bodies once they are answered
+         * @return this builder
+         */
+        public Builder recordBodies(boolean recordBodies) {
+            config = config.withRecordBodies(recordBodies);
             return this;
         }
 

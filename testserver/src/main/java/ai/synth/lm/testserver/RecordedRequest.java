@@ -20,9 +20,10 @@ public final class RecordedRequest {
     private final String path;
     private final String decodedPath;
     private final Map<String, List<String>> headers;
-    private final byte[] body;
+    private final byte[] body; // null when not kept
+    private final int bodySize;
 
-    RecordedRequest(long sequence, HttpRequest request) {
+    RecordedRequest(long sequence, HttpRequest request, boolean keepBody) {
         this.sequence = sequence;
         this.method = request.method();
         this.path = request.target();
@@ -30,7 +31,8 @@ public final class RecordedRequest {
         Map<String, List<String>> copy = new LinkedHashMap<>();
         request.headers().forEach((name, values) -> copy.put(name.toLowerCase(Locale.ROOT), List.copyOf(values)));
         this.headers = Collections.unmodifiableMap(copy);
-        this.body = request.body().clone();
+        this.body = keepBody ? request.body().clone() : null;
+        this.bodySize = request.body().length;
     }
 
     /**
@@ -83,9 +85,23 @@ public final class RecordedRequest {
         return path.startsWith(prefix) || decodedPath.startsWith(prefix);
     }
 
-    /** @return the body decoded as UTF-8; empty if the request had none */
+    /**
+     * Returns the body decoded as UTF-8.
+     *
+     * @return the body; empty if the request had none
+     * @throws IllegalStateException if the backend was built with {@code recordBodies(false)}
+     */
     public String body() {
-        return new String(body, StandardCharsets.UTF_8);
+        return new String(keptBody(), StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Returns the size of the body as received, kept even when the body is not.
+     *
+     * @return the number of bytes; 0 if the request had no body
+     */
+    public int bodySize() {
+        return bodySize;
     }
 
     /**
@@ -94,15 +110,24 @@ public final class RecordedRequest {
      * {@code BigInteger}, {@code Double}, {@code Boolean} and null.
      *
      * @return a new map for each call
-     * @throws IllegalStateException if the body is not a JSON object
+     * @throws IllegalStateException if the body is not a JSON object, or the backend was built with
+     *     {@code recordBodies(false)}
      */
     public Map<String, Object> bodyJson() {
-        return Json.toMap(body);
+        return Json.toMap(keptBody());
+    }
+
+    private byte[] keptBody() {
+        if (body == null) {
+            throw new IllegalStateException("request " + sequence + " was recorded without its body: the backend "
+                    + "was built with recordBodies(false); build it with recordBodies(true) to read bodies");
+        }
+        return body;
     }
 
     /** @return e.g. {@code POST /v1/chat/completions (412 bytes)} */
     @Override
     public String toString() {
-        return method + " " + path + " (" + body.length + " bytes)";
+        return method + " " + path + " (" + bodySize + " bytes)";
     }
 }

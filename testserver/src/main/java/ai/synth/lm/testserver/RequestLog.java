@@ -7,10 +7,16 @@ import java.util.List;
 final class RequestLog {
 
     private final List<RecordedRequest> requests = new ArrayList<>();
+    private final boolean keepBodies;
     private long lastSequence;
 
+    /** {@code keepBodies} false records each request without its body, for long runs of large requests. */
+    RequestLog(boolean keepBodies) {
+        this.keepBodies = keepBodies;
+    }
+
     synchronized RecordedRequest record(HttpRequest request) {
-        RecordedRequest recorded = new RecordedRequest(++lastSequence, request);
+        RecordedRequest recorded = new RecordedRequest(++lastSequence, request, keepBodies);
         requests.add(recorded);
         return recorded;
     }

@@ -71,4 +71,25 @@ class RecordingTest {
         assertThatThrownBy(() -> backend.lastRequest().bodyJson()).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("not a JSON object");
     }
+
+    @Test
+    void withoutBodiesRecordsEachRequestButItsBodyAndStillAnswersFromIt() throws Exception {
+        try (LocalBackend lean = LocalBackend.builder().recordBodies(false).build().start()) {
+            TestClient leanClient = new TestClient(lean);
+
+            var response = leanClient.post("/v1/chat/completions", chatBody("m", user("Hi there")), "X-Custom", "one");
+
+            assertThat(response.statusCode()).isEqualTo(200);
+            assertThat(response.body()).contains("Hi there");
+            RecordedRequest request = lean.lastRequest();
+            assertThat(request.path()).isEqualTo("/v1/chat/completions");
+            assertThat(request.header("x-custom")).isEqualTo("one");
+            assertThat(request.bodySize()).isEqualTo(Integer.parseInt(request.header("content-length")));
+            assertThat(lean.requestCount("/v1/chat")).isEqualTo(1);
+            assertThatThrownBy(request::body).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("recordBodies(false)");
+            assertThatThrownBy(request::bodyJson).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("recordBodies(false)");
+        }
+    }
 }
