@@ -85,7 +85,7 @@ class BatchKillTest {
         return reached;
     }
 
-    private static List<String> drain(Process p) throws IOException {
+    static List<String> drain(Process p) throws IOException {
         List<String> lines = new ArrayList<>();
         try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(),
                 StandardCharsets.UTF_8))) {
@@ -106,7 +106,7 @@ class BatchKillTest {
     }
 
     /** The test's class path, plus the module path and this module's class folders when surefire uses modules. */
-    private static String classPath() {
+    static String classPath() {
         LinkedHashSet<String> entries = new LinkedHashSet<>();
         for (String key : new String[] {"java.class.path", "jdk.module.path"}) {
             String value = System.getProperty(key);
