@@ -1,5 +1,6 @@
 package ai.synth.lm;
 
+import ai.synth.lm.internal.batch.BatchChecks;
 import ai.synth.lm.internal.batch.BatchEngine;
 import ai.synth.lm.internal.batch.BatchPlan;
 import java.nio.file.Files;
@@ -128,29 +129,19 @@ public final class BatchRunner {
 
         /** A model (or router model group) that replaces every line's own. The default, null, keeps each line's. */
         public Builder model(String model) {
-            if (model != null && model.isBlank()) {
-                throw new IllegalArgumentException("model must not be blank: pass a model name, or null to keep "
-                        + "each line's");
-            }
-            this.model = model;
+            this.model = BatchChecks.model(model, "line");
             return this;
         }
 
         /** The most requests in flight at once. The default is 16. */
         public Builder concurrency(int concurrency) {
-            if (concurrency < 1 || concurrency > 10_000) {
-                throw new IllegalArgumentException("concurrency must be between 1 and 10000, was " + concurrency);
-            }
-            this.concurrency = concurrency;
+            this.concurrency = BatchChecks.concurrency(concurrency);
             return this;
         }
 
         /** The most requests sent within any minute; 0, the default, for no limit. */
         public Builder rpm(int rpm) {
-            if (rpm < 0) {
-                throw new IllegalArgumentException("rpm must be 0 (no limit) or more, was " + rpm);
-            }
-            this.rpm = rpm;
+            this.rpm = BatchChecks.rpm(rpm);
             return this;
         }
 
@@ -159,10 +150,7 @@ public final class BatchRunner {
          * max tokens) that its reported usage then replaces; 0, the default, for no limit.
          */
         public Builder tpm(long tpm) {
-            if (tpm < 0) {
-                throw new IllegalArgumentException("tpm must be 0 (no limit) or more, was " + tpm);
-            }
-            this.tpm = tpm;
+            this.tpm = BatchChecks.tpm(tpm);
             return this;
         }
 

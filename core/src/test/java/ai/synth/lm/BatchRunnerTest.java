@@ -244,6 +244,10 @@ class BatchRunnerTest {
         assertThatThrownBy(() -> BatchRunner.builder().concurrency(0))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("concurrency must be between 1");
         assertThatThrownBy(() -> BatchRunner.builder().rpm(-1)).hasMessageContaining("rpm must be 0");
+        assertThatThrownBy(() -> BatchRunner.builder().tpm(-1)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("tpm must be 0 (no limit) or more, was -1");
+        assertThatThrownBy(() -> BatchRunner.builder().model(" ")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("model must not be blank: pass a model name, or null to keep each line's");
         assertThatThrownBy(() -> BatchRunner.builder().provider(provider).build())
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining(".input(...)");
         assertThatThrownBy(() -> BatchRunner.builder().provider(provider).input(out()).output(out()).build())

@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.to_json;
 
 import ai.synth.lm.RouterState;
 import ai.synth.lm.UnifiedLMProvider;
+import ai.synth.lm.internal.batch.BatchChecks;
 import ai.synth.lm.spark.internal.PartitionRun;
 import ai.synth.lm.spark.internal.Settings;
 import java.io.Serializable;
@@ -175,38 +176,25 @@ public final class SparkBatch implements Serializable {
 
         /** A model (or router model group) that replaces every body's own. The default, null, keeps each body's. */
         public Builder model(String model) {
-            if (model != null && model.isBlank()) {
-                throw new IllegalArgumentException("model must not be blank: pass a model name, or null to keep "
-                        + "each body's");
-            }
-            this.model = model;
+            this.model = BatchChecks.model(model, "body");
             return this;
         }
 
         /** The most requests in flight at once in each partition. The default is 16. */
         public Builder concurrency(int concurrency) {
-            if (concurrency < 1 || concurrency > 10_000) {
-                throw new IllegalArgumentException("concurrency must be between 1 and 10000, was " + concurrency);
-            }
-            this.concurrency = concurrency;
+            this.concurrency = BatchChecks.concurrency(concurrency);
             return this;
         }
 
         /** The most requests the job sends within any minute; 0, the default, for no limit. */
         public Builder rpm(int rpm) {
-            if (rpm < 0) {
-                throw new IllegalArgumentException("rpm must be 0 (no limit) or more, was " + rpm);
-            }
-            this.rpm = rpm;
+            this.rpm = BatchChecks.rpm(rpm);
             return this;
         }
 
         /** The most tokens the job uses within any minute (estimated, then as reported); 0, the default, for none. */
         public Builder tpm(long tpm) {
-            if (tpm < 0) {
-                throw new IllegalArgumentException("tpm must be 0 (no limit) or more, was " + tpm);
-            }
-            this.tpm = tpm;
+            this.tpm = BatchChecks.tpm(tpm);
             return this;
         }
 

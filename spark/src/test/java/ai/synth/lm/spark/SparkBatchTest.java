@@ -230,7 +230,12 @@ class SparkBatchTest {
                 .hasMessage("concurrency must be between 1 and 10000, was 0");
         assertThatThrownBy(() -> SparkBatch.builder().results(" ")).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("results directory");
-        assertThatThrownBy(() -> SparkBatch.builder().rpm(-1)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> SparkBatch.builder().rpm(-1)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("rpm must be 0 (no limit) or more, was -1");
+        assertThatThrownBy(() -> SparkBatch.builder().tpm(-1)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("tpm must be 0 (no limit) or more, was -1");
+        assertThatThrownBy(() -> SparkBatch.builder().model(" ")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("model must not be blank: pass a model name, or null to keep each body's");
     }
 
     @Test
