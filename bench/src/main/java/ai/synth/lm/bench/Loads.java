@@ -58,8 +58,8 @@ final class Loads {
     }
 
     /** {@code concurrency} threads each calling the sync face in a loop. */
-    static Map<String, Object> throughputSync(BenchClient client, int concurrency, long warmupMs, long measureMs)
-            throws InterruptedException {
+    static Map<String, Object> throughputSync(BenchClient client, int concurrency, long warmupMs, long settleMaxMs,
+            long measureMs) throws InterruptedException {
         LongAdder ok = new LongAdder();
         Errors errors = new Errors();
         AtomicBoolean stop = new AtomicBoolean();
@@ -76,7 +76,7 @@ final class Loads {
             threads.add(t);
             t.start();
         }
-        Map<String, Object> out = window(ok, errors, warmupMs, measureMs);
+        Map<String, Object> out = window(ok, errors, warmupMs, settleMaxMs, measureMs);
         stop.set(true);
         for (Thread t : threads) {
             t.join(10_000);
@@ -85,8 +85,8 @@ final class Loads {
     }
 
     /** The async face with {@code concurrency} calls kept in flight: each completion lets the next call start. */
-    static Map<String, Object> throughputAsync(BenchClient client, int concurrency, long warmupMs, long measureMs)
-            throws InterruptedException {
+    static Map<String, Object> throughputAsync(BenchClient client, int concurrency, long warmupMs, long settleMaxMs,
+            long measureMs) throws InterruptedException {
         LongAdder ok = new LongAdder();
         Errors errors = new Errors();
         Semaphore slots = new Semaphore(concurrency);
@@ -117,17 +117,21 @@ final class Loads {
         }, "bench-driver");
         driver.setDaemon(true);
         driver.start();
-        Map<String, Object> out = window(ok, errors, warmupMs, measureMs);
+        Map<String, Object> out = window(ok, errors, warmupMs, settleMaxMs, measureMs);
         stop.set(true);
         driver.join(10_000);
         slots.tryAcquire(concurrency, 10, TimeUnit.SECONDS); // let the calls in flight finish
         return out;
     }
 
-    /** Counts completions in the measurement window that follows the warm-up. */
-    private static Map<String, Object> window(LongAdder ok, Errors errors, long warmupMs, long measureMs)
-            throws InterruptedException {
+    /**
+     * Counts completions in the measurement window that follows the warm-up: {@code warmupMs}, then up to
+     * {@code settleMaxMs} more until the JIT is quiet ({@link JitSettle}).
+     */
+    private static Map<String, Object> window(LongAdder ok, Errors errors, long warmupMs, long settleMaxMs,
+            long measureMs) throws InterruptedException {
         Thread.sleep(warmupMs);
+        long settled = JitSettle.await(settleMaxMs);
         long okBefore = ok.sum();
         long errorsBefore = errors.count();
         long cpuBefore = processCpuNanos();
@@ -152,6 +156,7 @@ final class Loads {
         }
         out.put("errors", errorsAfter - errorsBefore);
         out.put("errors_total", errors.count());
+        out.put("jit_settle_ms", settled);
         out.put("error_kinds", errors.kinds());
         return out;
     }

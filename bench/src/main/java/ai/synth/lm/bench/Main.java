@@ -69,6 +69,7 @@ public final class Main {
         long warmup = Long.parseLong(p.getOrDefault("warmup_ms", "1000"));
         long measure = Long.parseLong(p.getOrDefault("measure_ms", "1000"));
         int concurrency = Integer.parseInt(p.getOrDefault("concurrency", "64"));
+        long settle = Long.parseLong(p.getOrDefault("jit_settle_max_ms", "0"));
         if (name.equals(BenchClient.SOCKETS)) { // no client, only the in-flight scenario's floor
             if (!scenario.equals("inflight")) {
                 throw new IllegalArgumentException(name + " runs in the inflight scenario only, not " + scenario);
@@ -85,8 +86,8 @@ public final class Main {
         BenchClient client = BenchClient.create(name, baseUrl);
         Map<String, Object> out = switch (scenario) {
             case "latency", "latency_10k" -> Loads.latency(client, warmup, measure);
-            case "throughput_sync" -> Loads.throughputSync(client, concurrency, warmup, measure);
-            case "throughput_async" -> Loads.throughputAsync(client, concurrency, warmup, measure);
+            case "throughput_sync" -> Loads.throughputSync(client, concurrency, warmup, settle, measure);
+            case "throughput_async" -> Loads.throughputAsync(client, concurrency, warmup, settle, measure);
             case "streaming" -> Loads.streaming(client, warmup, measure);
             case "inflight" -> InFlight.run(client, Integer.parseInt(p.get("calls")),
                     Integer.parseInt(p.getOrDefault("warmup_calls", "0")), Long.parseLong(p.get("cap_ms")));

@@ -1,0 +1,49 @@
+package ai.synth.lm.bench;
+
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
+
+/**
+ * The end of a throughput warm-up: waits until the JIT compilers are quiet, so that the measured window runs compiled
+ * code instead of paying for its compilation. On a 2-core machine a 2-second warm-up leaves C1 and C2 busy for a
+ * third to a half of the next 4 seconds' CPU at 64 calls in flight, and a client with more code on its path (a
+ * tracing SDK, a router) pays for more of it: what its row then shows is the JIT's work, not its cost per call.
+ */
+final class JitSettle {
+
+    /** How often the compilation time is read. */
+    static final long STEP_MS = 500;
+    /** A step is quiet when the JIT compiled for less than this share of it. */
+    static final double QUIET_SHARE = 0.05;
+    /** The JIT is quiet after this many quiet steps in a row (a lone quiet step is often a pause between bursts). */
+    static final int QUIET_STEPS = 4;
+
+    private JitSettle() {}
+
+    /**
+     * Waits, {@value #STEP_MS} ms at a time, until {@value #QUIET_STEPS} steps in a row each saw less than
+     * {@value #QUIET_SHARE} of their time spent compiling, or {@code maxMs} passed. Returns the milliseconds waited; 0 at once when {@code maxMs} is 0 or the
+     * JVM does not report compilation time.
+     */
+    static long await(long maxMs) throws InterruptedException {
+        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+        if (maxMs <= 0 || jit == null || !jit.isCompilationTimeMonitoringSupported()) {
+            return 0;
+        }
+        long start = System.nanoTime();
+        long compiled = jit.getTotalCompilationTime();
+        long waited = 0;
+        int quiet = 0;
+        while (waited < maxMs) {
+            Thread.sleep(Math.min(STEP_MS, maxMs - waited));
+            long now = jit.getTotalCompilationTime();
+            waited = (System.nanoTime() - start) / 1_000_000;
+            quiet = now - compiled < QUIET_SHARE * STEP_MS ? quiet + 1 : 0;
+            if (quiet == QUIET_STEPS) {
+                break;
+            }
+            compiled = now;
+        }
+        return waited;
+    }
+}
