@@ -14,11 +14,14 @@ final class ManualScheduler implements Scheduler {
     private final BlockingQueue<CompletableFuture<Void>> pending = new LinkedBlockingQueue<>();
     /** Every wait asked for, in order. */
     final List<Duration> asked = new CopyOnWriteArrayList<>();
+    /** The future of every wait asked for, in order: a caller that no longer needs one cancels it. */
+    final List<CompletableFuture<Void>> issued = new CopyOnWriteArrayList<>();
 
     @Override
     public CompletableFuture<Void> delay(Duration delay) {
         asked.add(delay);
         CompletableFuture<Void> f = new CompletableFuture<>();
+        issued.add(f);
         pending.add(f);
         return f;
     }

@@ -143,6 +143,59 @@ class RouterLimitsTest {
     }
 
     @Test
+    void cancelsTheDeadlineTimerOfAnAsyncCallWokenFromAParallelSlotWait() throws Exception {
+        LocalBackend a = fx.backend();
+        ManualScheduler scheduler = new ManualScheduler();
+        Router router = fx.track(fx.router().scheduler(scheduler).deadline(Duration.ofMinutes(10))
+                .deployment(deployment("chat", "a", a).maxParallelRequests(1).build()).build());
+        ChatCompletionStream holder = router.streamChatCompletion(ask("chat"));
+        var waiting = router.createChatCompletionAsync(ask("chat"));
+        scheduler.awaitPending(1);
+        assertThat(scheduler.issued.get(0)).isNotDone();
+
+        holder.close();
+        waiting.get(10, java.util.concurrent.TimeUnit.SECONDS);
+
+        // the 10-minute timer is not left pending until its deadline
+        assertThat(scheduler.asked).containsExactly(Duration.ofMinutes(10));
+        assertThat(scheduler.issued.get(0)).isCancelled();
+    }
+
+    @Test
+    void cancelsTheDeadlineTimerOfABlockedSyncCallWokenFromAParallelSlotWait() throws Exception {
+        LocalBackend a = fx.backend();
+        ManualScheduler scheduler = new ManualScheduler();
+        Router router = fx.track(fx.router().scheduler(scheduler).deadline(Duration.ofMinutes(10))
+                .deployment(deployment("chat", "a", a).maxParallelRequests(1).build()).build());
+        ChatCompletionStream holder = router.streamChatCompletion(ask("chat"));
+        var blocked = java.util.concurrent.CompletableFuture.supplyAsync(() -> router.createChatCompletion(ask("chat")));
+        scheduler.awaitPending(1);
+
+        holder.close();
+        blocked.get(10, java.util.concurrent.TimeUnit.SECONDS);
+
+        assertThat(scheduler.issued).hasSize(1);
+        assertThat(scheduler.issued.get(0)).isCancelled();
+    }
+
+    @Test
+    void cancelsTheDeadlineTimerWhenTheCallerCancelsACallWaitingForAParallelSlot() {
+        LocalBackend a = fx.backend();
+        RouterState state = RouterState.inMemory();
+        ManualScheduler scheduler = new ManualScheduler();
+        Router router = fx.track(fx.router().state(state).scheduler(scheduler)
+                .deployment(deployment("chat", "a", a).maxParallelRequests(1).build()).build());
+        assertThat(state.tryAcquire("a", 1)).isTrue();
+        var waiting = router.createChatCompletionAsync(ask("chat"));
+        scheduler.awaitPending(1);
+
+        waiting.cancel(true);
+
+        assertThat(scheduler.issued.get(0)).isCancelled();
+        assertThat(a.requestCount("/v1/chat")).isZero();
+    }
+
+    @Test
     void wakesABlockedSyncCallWhenAnotherRouterOnTheSameStateReleasesTheSlot() throws Exception {
         LocalBackend a = fx.backend();
         RouterState shared = RouterState.inMemory();

@@ -49,8 +49,11 @@ public final class RouteCall<T> {
     private Set<String> visited;
     private Deque<String> fallbackQueue;
     private volatile CompletableFuture<?> current;
-    /** Completes at the deadline; made when the call first waits for a parallel-request slot. */
-    private CompletableFuture<Void> deadlineTimer;
+    /**
+     * Completes at the deadline; made when the call first waits for a parallel-request slot, and cancelled when the
+     * call ends, so that its timer does not outlive the call.
+     */
+    private volatile CompletableFuture<Void> deadlineTimer;
 
     private RouteCall(RouterCore core, ChatCompletionRequest request, Attempt<T> attempt, boolean blocking) {
         this.core = core;
@@ -68,6 +71,7 @@ public final class RouteCall<T> {
             if (call.result.isCancelled() && step != null) {
                 step.cancel(true);
             }
+            call.dropDeadlineTimer();
         });
         call.pick(request.model(), 0);
         return call.result;
@@ -79,8 +83,20 @@ public final class RouteCall<T> {
      */
     public static <T> T call(RouterCore core, ChatCompletionRequest request, Attempt<T> attempt) {
         RouteCall<T> call = new RouteCall<>(core, request, attempt, true);
-        call.pick(request.model(), 0);
+        try {
+            call.pick(request.model(), 0);
+        } finally {
+            call.dropDeadlineTimer();
+        }
         return Futures.await(call.result);
+    }
+
+    /** Cancels the timer to the deadline, if one was made: the call no longer waits for it. */
+    private void dropDeadlineTimer() {
+        CompletableFuture<Void> timer = deadlineTimer;
+        if (timer != null) {
+            timer.cancel(false);
+        }
     }
 
     /** Picks and launches, or waits and picks again; a wait that is already over loops here instead of recursing. */
@@ -146,16 +162,31 @@ public final class RouteCall<T> {
         if (!slots) {
             return core.scheduler().delay(wait);
         }
-        // A call waits for a slot once per release it loses; the timer to its deadline is made once per call.
-        CompletableFuture<?> timer = until == deadline ? deadlineTimer(now) : core.scheduler().delay(wait);
-        return CompletableFuture.anyOf(timer, core.slotFreed(choice.full()));
+        // A call waits for a slot once per release it loses; the timer to its deadline is made once per call (and
+        // dropped when the call ends), a shorter timer once per wait (and dropped when a release wakes the call first).
+        boolean shorter = until != deadline;
+        CompletableFuture<?> timer = shorter ? core.scheduler().delay(wait) : deadlineTimer(now);
+        CompletableFuture<Object> freed = core.slotFreed(choice.full());
+        CompletableFuture<Object> woken = CompletableFuture.anyOf(timer, freed);
+        woken.whenComplete((v, e) -> {
+            freed.cancel(false); // a timer that won leaves no waiter behind on the deployments' slots
+            if (shorter) {
+                timer.cancel(false);
+            }
+        });
+        return woken;
     }
 
     private CompletableFuture<Void> deadlineTimer(Instant now) {
-        if (deadlineTimer == null) {
-            deadlineTimer = core.scheduler().delay(Duration.between(now, deadline));
+        CompletableFuture<Void> timer = deadlineTimer;
+        if (timer == null) {
+            timer = core.scheduler().delay(Duration.between(now, deadline));
+            deadlineTimer = timer;
+            if (result.isDone()) { // cancelled meanwhile, after the end dropped the timer it did not see yet
+                timer.cancel(false);
+            }
         }
-        return deadlineTimer;
+        return timer;
     }
 
     private void launch(String group, int retry, Lease lease) {

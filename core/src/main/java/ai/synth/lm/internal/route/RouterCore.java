@@ -273,7 +273,7 @@ public final class RouterCore {
 
     /**
      * A future that completes when one of {@code full}'s deployments has a free parallel-request slot (at once if
-     * one has now).
+     * one has now). Completing or cancelling it ends the waits on every one of them, so none lingers in the state.
      */
     CompletableFuture<Object> slotFreed(List<Member> full) {
         InMemoryRouterState memory = (InMemoryRouterState) state;
@@ -281,7 +281,13 @@ public final class RouterCore {
         for (int i = 0; i < waits.length; i++) {
             waits[i] = memory.whenBelow(full.get(i).id(), full.get(i).deployment().maxParallelRequests());
         }
-        return CompletableFuture.anyOf(waits);
+        CompletableFuture<Object> any = CompletableFuture.anyOf(waits);
+        any.whenComplete((v, e) -> {
+            for (CompletableFuture<?> wait : waits) {
+                wait.cancel(false);
+            }
+        });
+        return any;
     }
 
     /**
