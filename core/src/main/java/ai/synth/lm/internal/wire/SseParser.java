@@ -1,6 +1,9 @@
 package ai.synth.lm.internal.wire;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -9,7 +12,7 @@ import java.util.Arrays;
  * and its LF arrive in different reads), a leading UTF-8 BOM, {@code :} comment lines, multi-line {@code data},
  * {@code event} and {@code id} fields, and a last event without a trailing blank line (see {@link #finish()}).
  *
- * <p>Each byte is looked at once. Lines are kept as bytes and decoded only when an event is dispatched, so a UTF-8
+ * <p>Each byte is looked at once, eight at a time while looking for a line end. Lines are kept as bytes and decoded only when an event is dispatched, so a UTF-8
  * character split across reads is never mangled (line ends cannot fall inside one). Not thread-safe: feed it from
  * one thread at a time.
  */
@@ -31,6 +34,8 @@ public final class SseParser {
 
     private static final byte CR = '\r';
     private static final byte LF = '\n';
+    /** Eight bytes of an array as one long, first byte lowest (so the lowest match is the first in the array). */
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
     private final Listener listener;
     private final int maxEventBytes;
@@ -83,22 +88,52 @@ public final class SseParser {
             }
         }
         int segment = i;
-        for (; i < end; i++) {
-            byte b = bytes[i];
-            if (b == LF || b == CR) {
-                appendRange(bytes, segment, i);
-                if (b == LF && afterCr) {
-                    afterCr = false; // the LF of a CRLF whose CR ended the line already
-                } else {
-                    afterCr = b == CR;
-                    endOfLine();
-                }
-                segment = i + 1;
-            } else {
-                afterCr = false;
+        while (i < end) {
+            int j = lineEnd(bytes, i, end);
+            if (j > i) {
+                afterCr = false; // content came after the CR
             }
+            if (j == end) {
+                break;
+            }
+            byte b = bytes[j];
+            appendRange(bytes, segment, j);
+            if (b == LF && afterCr) {
+                afterCr = false; // the LF of a CRLF whose CR ended the line already
+            } else {
+                afterCr = b == CR;
+                endOfLine();
+            }
+            segment = j + 1;
+            i = j + 1;
         }
         appendRange(bytes, segment, end);
+    }
+
+    /**
+     * The index of the first CR or LF in {@code bytes} from {@code from} (inclusive) to {@code end}, or {@code end}.
+     * Looks at eight bytes at a time: in each, a byte equal to CR or LF becomes zero after an XOR, and the lowest zero
+     * byte of a word {@code x} is the lowest byte whose high bit {@code (x - 0x01..) & ~x & 0x80..} sets (bits above
+     * it may be set by the borrow; the lowest is exact).
+     */
+    static int lineEnd(byte[] bytes, int from, int end) {
+        int i = from;
+        for (; i + Long.BYTES <= end; i += Long.BYTES) {
+            long word = (long) LONGS.get(bytes, i);
+            long lf = word ^ 0x0A0A0A0A0A0A0A0AL;
+            long cr = word ^ 0x0D0D0D0D0D0D0D0DL;
+            long found = ((lf - 0x0101010101010101L) & ~lf | (cr - 0x0101010101010101L) & ~cr)
+                    & 0x8080808080808080L;
+            if (found != 0) {
+                return i + (Long.numberOfTrailingZeros(found) >>> 3);
+            }
+        }
+        for (; i < end; i++) {
+            if (bytes[i] == LF || bytes[i] == CR) {
+                return i;
+            }
+        }
+        return end;
     }
 
     private static final int[] BOM = {0xEF, 0xBB, 0xBF};

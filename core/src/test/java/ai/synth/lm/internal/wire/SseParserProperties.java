@@ -138,4 +138,34 @@ class SseParserProperties {
         byte[] bytes = utf8(s.toString());
         return new Generated(new Split(bytes, new int[0]), expected);
     }
+
+    /**
+     * The word-at-a-time line-end search finds what a byte-by-byte one finds, among the bytes most likely to fool it:
+     * CR and LF, their neighbours, and the same with the high bit set.
+     */
+    @Property(tries = 2000)
+    void theLineEndSearchFindsTheFirstCrOrLf(@ForAll("trickyBytes") byte[] bytes, @ForAll("fractions") double from) {
+        int start = (int) (from * bytes.length);
+        int expected = bytes.length;
+        for (int k = start; k < bytes.length; k++) {
+            if (bytes[k] == '\n' || bytes[k] == '\r') {
+                expected = k;
+                break;
+            }
+        }
+        assertThat(SseParser.lineEnd(bytes, start, bytes.length)).isEqualTo(expected);
+    }
+
+    @Provide
+    Arbitrary<byte[]> trickyBytes() {
+        return Arbitraries.of((byte) 0x0A, (byte) 0x0D, (byte) 0x0B, (byte) 0x0C, (byte) 0x09, (byte) 0x00,
+                (byte) 0x8A, (byte) 0x8D, (byte) 0x8B, (byte) 0xFF, (byte) 0x01, (byte) 'a', (byte) 0x0E)
+                .array(byte[].class).ofMinSize(0).ofMaxSize(40)
+                .map(b -> b); // as generated: the search runs on the array's own bounds
+    }
+
+    @Provide
+    Arbitrary<Double> fractions() {
+        return Arbitraries.doubles().between(0, 1);
+    }
 }
