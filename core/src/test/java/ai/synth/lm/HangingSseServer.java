@@ -80,7 +80,8 @@ final class HangingSseServer implements AutoCloseable {
         }
     }
 
-    private static void readRequest(InputStream in) throws IOException {
+    /** Reads one request (head, then a body of its Content-Length) from {@code in}. */
+    static void readRequest(InputStream in) throws IOException {
         ByteArrayOutputStream head = new ByteArrayOutputStream();
         while (!head.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n")) {
             int b = in.read();

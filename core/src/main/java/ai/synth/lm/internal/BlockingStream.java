@@ -8,6 +8,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -81,6 +84,9 @@ public final class BlockingStream implements AutoCloseable {
         }
         while (pending.isEmpty()) {
             if (ended) {
+                if (failure == null) {
+                    finishBody();
+                }
                 release();
                 call.ended(failure);
                 if (failure != null) {
@@ -126,6 +132,38 @@ public final class BlockingStream implements AutoCloseable {
         }
     }
 
+    /**
+     * Reads what is left of the body after the answer's end ([DONE]). A server sends the end of the body right
+     * after it, and a body read to its end lets the connection go back to the pool instead of being closed. A body
+     * still open {@link ChunkStream#END_GRACE_MILLIS} later is closed: a server that never ends it holds nothing up.
+     */
+    private void finishBody() {
+        watchdog.stop();
+        ScheduledFuture<?> grace;
+        try {
+            grace = engine.timers().schedule(this::closeBody, ChunkStream.END_GRACE_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException closing) {
+            return; // the provider is closing: release() closes the body
+        }
+        try {
+            while (in.read(buffer) >= 0) {
+                // what follows the answer's end is dropped
+            }
+        } catch (IOException e) {
+            // closed by the grace, or broken: the answer was complete either way, and the connection is closed
+        } finally {
+            grace.cancel(false);
+        }
+    }
+
+    private void closeBody() {
+        try {
+            in.close();
+        } catch (IOException ignored) {
+            // closing is all that was asked
+        }
+    }
+
     private void fail(SynthLMException e) {
         pending.clear();
         failure = e;
@@ -156,10 +194,6 @@ public final class BlockingStream implements AutoCloseable {
     private void release() {
         watchdog.stop();
         untrack.run();
-        try {
-            in.close(); // ends a blocked read, and the exchange: the connection is released
-        } catch (IOException ignored) {
-            // nothing more to release
-        }
+        closeBody(); // ends a blocked read, and the exchange: the connection is released
     }
 }

@@ -10,6 +10,9 @@ import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Flow;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -32,6 +35,9 @@ public final class ChunkStream implements Flow.Publisher<ChatCompletionChunk> {
     private final Function<CallEvents, CompletableFuture<Opened>> open;
     private final CompletableFuture<Opened> opened = new CompletableFuture<>();
     private final AtomicBoolean subscribed = new AtomicBoolean();
+
+    /** How long the end of a body may lag behind the answer's [DONE] before the exchange is cancelled. */
+    static final long END_GRACE_MILLIS = 1_000;
 
     /**
      * The response headers of a stream arrived with a 2xx status.
@@ -125,6 +131,12 @@ public final class ChunkStream implements Flow.Publisher<ChatCompletionChunk> {
         private final StreamWatchdog watchdog;
         private volatile Runnable untrack = () -> {};
         private volatile CallEvents callEvents = CallEvents.NONE;
+        /** Whether the body itself ended (upstream completed), which may come after the answer's [DONE]. */
+        private volatile boolean bodyEnded;
+        /** Cancels the body if it has not ended within the grace after [DONE]; null before [DONE]. */
+        private volatile ScheduledFuture<?> grace;
+        /** Whether the body is over with (ended, failed, or given up): only then is the end told downstream. */
+        private volatile boolean settled;
 
         Bridge(Flow.Subscriber<? super ChatCompletionChunk> downstream) {
             this.downstream = downstream;
@@ -143,7 +155,7 @@ public final class ChunkStream implements Flow.Publisher<ChatCompletionChunk> {
 
                 @Override
                 public void done() {
-                    finish();
+                    finishAtEnd();
                 }
 
                 @Override
@@ -222,11 +234,18 @@ public final class ChunkStream implements Flow.Publisher<ChatCompletionChunk> {
 
         @Override
         public void onError(Throwable t) {
+            if (done) { // after the answer's end: the tail of the body is lost, the answer is not
+                settle();
+                drain();
+                return;
+            }
             fail(events.broken(t));
         }
 
         @Override
         public void onComplete() {
+            bodyEnded = true;
+            settle();
             if (!done) {
                 events.end();
             }
@@ -249,7 +268,45 @@ public final class ChunkStream implements Flow.Publisher<ChatCompletionChunk> {
             }
         }
 
+        /**
+         * The answer is complete ([DONE]). A server sends the end of the body right after it; reading that lets the
+         * transport give the connection back to the pool, where cancelling would close it. The end is told
+         * downstream once the body ended, so that a call made then finds the connection pooled. A body still open
+         * {@link #END_GRACE_MILLIS} later is cancelled after all, so a server that never ends it holds nothing up.
+         */
+        private void finishAtEnd() {
+            done = true;
+            stop();
+            Flow.Subscription up = upstream;
+            if (up == null || bodyEnded || cancelled) {
+                settle();
+                return;
+            }
+            try {
+                grace = engine.timers().schedule(() -> {
+                    up.cancel();
+                    settle();
+                    drain();
+                }, END_GRACE_MILLIS, TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException closed) {
+                up.cancel();
+                settle();
+                return;
+            }
+            up.request(Long.MAX_VALUE); // what follows [DONE] is read and dropped (onNext stops at done)
+        }
+
+        /** The body is over with: the end may be told downstream once the queue is empty. */
+        private void settle() {
+            settled = true;
+            ScheduledFuture<?> g = grace;
+            if (g != null) {
+                g.cancel(false);
+            }
+        }
+
         private void finish() {
+            settle();
             done = true;
             stop();
             Flow.Subscription up = upstream;
@@ -301,7 +358,7 @@ public final class ChunkStream implements Flow.Publisher<ChatCompletionChunk> {
                     queue.clear();
                     return;
                 }
-                if (done && queue.isEmpty()) {
+                if (done && settled && queue.isEmpty()) {
                     terminate();
                     return;
                 }

@@ -165,6 +165,51 @@ final class SocketConnection {
         }
     }
 
+    /**
+     * Skips what is left of the body as far as the bytes already here allow, without waiting: the buffered ones, then
+     * what the socket holds now (read in non-blocking mode, decrypted for TLS), a few reads at most, so that a body
+     * given up halfway is closed rather than read on. True if that completes the body. The channel stays
+     * non-blocking: this is the last use of the connection by its exchange.
+     */
+    boolean skipRestWithoutWaiting(Http1Decoder decoder) throws IOException {
+        for (int reads = 0; ; reads++) {
+            long available;
+            while ((available = decoder.body(buffer)) > 0) {
+                buffer.position(buffer.position() + (int) available);
+                decoder.consumed(available);
+            }
+            if (available < 0) {
+                return true;
+            }
+            if (reads == 4) {
+                return false;
+            }
+            if (reads == 0) {
+                channel.configureBlocking(false);
+            }
+            if (!fillNow()) {
+                return false;
+            }
+        }
+    }
+
+    /** Adds to the buffer what the non-blocking channel has now; false if that is nothing (or the end). */
+    private boolean fillNow() throws IOException {
+        buffer.compact();
+        try {
+            if (tls == null) {
+                return channel.read(buffer) > 0;
+            }
+            int plain = tls.unwrap(buffer); // records read before, still encrypted
+            if (plain != 0) {
+                return plain > 0;
+            }
+            return readNet() > 0 && tls.unwrap(buffer) > 0;
+        } finally {
+            buffer.flip();
+        }
+    }
+
     /** Reads the head of a response; throws if the connection ends first. */
     void readHead(Http1Decoder decoder) throws IOException {
         while (!decoder.head(buffer)) {
@@ -250,8 +295,8 @@ final class SocketConnection {
             }
 
             /**
-             * Gives the connection back if the body is complete once the bytes already buffered are skipped (a
-             * stream's last chunk often arrives with its final event), else closes it. Any thread: a close from
+             * Gives the connection back if the body is complete once the bytes already here are skipped (a stream's
+             * last chunk arrives with its final event, or just after it), else closes it. Any thread: a close from
              * another thread while a read is blocked finds the body incomplete and ends the read.
              */
             @Override
@@ -265,11 +310,7 @@ final class SocketConnection {
                 }
                 try {
                     try {
-                        long available;
-                        while ((available = decoder.body(buffer)) > 0) {
-                            buffer.position(buffer.position() + (int) available);
-                            decoder.consumed(available);
-                        }
+                        skipRestWithoutWaiting(decoder);
                     } catch (IOException | RuntimeException malformed) {
                         SocketConnection.this.close();
                     }
