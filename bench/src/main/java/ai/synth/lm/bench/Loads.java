@@ -167,18 +167,30 @@ final class Loads {
                 ? os.getProcessCpuTime() : -1;
     }
 
-    /** Streams one after another, each read to the end; content chunks per second. */
-    static Map<String, Object> streaming(BenchClient client, long warmupMs, long measureMs) {
-        Errors ignored = new Errors();
-        long end = System.nanoTime() + warmupMs * 1_000_000;
-        while (System.nanoTime() < end) {
-            streamCounting(client, ignored);
-        }
+    /**
+     * Streams one after another, each read to the end; content chunks per second. The warm-up streams for
+     * {@code warmupMs}, then up to {@code settleMaxMs} more until the JIT is quiet ({@link JitSettle}), as the
+     * throughput scenarios do.
+     */
+    static Map<String, Object> streaming(BenchClient client, long warmupMs, long settleMaxMs, long measureMs)
+            throws InterruptedException {
+        AtomicBoolean warming = new AtomicBoolean(true);
+        Thread warmup = new Thread(() -> {
+            Errors ignored = new Errors();
+            while (warming.get()) {
+                streamCounting(client, ignored);
+            }
+        }, "bench-stream-warmup");
+        warmup.start();
+        Thread.sleep(warmupMs);
+        long settled = JitSettle.await(settleMaxMs);
+        warming.set(false);
+        warmup.join();
         Errors errors = new Errors();
         long chunks = 0;
         int streams = 0;
         long start = System.nanoTime();
-        end = start + measureMs * 1_000_000;
+        long end = start + measureMs * 1_000_000;
         while (System.nanoTime() < end) {
             int n = streamCounting(client, errors);
             chunks += n;
@@ -189,6 +201,7 @@ final class Loads {
         out.put("streams", streams);
         out.put("chunks", chunks);
         out.put("chunks_per_s", chunks / seconds);
+        out.put("jit_settle_ms", settled);
         putErrors(out, errors);
         return out;
     }

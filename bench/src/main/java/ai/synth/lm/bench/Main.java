@@ -88,7 +88,7 @@ public final class Main {
             case "latency", "latency_10k" -> Loads.latency(client, warmup, measure);
             case "throughput_sync" -> Loads.throughputSync(client, concurrency, warmup, settle, measure);
             case "throughput_async" -> Loads.throughputAsync(client, concurrency, warmup, settle, measure);
-            case "streaming" -> Loads.streaming(client, warmup, measure);
+            case "streaming" -> Loads.streaming(client, warmup, settle, measure);
             case "inflight" -> InFlight.run(client, Integer.parseInt(p.get("calls")),
                     Integer.parseInt(p.getOrDefault("warmup_calls", "0")), Long.parseLong(p.get("cap_ms")));
             default -> throw new IllegalArgumentException("unknown scenario " + scenario);

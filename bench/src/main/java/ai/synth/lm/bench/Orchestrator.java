@@ -23,7 +23,8 @@ final class Orchestrator {
 
     static final List<String> HEAP = List.of("-Xms1g", "-Xmx1g", "-XX:+UseG1GC");
     /**
-     * How long a full run's throughput warm-up may wait past its 2 s for the JIT to go quiet ({@link JitSettle}):
+     * How long a full run's throughput and streaming warm-ups may wait past their 2 s for the JIT to go quiet
+     * ({@link JitSettle}):
      * without it a third to a half of the measured window's CPU was compilation, and a client with more code on its
      * path (a tracing SDK, the router) looked slower than it is once compiled.
      */
@@ -42,13 +43,14 @@ final class Orchestrator {
                     Map.of("warmup_ms", "2000", "jit_settle_max_ms", JIT_SETTLE_MAX_MS, "measure_ms", "4000",
                             "concurrency", "64"),
                     Map.of("warmup_ms", "500", "measure_ms", "700", "concurrency", "64")),
-            new Scenario("streaming", "/stream/v1", HEAP, Map.of("warmup_ms", "2000", "measure_ms", "4000"),
+            new Scenario("streaming", "/stream/v1", HEAP,
+                    Map.of("warmup_ms", "2000", "jit_settle_max_ms", JIT_SETTLE_MAX_MS, "measure_ms", "4000"),
                     Map.of("warmup_ms", "300", "measure_ms", "500")),
             new Scenario("inflight", "/slow/v1", List.of("-Xmx512m", "-XX:+UseG1GC"),
                     Map.of("calls", "10000", "warmup_calls", "64", "cap_ms", "20000"),
                     Map.of("calls", "128", "warmup_calls", "0", "cap_ms", "30000")),
             new Scenario("batch", "/small/v1", HEAP,
-                    Map.of("warmup_calls", "5000", "calls", "20000", "concurrency", "64"),
+                    Map.of("warmup_calls", "30000", "calls", "30000", "concurrency", "64"),
                     Map.of("warmup_calls", "0", "calls", "200", "concurrency", "64")));
 
     private final Map<String, String> bases;
