@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.ProtocolException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
@@ -20,8 +21,12 @@ final class Http1Decoder {
 
     private enum State { STATUS, HEADERS, FIXED, SIZE, DATA, DATA_END, TRAILERS, UNTIL_CLOSE, DONE }
 
+    /** The longest line of a head or of chunk framing accepted. */
+    static final int MAX_LINE = 8 * 1024;
+
     private State state = State.STATUS;
-    private final byte[] line = new byte[8 * 1024];
+    /** The line being read: small at first, grown up to {@link #MAX_LINE} by a long one (most lines are short). */
+    private byte[] line = new byte[256];
     private int lineLength;
     private int headBytes;
     private int status;
@@ -243,7 +248,10 @@ final class Http1Decoder {
                 return new String(line, 0, n, StandardCharsets.ISO_8859_1);
             }
             if (lineLength == line.length) {
-                throw new ProtocolException("Response line longer than " + line.length + " bytes");
+                if (line.length >= MAX_LINE) {
+                    throw new ProtocolException("Response line longer than " + MAX_LINE + " bytes");
+                }
+                line = Arrays.copyOf(line, Math.min(MAX_LINE, 2 * line.length));
             }
             line[lineLength++] = b;
         }

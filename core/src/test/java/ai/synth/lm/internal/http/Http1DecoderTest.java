@@ -530,6 +530,17 @@ class Http1DecoderTest {
     }
 
     @Test
+    void acceptsHeadLinesUpToTheLimitWhateverTheirLength() throws IOException {
+        String value = "v".repeat(Http1Decoder.MAX_LINE - "X-Long: ".length() - 2); // with its CR, one under the limit
+        Decoded d = decode("HTTP/1.1 200 OK\r\nX-Long: " + value + "\r\nX-Short: s\r\nContent-Length: 2\r\n\r\nok",
+                false);
+
+        assertThat(d.headers().firstValue("x-long")).contains(value);
+        assertThat(d.headers().firstValue("x-short")).contains("s");
+        assertThat(d.body()).isEqualTo("ok");
+    }
+
+    @Test
     void rejectsAnOverLongHeadLine() {
         ProtocolException e = protocolError("HTTP/1.1 200 OK\r\nX-Huge: " + "v".repeat(10_000) + "\r\n\r\n");
 
