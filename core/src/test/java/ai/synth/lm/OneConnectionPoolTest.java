@@ -10,8 +10,6 @@ import ai.synth.lm.testserver.TlsCertificate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -60,7 +58,7 @@ class OneConnectionPoolTest {
             assertThat(provider.createChatCompletion(request).choices()).hasSize(1);
             assertThat(Futures.await(provider.createChatCompletionAsync(request)).choices()).hasSize(1);
             assertThat(provider.createChatCompletion(request).choices()).hasSize(1);
-            assertThat(chunks(provider.streamChatCompletionAsync(request))).isNotEmpty();
+            assertThat(StreamFace.collect(provider.streamChatCompletionAsync(request))).isNotEmpty();
             List<ChatCompletionChunk> read = new ArrayList<>();
             try (ChatCompletionStream stream = provider.streamChatCompletion(request)) {
                 stream.forEach(read::add);
@@ -72,33 +70,5 @@ class OneConnectionPoolTest {
         assertThat(backend.requests()).hasSize(6);
         assertThat(backend.connectionsAccepted()).as("one connection carried all six calls of both faces")
                 .isEqualTo(1);
-    }
-
-    private static List<ChatCompletionChunk> chunks(Flow.Publisher<ChatCompletionChunk> publisher) {
-        List<ChatCompletionChunk> chunks = new ArrayList<>();
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        publisher.subscribe(new Flow.Subscriber<>() {
-            @Override
-            public void onSubscribe(Flow.Subscription subscription) {
-                subscription.request(Long.MAX_VALUE);
-            }
-
-            @Override
-            public void onNext(ChatCompletionChunk item) {
-                chunks.add(item);
-            }
-
-            @Override
-            public void onError(Throwable throwable) {
-                done.completeExceptionally(throwable);
-            }
-
-            @Override
-            public void onComplete() {
-                done.complete(null);
-            }
-        });
-        Futures.await(done);
-        return chunks;
     }
 }

@@ -116,32 +116,8 @@ class StreamEndTest {
 
     /** The content of every chunk; {@code onChunk} runs after each one, before the stream's end is awaited. */
     private static List<String> collect(Flow.Publisher<ChatCompletionChunk> publisher, Runnable onChunk) {
-        List<String> content = new ArrayList<>();
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        publisher.subscribe(new Flow.Subscriber<>() {
-            @Override
-            public void onSubscribe(Flow.Subscription subscription) {
-                subscription.request(Long.MAX_VALUE);
-            }
-
-            @Override
-            public void onNext(ChatCompletionChunk item) {
-                content.add(item.choices().get(0).delta().content());
-                onChunk.run();
-            }
-
-            @Override
-            public void onError(Throwable throwable) {
-                done.completeExceptionally(throwable);
-            }
-
-            @Override
-            public void onComplete() {
-                done.complete(null);
-            }
-        });
-        Futures.await(done);
-        return content;
+        return StreamFace.collect(publisher, chunk -> onChunk.run()).stream()
+                .map(chunk -> chunk.choices().get(0).delta().content()).toList();
     }
 
     /**

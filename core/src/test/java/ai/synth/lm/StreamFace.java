@@ -10,6 +10,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 
 /**
  * The two faces of a streamed call, so each behaviour is tested through both: the sync iterator of
@@ -51,7 +52,13 @@ enum StreamFace {
 
     /** Subscribes with one-at-a-time demand and waits for the end; rethrows the stream's error. */
     static List<ChatCompletionChunk> collect(Flow.Publisher<ChatCompletionChunk> publisher) {
-        Collector collector = new Collector();
+        return collect(publisher, chunk -> {});
+    }
+
+    /** As {@link #collect(Flow.Publisher)}; {@code onChunk} runs on each chunk as it arrives, before more is asked. */
+    static List<ChatCompletionChunk> collect(Flow.Publisher<ChatCompletionChunk> publisher,
+            Consumer<ChatCompletionChunk> onChunk) {
+        Collector collector = new Collector(onChunk);
         publisher.subscribe(collector);
         try {
             return collector.done.get(HUNG.toSeconds(), TimeUnit.SECONDS);
@@ -69,9 +76,18 @@ enum StreamFace {
     static final class Collector implements Flow.Subscriber<ChatCompletionChunk> {
         final CompletableFuture<List<ChatCompletionChunk>> done = new CompletableFuture<>();
         final List<ChatCompletionChunk> chunks = new ArrayList<>();
+        private final Consumer<ChatCompletionChunk> onChunk;
         private Flow.Subscription subscription;
         private long outstanding;
         private int subscribes;
+
+        Collector() {
+            this(chunk -> {});
+        }
+
+        Collector(Consumer<ChatCompletionChunk> onChunk) {
+            this.onChunk = onChunk;
+        }
 
         @Override
         public synchronized void onSubscribe(Flow.Subscription s) {
@@ -90,6 +106,7 @@ enum StreamFace {
                 return;
             }
             chunks.add(chunk);
+            onChunk.accept(chunk);
             outstanding++;
             subscription.request(1);
         }
