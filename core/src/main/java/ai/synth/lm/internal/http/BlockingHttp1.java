@@ -143,7 +143,7 @@ final class BlockingHttp1 implements AutoCloseable {
      */
     private SocketConnection connection(String authority, URI uri, Proxies.Route proxy) throws IOException {
         ConnectionPool.Idle idle;
-        while ((idle = pool.take(authority, System.nanoTime())) != null) {
+        while ((idle = pool.takeOrBorrow(authority, System.nanoTime())) != null) {
             try {
                 idle.channel.configureBlocking(true);
             } catch (IOException | RuntimeException e) {

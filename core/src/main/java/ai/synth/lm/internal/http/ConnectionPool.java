@@ -6,7 +6,11 @@ import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -17,8 +21,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@link Http1#DEFAULT_MAX_IDLE_NANOS} when the server gave none, and within the pool's own limit; and only after
  * a non-blocking read found neither the server's close nor bytes nobody asked for.
  *
- * <p>An idle connection belongs to no face: its channel is non-blocking and registered with no selector, so either
- * face may take it. Taking removes it, so it has one owner at a time. The pool also counts every open connection of
+ * <p>An idle connection here belongs to no face: its channel is non-blocking and registered with no selector, so
+ * either face may take it. Taking removes it, so it has one owner at a time. The selector keeps the connections its
+ * own calls freed registered with it ({@link NioIdle}), which saves two system calls and a turn of its loop per
+ * call, and lends one to the blocking face that finds none here ({@link #takeOrBorrow}). The pool also counts every open connection of
  * both faces, idle or not, for leak checks. Thread-safe.
  */
 final class ConnectionPool implements AutoCloseable {
@@ -50,7 +56,29 @@ final class ConnectionPool implements AutoCloseable {
         }
     }
 
+    /**
+     * A face that keeps idle connections of its own (the selector's, which stay registered with it) and hands them
+     * to the pool when the other face finds none here.
+     */
+    interface Lender {
+        /** How many idle connections it keeps now, for any authority. Any thread; cheap. */
+        int idleConnections();
+
+        /**
+         * Moves its idle connections to {@code authority} into the pool; the future completes once they are there
+         * (or there were none). Never completes exceptionally.
+         */
+        CompletableFuture<Void> lend(String authority);
+
+        /** Whether the caller is the lender's own thread, which must never wait for it. */
+        boolean onLenderThread();
+    }
+
+    /** How long the blocking face waits for the selector to lend it a connection before opening one itself. */
+    private static final long LEND_WAIT_MILLIS = 1_000;
+
     private final Map<String, ConcurrentLinkedDeque<Idle>> idle = new ConcurrentHashMap<>();
+    private volatile Lender lender;
     private final long limitNanos;
     private final AtomicInteger open = new AtomicInteger();
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -76,6 +104,33 @@ final class ConnectionPool implements AutoCloseable {
             discard(c.channel);
         }
         return null;
+    }
+
+    /**
+     * As {@link #take}, and when none is here, asks the {@link Lender} (if one keeps idle connections) for its idle
+     * connections to {@code authority} and takes one of those. Blocks only while the lender moves them, within a
+     * second; an interrupt ends the wait (the flag stays set) and the caller opens a connection of its own.
+     */
+    Idle takeOrBorrow(String authority, long now) {
+        Idle got = take(authority, now);
+        Lender l = lender;
+        if (got != null || l == null || l.idleConnections() == 0 || l.onLenderThread()) {
+            return got;
+        }
+        try {
+            l.lend(authority).get(LEND_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        } catch (ExecutionException | TimeoutException e) {
+            return null; // a new connection serves as well
+        }
+        return take(authority, System.nanoTime());
+    }
+
+    /** Sets the face whose own idle connections {@link #takeOrBorrow} may ask for. */
+    void lender(Lender lender) {
+        this.lender = lender;
     }
 
     /**
@@ -163,6 +218,11 @@ final class ConnectionPool implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             return false;
         }
+    }
+
+    /** The longest any connection stays idle, whatever its server allows. */
+    long limitNanos() {
+        return limitNanos;
     }
 
     /** A face opened a connection. */

@@ -41,6 +41,10 @@ final class NioConnection {
     /** The TLS session of an https connection, or null. */
     final TlsSession tls;
 
+    /** While idle in {@link NioIdle}: since when, in {@link System#nanoTime} units, and for how long at most. */
+    long idleSince;
+    long maxIdleNanos;
+
     /** What is left to write of the current request, or null once it is all written. */
     private ByteBuffer out;
 

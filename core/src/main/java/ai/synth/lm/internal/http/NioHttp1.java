@@ -60,7 +60,9 @@ final class NioHttp1 implements AutoCloseable {
     private final ByteBuffer tlsPlain = ByteBuffer.allocate(4 * READ_BUFFER_SIZE);
     private final ConnectionPool pool;
     private final boolean ownsPool;
-    /** Connections that went idle since the last select: their keys are cancelled, and deregistered by the next. */
+    /** Idle connections kept registered, for the next calls of this face. */
+    private final NioIdle idle;
+    /** Connections lent to the pool since the last select: their keys are cancelled, and deregistered by the next. */
     private List<Released> detaching = new ArrayList<>();
     /** Those the current select deregisters, for the pool once it returns. */
     private List<Released> offering = List.of();
@@ -87,6 +89,10 @@ final class NioHttp1 implements AutoCloseable {
         this.pool = pool;
         this.ownsPool = ownsPool;
         this.connector = new NioConnector(this, settings, pool);
+        this.idle = new NioIdle(pool.limitNanos(), this::close);
+        if (!ownsPool) {
+            pool.lender(new Lender());
+        }
     }
 
     /**
@@ -243,10 +249,8 @@ final class NioHttp1 implements AutoCloseable {
                     selector.selectNow(this::ready); // work is waiting: only look at what is ready
                 }
                 for (Released released : offering) {
-                    pool.offer(released.idle); // the select deregistered it: the blocking face may take it too
-                }
-                for (Released released : offering) {
-                    released.exchange.complete(); // after the release, so that the next call finds it pooled
+                    pool.offer(released.idle); // the select deregistered it: the blocking face may take it now
+                    released.then.complete(null);
                 }
                 offering = List.of();
                 wakeupPending.set(false); // before the drain: a task added after this wakes the next select
@@ -297,13 +301,17 @@ final class NioHttp1 implements AutoCloseable {
         if (exchange.ended || exchange.future.isDone()) {
             return; // cancelled before it left the queue
         }
-        ConnectionPool.Idle idle; // the pool checked it: the server did not close it while idle
-        while ((idle = pool.take(exchange.authority, System.nanoTime())) != null) {
-            NioConnection pooled = new NioConnection(idle.channel, exchange.authority, idle.tls);
+        NioConnection own = idle.take(exchange.authority, System.nanoTime()); // checked: not closed while idle
+        if (own != null) {
+            send(own, exchange);
+            return;
+        }
+        ConnectionPool.Idle shared; // one the blocking face left; the pool checked it
+        while ((shared = pool.take(exchange.authority, System.nanoTime())) != null) {
+            NioConnection pooled = new NioConnection(shared.channel, exchange.authority, shared.tls);
             pooled.connected = true;
-            pooled.reused = true;
             try {
-                pooled.key = idle.channel.register(selector, SelectionKey.OP_READ, pooled);
+                pooled.key = shared.channel.register(selector, SelectionKey.OP_READ, pooled);
             } catch (IOException | RuntimeException e) {
                 close(pooled);
                 continue;
@@ -315,6 +323,7 @@ final class NioHttp1 implements AutoCloseable {
     }
 
     private void send(NioConnection connection, NioExchange exchange) {
+        connection.reused = true;
         connection.attach(exchange);
         connection.interest(SelectionKey.OP_READ, true);
         try {
@@ -326,7 +335,13 @@ final class NioHttp1 implements AutoCloseable {
 
     private void readable(NioConnection connection) throws IOException {
         NioExchange exchange = connection.exchange;
-        if (exchange != null && exchange.paused()) {
+        if (exchange == null) {
+            if (!connection.closed) {
+                idle.readable(connection); // idle: the server's close, or bytes nobody asked for
+            }
+            return;
+        }
+        if (exchange.paused()) {
             return; // interest was cleared after this key was selected
         }
         readBuffer.clear();
@@ -335,9 +350,6 @@ final class NioHttp1 implements AutoCloseable {
             return;
         }
         int n = connection.tls == null ? connection.channel.read(readBuffer) : readTls(connection);
-        if (exchange == null) {
-            return; // none left: an exchange that ended is not read for
-        }
         if (n == 0 && connection.tls != null) {
             if (connection.ready()) {
                 connection.write(); // the handshake may have just finished: the request goes out now
@@ -396,10 +408,11 @@ final class NioHttp1 implements AutoCloseable {
             connection.exchange = null;
             long maxIdle = exchange.maxIdleNanos();
             if (exchange.reusable() && connection.written() && !closed.get() && maxIdle > 0
-                    && pool.hasRoom(connection.authority, detaching.size() + offering.size())) {
+                    && pool.hasRoom(connection.authority, idle.size(connection.authority) + detaching.size())) {
                 exchange.ended = true; // nothing can fail it any more: its body is whole
-                detaching.add(new Released(connection.detach(System.nanoTime(), maxIdle), exchange));
-                return; // its exchange completes once the connection is in the pool
+                idle.offer(connection, System.nanoTime(), maxIdle); // before the completion: the next call finds it
+                exchange.complete();
+                return;
             }
             close(connection);
             exchange.complete();
@@ -444,13 +457,15 @@ final class NioHttp1 implements AutoCloseable {
     /** Fails connects past their deadline and closes connections idle too long. */
     private void expire(long now) {
         connector.expire(now);
+        idle.expire(now);
         pool.expire(now);
     }
 
     /** Milliseconds until the next deadline, or 0 (no limit) if there is none. */
     private long selectTimeout() {
         long now = System.nanoTime();
-        long next = Math.min(connector.untilNextDeadline(now), pool.untilNextExpiry(now));
+        long next = Math.min(Math.min(connector.untilNextDeadline(now), idle.untilNextExpiry(now)),
+                pool.untilNextExpiry(now));
         return next == Long.MAX_VALUE ? 0 : Math.max(1, TimeUnit.NANOSECONDS.toMillis(next) + 1);
     }
 
@@ -460,11 +475,12 @@ final class NioHttp1 implements AutoCloseable {
         for (List<Released> list : List.of(offering, detaching)) {
             for (Released released : list) {
                 pool.discard(released.idle.channel); // still on this selector: no other face could take it
-                released.exchange.complete(); // its body was whole before the close
+                released.then.complete(null);
             }
         }
         offering = List.of();
         detaching = new ArrayList<>();
+        idle.clear();
         if (ownsPool) {
             pool.close();
         }
@@ -495,8 +511,43 @@ final class NioHttp1 implements AutoCloseable {
         }
     }
 
-    /** A connection on its way to the pool, and the exchange it carried, which completes once it is there. */
-    private record Released(ConnectionPool.Idle idle, NioExchange exchange) {}
+    /** A connection on its way to the pool, and the future that completes once it is there. */
+    private record Released(ConnectionPool.Idle idle, CompletableFuture<Void> then) {}
+
+    /** Lends the blocking face one idle connection of this selector's, through the pool. */
+    private final class Lender implements ConnectionPool.Lender {
+        @Override
+        public int idleConnections() {
+            return idle.size();
+        }
+
+        @Override
+        public CompletableFuture<Void> lend(String authority) {
+            CompletableFuture<Void> lent = new CompletableFuture<>();
+            execute(new Task() {
+                @Override
+                public void run() {
+                    NioConnection c = idle.take(authority, System.nanoTime());
+                    if (c == null) {
+                        lent.complete(null);
+                    } else { // the next select deregisters it; then the pool has it, and the future completes
+                        detaching.add(new Released(c.detach(c.idleSince, c.maxIdleNanos), lent));
+                    }
+                }
+
+                @Override
+                public void abandon(IOException cause) {
+                    lent.complete(null);
+                }
+            });
+            return lent;
+        }
+
+        @Override
+        public boolean onLenderThread() {
+            return onSelectorThread();
+        }
+    }
 
     /** A task that must answer even when the selector is gone. */
     private interface Task extends Runnable {

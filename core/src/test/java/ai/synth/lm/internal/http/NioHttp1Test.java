@@ -37,6 +37,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -218,6 +219,25 @@ class NioHttp1Test {
         assertThat(text(await(client.sendAsync(get(server.uri("/2")), BodyMode.WHOLE)))).isEqualTo("two");
         server.await();
         assertThat(client.openConnections()).isEqualTo(1);
+    }
+
+    @Test
+    void anIdleConnectionTheServerClosesIsClosedWithoutWaitingForTheNextCall() throws Exception {
+        Script server = script(s -> {
+            Socket first = s.accept();
+            readRequest(first);
+            write(first, "HTTP/1.1 200 OK\r\nKeep-Alive: timeout=60\r\nContent-Length: 3\r\n\r\none");
+            first.close(); // long before the 60 s it allowed
+        });
+        NioHttp1 client = client("idle-watch");
+        await(client.sendAsync(get(server.uri("/1")), BodyMode.WHOLE));
+        server.await();
+
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT);
+        while (client.openConnections() > 0 && System.nanoTime() < deadline) {
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1)); // the selector sees the close on its own
+        }
+        assertThat(client.openConnections()).as("the selector watches its idle connections").isZero();
     }
 
     @Test
