@@ -352,14 +352,19 @@ public final class HttpEngine implements AutoCloseable {
 
     /**
      * A wait on the provider's scheduler that ends at once when the engine closes, so that a call waiting to retry,
-     * or a warmup waiting to poll, fails fast instead of outliving its provider.
+     * or a warmup waiting to poll, fails fast instead of outliving its provider. The scheduler's wait is cancelled
+     * when the engine closes first, or the returned future is cancelled, so that its timer is freed at once.
      */
     public CompletableFuture<Void> delay(Duration delay) {
+        CompletableFuture<Void> wait;
         try {
-            return settings.scheduler().delay(delay).applyToEither(closing, ignored -> null);
+            wait = settings.scheduler().delay(delay);
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
+        CompletableFuture<Void> either = wait.applyToEither(closing, ignored -> null);
+        either.whenComplete((ignored, failure) -> wait.cancel(false)); // a no-op once the wait is over
+        return either;
     }
 
     /** How many attempts are in flight now; 0 once closed. For leak checks. */
