@@ -184,6 +184,30 @@ final class NioConnection {
         interest(SelectionKey.OP_WRITE, false);
     }
 
+    /**
+     * Reads encrypted bytes and decrypts what they complete into {@code plain} (cleared first): the number of plain
+     * bytes, 0 when none yet (the handshake advanced, or a record is still partial), -1 when the server ended the
+     * session or closed the socket. {@code plain} must have room for everything the read can bring, so that no whole
+     * record is left behind while the exchange waits for demand.
+     */
+    int readTls(ByteBuffer plain) throws IOException {
+        ByteBuffer netIn = tls.readInto();
+        int n = 0;
+        try {
+            n = channel.read(netIn);
+        } finally {
+            tls.readDone(n);
+        }
+        if (!tls.handshakeDone()) {
+            tls.continueHandshake();
+            write();
+            return n < 0 ? -1 : 0;
+        }
+        plain.clear();
+        int read = tls.unwrap(plain);
+        return read == 0 && n < 0 ? -1 : read;
+    }
+
     /** Whether the whole request went out; a connection whose server answered before that is not reused. */
     boolean written() {
         return out == null;

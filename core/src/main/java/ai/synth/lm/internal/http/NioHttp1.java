@@ -7,16 +7,10 @@ import java.net.URI;
 import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
-import java.nio.channels.Selector;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.List;
-import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,27 +26,16 @@ import org.slf4j.LoggerFactory;
  * connection only when not one byte of it was written (a pooled connection the server had closed); any other
  * failure is left to the engine's retries. Thread-safe.
  */
-final class NioHttp1 implements AutoCloseable {
+final class NioHttp1 implements AutoCloseable, NioLoop.Handler {
 
     private static final Logger log = LoggerFactory.getLogger(NioHttp1.class);
 
     /** How long a connection may stay idle in the pool. */
     static final Duration IDLE_TIMEOUT = Duration.ofSeconds(60);
     private static final int READ_BUFFER_SIZE = 64 * 1024;
-    /**
-     * The most queued tasks run between two looks at the sockets. With 10,000 calls queued at once, opening every
-     * connection before writing any request would hold back the first requests until the last connection opened;
-     * in batches, requests go out while later connections are still opening.
-     */
-    private static final int TASKS_PER_SELECT = 64;
-
     private final ProviderSettings settings;
     private final Executor callbacks;
-    private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
-    private final AtomicBoolean wakeupPending = new AtomicBoolean();
-    private final AtomicBoolean closed = new AtomicBoolean();
-    private volatile Selector selector; // set once, before the thread starts
-    private volatile Thread thread; // set once, under the lock of this
+    private final NioLoop loop;
 
     // Selector thread only.
     private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(READ_BUFFER_SIZE);
@@ -60,12 +43,8 @@ final class NioHttp1 implements AutoCloseable {
     private final ByteBuffer tlsPlain = ByteBuffer.allocate(4 * READ_BUFFER_SIZE);
     private final ConnectionPool pool;
     private final boolean ownsPool;
-    /** Idle connections kept registered, for the next calls of this face. */
+    /** Idle connections kept registered, for the next calls of this face, and those on loan to the other. */
     private final NioIdle idle;
-    /** Connections lent to the pool since the last select: their keys are cancelled, and deregistered by the next. */
-    private List<Released> detaching = new ArrayList<>();
-    /** Those the current select deregisters, for the pool once it returns. */
-    private List<Released> offering = List.of();
     private final NioConnector connector;
 
     /** A client for the provider of {@code settings}, running body subscribers on {@code callbacks}. */
@@ -89,7 +68,8 @@ final class NioHttp1 implements AutoCloseable {
         this.pool = pool;
         this.ownsPool = ownsPool;
         this.connector = new NioConnector(this, settings, pool);
-        this.idle = new NioIdle(pool.limitNanos(), this::close);
+        this.loop = new NioLoop(settings.provider(), this);
+        this.idle = new NioIdle(pool, this::close);
         if (!ownsPool) {
             pool.lender(new Lender());
         }
@@ -129,13 +109,11 @@ final class NioHttp1 implements AutoCloseable {
                     Http1.authority(uri) + (proxy == null ? "" : " via " + proxy.authority()), address);
             exchange.proxy = proxy;
             exchange.port = port;
-            if (thread == null || closed.get()) {
-                start();
-            }
+            loop.start();
         } catch (IOException | RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
-        execute(new Task() {
+        execute(new NioLoop.Task() {
             @Override
             public void run() {
                 dispatch(exchange);
@@ -151,7 +129,7 @@ final class NioHttp1 implements AutoCloseable {
 
     /** Whether the caller is the selector thread. */
     boolean onSelectorThread() {
-        return Thread.currentThread() == thread;
+        return loop.onLoopThread();
     }
 
     /** How many connections are open now, connecting, busy or idle (of both faces, when shared). For leak checks. */
@@ -162,34 +140,12 @@ final class NioHttp1 implements AutoCloseable {
     /** Fails every exchange in flight, closes every connection and ends the selector thread. Idempotent. */
     @Override
     public void close() {
-        if (!closed.compareAndSet(false, true)) {
-            return;
-        }
-        Thread t;
-        synchronized (this) { // after start(), which checks closed under the same lock
-            t = thread;
-        }
-        if (t == null) {
-            return;
-        }
-        selector.wakeup();
-        if (t != Thread.currentThread()) {
-            try {
-                t.join(TimeUnit.SECONDS.toMillis(10)); // it only closes sockets: never long
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        loop.close();
     }
 
     /** Runs {@code task} on the selector thread, or abandons it if the client closed. Any thread. */
     void execute(Runnable task) {
-        tasks.add(task);
-        if (closed.get()) {
-            abandonTasks(); // the loop may have ended already: nobody else would ever look at the queue
-        } else if (wakeupPending.compareAndSet(false, true)) {
-            selector.wakeup();
-        }
+        loop.execute(task);
     }
 
     /** Selector thread: {@code n} more items for {@code exchange}'s subscriber. */
@@ -224,59 +180,18 @@ final class NioHttp1 implements AutoCloseable {
         }
     }
 
-    private synchronized void start() throws IOException {
-        if (closed.get()) {
-            throw new IOException("This " + settings.provider() + " HTTP client is closed");
-        }
-        if (thread == null) {
-            selector = Selector.open();
-            thread = new Thread(this::loop, "synth-lm-nio-" + settings.provider());
-            thread.setDaemon(true);
-            thread.start();
-        }
+    @Override
+    public boolean beforeSelect() {
+        return idle.beforeSelect();
     }
 
-    private void loop() {
-        try {
-            while (!closed.get()) {
-                if (!detaching.isEmpty()) { // what went idle before this select, which deregisters it
-                    offering = detaching;
-                    detaching = new ArrayList<>();
-                }
-                if (tasks.isEmpty() && offering.isEmpty()) {
-                    selector.select(this::ready, selectTimeout());
-                } else {
-                    selector.selectNow(this::ready); // work is waiting: only look at what is ready
-                }
-                for (Released released : offering) {
-                    pool.offer(released.idle); // the select deregistered it: the blocking face may take it now
-                    released.then.complete(null);
-                }
-                offering = List.of();
-                wakeupPending.set(false); // before the drain: a task added after this wakes the next select
-                Runnable task;
-                for (int i = 0; i < TASKS_PER_SELECT && (task = tasks.poll()) != null; i++) {
-                    runSafely(task);
-                }
-                expire(System.nanoTime());
-            }
-        } catch (IOException | RuntimeException | Error e) {
-            log.error("The {} HTTP/1.1 selector failed; closing every connection", settings.provider(), e);
-            closed.set(true);
-        } finally {
-            shutdown();
-        }
+    @Override
+    public void afterSelect() {
+        idle.afterSelect();
     }
 
-    private void runSafely(Runnable task) {
-        try {
-            task.run();
-        } catch (RuntimeException e) {
-            log.error("A task of the {} HTTP/1.1 selector failed", settings.provider(), e);
-        }
-    }
-
-    private void ready(SelectionKey key) {
+    @Override
+    public void ready(SelectionKey key) {
         NioConnection connection = (NioConnection) key.attachment();
         try {
             if (key.isValid() && key.isConnectable()) {
@@ -311,7 +226,7 @@ final class NioHttp1 implements AutoCloseable {
             NioConnection pooled = new NioConnection(shared.channel, exchange.authority, shared.tls);
             pooled.connected = true;
             try {
-                pooled.key = shared.channel.register(selector, SelectionKey.OP_READ, pooled);
+                pooled.key = shared.channel.register(loop.selector(), SelectionKey.OP_READ, pooled);
             } catch (IOException | RuntimeException e) {
                 close(pooled);
                 continue;
@@ -319,7 +234,7 @@ final class NioHttp1 implements AutoCloseable {
             send(pooled, exchange);
             return;
         }
-        connector.connect(exchange, selector);
+        connector.connect(exchange, loop.selector());
     }
 
     private void send(NioConnection connection, NioExchange exchange) {
@@ -349,7 +264,7 @@ final class NioHttp1 implements AutoCloseable {
             connector.tunnelAnswer(connection, readBuffer);
             return;
         }
-        int n = connection.tls == null ? connection.channel.read(readBuffer) : readTls(connection);
+        int n = connection.tls == null ? connection.channel.read(readBuffer) : connection.readTls(tlsPlain);
         if (n == 0 && connection.tls != null) {
             if (connection.ready()) {
                 connection.write(); // the handshake may have just finished: the request goes out now
@@ -372,31 +287,6 @@ final class NioHttp1 implements AutoCloseable {
         }
     }
 
-    /**
-     * Reads encrypted bytes and decrypts what they complete into {@link #tlsPlain}: the number of plain bytes, 0
-     * when none yet (the handshake advanced, or a record is still partial), -1 when the server ended the session
-     * or closed the socket. The plain buffer has room for everything the read can bring, so no whole record is left
-     * behind while the exchange waits for demand.
-     */
-    private int readTls(NioConnection connection) throws IOException {
-        TlsSession tls = connection.tls;
-        ByteBuffer netIn = tls.readInto();
-        int n = 0;
-        try {
-            n = connection.channel.read(netIn);
-        } finally {
-            tls.readDone(n);
-        }
-        if (!tls.handshakeDone()) {
-            tls.continueHandshake();
-            connection.write();
-            return n < 0 ? -1 : 0;
-        }
-        tlsPlain.clear();
-        int plain = tls.unwrap(tlsPlain);
-        return plain == 0 && n < 0 ? -1 : plain;
-    }
-
     /** After input or demand: completes the exchange and frees the connection, or pauses or resumes reading. */
     private void progressed(NioConnection connection) {
         NioExchange exchange = connection.exchange;
@@ -407,8 +297,8 @@ final class NioHttp1 implements AutoCloseable {
             exchange.connection = null;
             connection.exchange = null;
             long maxIdle = exchange.maxIdleNanos();
-            if (exchange.reusable() && connection.written() && !closed.get() && maxIdle > 0
-                    && pool.hasRoom(connection.authority, idle.size(connection.authority) + detaching.size())) {
+            if (exchange.reusable() && connection.written() && !loop.closed() && maxIdle > 0
+                    && idle.hasRoom(connection.authority)) {
                 exchange.ended = true; // nothing can fail it any more: its body is whole
                 idle.offer(connection, System.nanoTime(), maxIdle); // before the completion: the next call finds it
                 exchange.complete();
@@ -434,14 +324,14 @@ final class NioHttp1 implements AutoCloseable {
         }
         exchange.connection = null;
         if (connection.reused && connection.written == 0 && !exchange.received && !exchange.retried
-                && !closed.get()) {
+                && !loop.closed()) {
             // Not one byte of the request left: the server cannot have seen it. Anything else is the attempt's
             // failure, for the retry policy to count: a resend here could run a generation twice.
             exchange.retried = true;
             log.debug("A pooled connection to {} failed before any byte of the request was written ({}); sending on"
                     + " a new one", connection.authority, cause.toString());
             settings.events().requestResent(connection.authority, cause);
-            connector.connect(exchange, selector);
+            connector.connect(exchange, loop.selector());
         } else {
             exchange.fail(cause);
         }
@@ -455,36 +345,28 @@ final class NioHttp1 implements AutoCloseable {
     }
 
     /** Fails connects past their deadline and closes connections idle too long. */
-    private void expire(long now) {
+    @Override
+    public void expire(long now) {
         connector.expire(now);
         idle.expire(now);
         pool.expire(now);
     }
 
-    /** Milliseconds until the next deadline, or 0 (no limit) if there is none. */
-    private long selectTimeout() {
-        long now = System.nanoTime();
-        long next = Math.min(Math.min(connector.untilNextDeadline(now), idle.untilNextExpiry(now)),
+    @Override
+    public long untilNextDeadline(long now) {
+        return Math.min(Math.min(connector.untilNextDeadline(now), idle.untilNextExpiry(now)),
                 pool.untilNextExpiry(now));
-        return next == Long.MAX_VALUE ? 0 : Math.max(1, TimeUnit.NANOSECONDS.toMillis(next) + 1);
     }
 
     /** On the selector thread, leaving: every exchange fails and every channel closes. */
-    private void shutdown() {
+    @Override
+    public void shutdown() {
         IOException cause = new IOException("The " + settings.provider() + " HTTP client was closed");
-        for (List<Released> list : List.of(offering, detaching)) {
-            for (Released released : list) {
-                pool.discard(released.idle.channel); // still on this selector: no other face could take it
-                released.then.complete(null);
-            }
-        }
-        offering = List.of();
-        detaching = new ArrayList<>();
-        idle.clear();
+        idle.clear(); // and the ones on loan whose select never came: still on this selector, so not lent
         if (ownsPool) {
             pool.close();
         }
-        for (SelectionKey key : new ArrayList<>(selector.keys())) {
+        for (SelectionKey key : new ArrayList<>(loop.selector().keys())) {
             NioConnection connection = (NioConnection) key.attachment();
             NioExchange exchange = connection.exchange;
             close(connection);
@@ -494,25 +376,7 @@ final class NioHttp1 implements AutoCloseable {
             }
         }
         connector.clear();
-        try {
-            selector.close();
-        } catch (IOException e) {
-            log.debug("Closing the {} selector failed", settings.provider(), e);
-        }
-        abandonTasks();
     }
-
-    private void abandonTasks() {
-        IOException cause = new IOException("The " + settings.provider() + " HTTP client was closed");
-        for (Runnable task; (task = tasks.poll()) != null; ) {
-            if (task instanceof Task t) {
-                t.abandon(cause);
-            }
-        }
-    }
-
-    /** A connection on its way to the pool, and the future that completes once it is there. */
-    private record Released(ConnectionPool.Idle idle, CompletableFuture<Void> then) {}
 
     /** Lends the blocking face one idle connection of this selector's, through the pool. */
     private final class Lender implements ConnectionPool.Lender {
@@ -524,15 +388,10 @@ final class NioHttp1 implements AutoCloseable {
         @Override
         public CompletableFuture<Void> lend(String authority) {
             CompletableFuture<Void> lent = new CompletableFuture<>();
-            execute(new Task() {
+            execute(new NioLoop.Task() {
                 @Override
                 public void run() {
-                    NioConnection c = idle.take(authority, System.nanoTime());
-                    if (c == null) {
-                        lent.complete(null);
-                    } else { // the next select deregisters it; then the pool has it, and the future completes
-                        detaching.add(new Released(c.detach(c.idleSince, c.maxIdleNanos), lent));
-                    }
+                    idle.lend(authority, lent);
                 }
 
                 @Override
@@ -547,11 +406,5 @@ final class NioHttp1 implements AutoCloseable {
         public boolean onLenderThread() {
             return onSelectorThread();
         }
-    }
-
-    /** A task that must answer even when the selector is gone. */
-    private interface Task extends Runnable {
-        /** The client closed before the task ran. */
-        void abandon(IOException cause);
     }
 }

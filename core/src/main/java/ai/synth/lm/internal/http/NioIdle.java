@@ -3,8 +3,11 @@ package ai.synth.lm.internal.http;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
@@ -21,15 +24,60 @@ final class NioIdle {
 
     private final Map<String, ArrayDeque<NioConnection>> idle = new HashMap<>();
     private final AtomicInteger size = new AtomicInteger();
+    private final ConnectionPool pool;
     private final long limitNanos;
     private final Consumer<NioConnection> close;
+    /** Connections lent to the pool since the last select: their keys are cancelled, and deregistered by the next. */
+    private List<Loan> detaching = new ArrayList<>();
+    /** Those the current select deregisters, for the pool once it returns. */
+    private List<Loan> offering = List.of();
     /** For the plain-socket check before reuse; a single byte, so nothing is consumed that could matter. */
     private final ByteBuffer probe = ByteBuffer.allocate(1);
 
-    /** Connections kept at most {@code limitNanos} (less if their server says so); {@code close} closes and counts. */
-    NioIdle(long limitNanos, Consumer<NioConnection> close) {
-        this.limitNanos = limitNanos;
+    /**
+     * Connections kept within {@code pool}'s idle limit (less if their server says so), lent to it on demand;
+     * {@code close} closes and counts them.
+     */
+    NioIdle(ConnectionPool pool, Consumer<NioConnection> close) {
+        this.pool = pool;
+        this.limitNanos = pool.limitNanos();
         this.close = close;
+    }
+
+    /** Whether one more idle connection to {@code authority} fits, counting the pool's and those on loan. */
+    boolean hasRoom(String authority) {
+        return pool.hasRoom(authority, size(authority) + detaching.size() + offering.size());
+    }
+
+    /**
+     * Lends the blocking face one idle connection to {@code authority}: its key is cancelled now, the next select
+     * deregisters it, and then it goes to the pool and {@code lent} completes (at once if there is none to lend).
+     */
+    void lend(String authority, CompletableFuture<Void> lent) {
+        NioConnection c = take(authority, System.nanoTime());
+        if (c == null) {
+            lent.complete(null);
+        } else {
+            detaching.add(new Loan(c.detach(c.idleSince, c.maxIdleNanos), lent));
+        }
+    }
+
+    /** Before a select: whether loans wait for its return (so that it must not block). */
+    boolean beforeSelect() {
+        if (!detaching.isEmpty()) {
+            offering = detaching;
+            detaching = new ArrayList<>();
+        }
+        return !offering.isEmpty();
+    }
+
+    /** After a select, which deregistered the loans: they go to the pool, and their borrowers are told. */
+    void afterSelect() {
+        for (Loan loan : offering) {
+            pool.offer(loan.idle);
+            loan.lent.complete(null);
+        }
+        offering = List.of();
     }
 
     /** How many connections are idle here, for all authorities. Any thread. */
@@ -72,15 +120,6 @@ final class NioIdle {
         return null;
     }
 
-    /** Takes every idle connection to {@code authority} out, oldest first, for {@code to}. */
-    void drain(String authority, Consumer<NioConnection> to) {
-        ArrayDeque<NioConnection> pooled = idle.get(authority);
-        for (NioConnection c; pooled != null && (c = pooled.pollLast()) != null; ) {
-            size.decrementAndGet();
-            to.accept(c);
-        }
-    }
-
     /** An idle connection became readable: closed if that was the server's close or stray bytes. */
     void readable(NioConnection connection) {
         if (!healthy(connection)) {
@@ -115,8 +154,16 @@ final class NioIdle {
         return next;
     }
 
-    /** Closes every idle connection. */
+    /** Closes every idle connection, and those on loan that never reached the pool. */
     void clear() {
+        for (List<Loan> loans : List.of(offering, detaching)) {
+            for (Loan loan : loans) {
+                pool.discard(loan.idle.channel);
+                loan.lent.complete(null);
+            }
+        }
+        offering = List.of();
+        detaching = new ArrayList<>();
         for (ArrayDeque<NioConnection> pooled : idle.values()) {
             for (NioConnection c; (c = pooled.pollFirst()) != null; ) {
                 size.decrementAndGet();
@@ -124,6 +171,9 @@ final class NioIdle {
             }
         }
     }
+
+    /** A connection on its way to the pool, and the future that completes once it is there. */
+    private record Loan(ConnectionPool.Idle idle, CompletableFuture<Void> lent) {}
 
     private boolean healthy(NioConnection c) {
         if (c.closed || !c.channel.isOpen()) {
