@@ -1,13 +1,11 @@
 package ai.synth.lm;
 
-import java.util.Collections;
-import java.util.LinkedHashMap;
-import java.util.List;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.TreeSet;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -18,8 +16,11 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class LMCall {
 
     private static final AtomicLong IDS = new AtomicLong();
-    // Looked up once per call by a tracing listener: ignoring case without lower-casing a copy of the name
-    private static final Set<String> RESERVED = reserved();
+    // Looked up once per call by a tracing listener, by the lower-cased name (no copy for a name already lower case)
+    private static final Set<String> RESERVED = Set.of("authorization", "content-type", "content-length", "host",
+            "accept", "user-agent", "connection", "transfer-encoding", "expect", "upgrade");
+    private static final Object[] NO_ATTACHMENTS = {};
+    private static final String[] NO_HEADERS = {};
 
     private final long id = IDS.incrementAndGet();
     private final String provider;
@@ -29,9 +30,12 @@ public final class LMCall {
     private final ChatCompletionRequest request;
     private final boolean stream;
     private final long startNanos = System.nanoTime();
-    private final Map<Object, Object> attachments = new ConcurrentHashMap<>();
-    private final Map<String, String> headers = Collections.synchronizedMap(new LinkedHashMap<>());
-    private volatile boolean sent;
+    // A listener or two attach a value at the start and drop it at the end, and read it once or twice: pairs of key
+    // and value in an array copied on each change cost a call far less than a map made for every call
+    private volatile Object[] attachments = NO_ATTACHMENTS;
+    // Names and values, in pairs. Guarded by this, as is sent.
+    private String[] headers = NO_HEADERS;
+    private boolean sent;
 
     /**
      * A call about to start; the library makes these, and tests of a listener may too.
@@ -115,23 +119,19 @@ public final class LMCall {
         if (!token(name)) {
             throw new IllegalArgumentException("'" + name + "' is not a valid HTTP header name");
         }
-        if (RESERVED.contains(name)) {
+        if (RESERVED.contains(name.toLowerCase(Locale.ROOT))) {
             throw new IllegalArgumentException("The header " + name + " is set by synth-lm itself; pick another name");
         }
         if (value.indexOf('\r') >= 0 || value.indexOf('\n') >= 0) {
             throw new IllegalArgumentException("The value of header " + name + " must not contain line breaks");
         }
-        if (sent) {
-            throw new IllegalStateException("Headers can be added only from LMListener.callStarted, before sending");
+        synchronized (this) {
+            if (sent) {
+                throw new IllegalStateException(
+                        "Headers can be added only from LMListener.callStarted, before sending");
+            }
+            headers = with(headers, name, value);
         }
-        headers.put(name, value);
-    }
-
-    private static Set<String> reserved() {
-        Set<String> names = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
-        names.addAll(List.of("authorization", "content-type", "content-length", "host", "accept", "user-agent",
-                "connection", "transfer-encoding", "expect", "upgrade"));
-        return Collections.unmodifiableSet(names);
     }
 
     /** Whether {@code name} is an HTTP token: visible ASCII without separators. */
@@ -150,24 +150,67 @@ public final class LMCall {
 
     /** Keeps {@code value} under {@code key} for the length of this call; null removes it. */
     public void attach(Object key, Object value) {
-        if (value == null) {
-            attachments.remove(key);
-        } else {
-            attachments.put(key, value);
+        Objects.requireNonNull(key, "key");
+        synchronized (this) {
+            Object[] now = attachments;
+            int at = indexOf(now, key);
+            if (value != null) {
+                attachments = with(now, key, value);
+            } else if (at >= 0) {
+                Object[] less = Arrays.copyOf(now, now.length - 2);
+                System.arraycopy(now, at + 2, less, at, now.length - at - 2);
+                attachments = less.length == 0 ? NO_ATTACHMENTS : less;
+            }
         }
     }
 
     /** What was kept under {@code key}, or null. */
     public Object attachment(Object key) {
-        return attachments.get(key);
+        Object[] now = attachments;
+        int at = indexOf(now, key);
+        return at < 0 ? null : now[at + 1];
     }
 
     /** The headers listeners added. Once read, as the request is sent, no more can be added. */
     public Map<String, String> headers() {
-        sent = true;
-        synchronized (headers) {
-            return Map.copyOf(headers);
+        String[] added;
+        synchronized (this) {
+            sent = true;
+            added = headers;
         }
+        if (added.length == 0) {
+            return Map.of();
+        }
+        if (added.length == 2) {
+            return Map.of(added[0], added[1]);
+        }
+        Map<String, String> map = new HashMap<>();
+        for (int i = 0; i < added.length; i += 2) {
+            map.put(added[i], added[i + 1]);
+        }
+        return Map.copyOf(map);
+    }
+
+    /** The index of {@code key} among the keys (even indexes) of {@code pairs}, or -1. */
+    private static int indexOf(Object[] pairs, Object key) {
+        for (int i = 0; i < pairs.length; i += 2) {
+            if (pairs[i].equals(key)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** A copy of {@code pairs} with {@code value} under {@code key}, replacing the key's value if it has one. */
+    private static <T> T[] with(T[] pairs, T key, T value) {
+        int at = indexOf(pairs, key);
+        T[] more = Arrays.copyOf(pairs, at >= 0 ? pairs.length : pairs.length + 2);
+        if (at < 0) {
+            at = pairs.length;
+            more[at] = key;
+        }
+        more[at + 1] = value;
+        return more;
     }
 
     @Override

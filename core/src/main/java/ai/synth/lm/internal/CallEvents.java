@@ -11,9 +11,7 @@ import ai.synth.lm.Usage;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CancellationException;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The events of one call: its attempts, retries, a stream's chunks, and its end (told once). {@link #NONE} when
@@ -26,13 +24,13 @@ public final class CallEvents {
 
     private final Events events;
     private final LMCall call;
-    private final AtomicBoolean ended = new AtomicBoolean();
+    private boolean ended; // guarded by this
     private volatile int attempts;
     // A stream's answer, gathered from its chunks (one reader at a time, so plain synchronized is enough)
     private long firstChunkNanos;
     private String responseId;
     private String responseModel;
-    private final List<String> finishReasons = new ArrayList<>();
+    private List<String> finishReasons; // by choice index, null until a chunk has one
     private Usage usage;
 
     CallEvents(Events events, LMCall call) {
@@ -56,15 +54,17 @@ public final class CallEvents {
             return;
         }
         attempts = Math.max(attempts, number);
-        Duration took = Duration.ofNanos(System.nanoTime() - startedNanos);
-        events.tell("attemptEnded", l -> l.attemptEnded(new LMListener.Attempt(call, number, status, took, error)));
+        if (events.tellsAttempts()) {
+            events.tell("attemptEnded", LMListener::attemptEnded, new LMListener.Attempt(call, number, status,
+                    Duration.ofNanos(System.nanoTime() - startedNanos), error));
+        }
     }
 
     /** Attempt {@code attempt} failed; the next comes after {@code wait}. */
     public void retry(int attempt, Duration wait, String reason) {
         if (call != null) {
-            events.tell("retryScheduled", l -> l.retryScheduled(new LMListener.Retry(call, call.deployment(), attempt,
-                    wait, reason)));
+            events.tell("retryScheduled", LMListener::retryScheduled, new LMListener.Retry(call, call.deployment(),
+                    attempt, wait, reason));
         }
     }
 
@@ -80,6 +80,9 @@ public final class CallEvents {
         responseModel = responseModel == null ? chunk.model() : responseModel;
         for (ChatCompletionChunk.Choice c : chunk.choices()) {
             if (c.finishReason() != null) {
+                if (finishReasons == null) {
+                    finishReasons = new ArrayList<>(c.index() + 1);
+                }
                 while (finishReasons.size() <= c.index()) {
                     finishReasons.add(null);
                 }
@@ -91,17 +94,11 @@ public final class CallEvents {
 
     /** A whole completion arrived. */
     public void completed(ChatCompletion completion) {
-        if (call == null || !ended.compareAndSet(false, true)) {
+        if (call == null || !endOnce()) {
             return;
         }
-        List<String> reasons = new ArrayList<>(completion.choices().size());
-        for (Choice c : completion.choices()) {
-            if (c.finishReason() != null) {
-                reasons.add(c.finishReason());
-            }
-        }
         end(new LMListener.CallEnd(call, since(call.startNanos()), attempts, completion.id(), completion.model(),
-                reasons, completion.usage(), null, completion, null, false));
+                finishReasons(completion.choices()), completion.usage(), null, completion, null, false));
     }
 
     /** The call failed for good (or a stream broke); null: a stream ended well. */
@@ -129,21 +126,59 @@ public final class CallEvents {
     }
 
     private void end(Throwable error, boolean cancelled) {
-        if (call == null || !ended.compareAndSet(false, true)) {
+        if (call == null || !endOnce()) {
             return;
         }
         LMListener.CallEnd end;
         synchronized (this) {
             end = new LMListener.CallEnd(call, since(call.startNanos()), attempts, responseId, responseModel,
-                    finishReasons.stream().filter(java.util.Objects::nonNull).toList(), usage,
+                    present(finishReasons), usage,
                     firstChunkNanos == 0 ? null : Duration.ofNanos(firstChunkNanos - call.startNanos()), null,
                     error, cancelled);
         }
         end(end);
     }
 
+    /** True the first time only: the end is told once. */
+    private synchronized boolean endOnce() {
+        if (ended) {
+            return false;
+        }
+        ended = true;
+        return true;
+    }
+
     private void end(LMListener.CallEnd end) {
-        events.tell("callEnded", l -> l.callEnded(end));
+        events.tell("callEnded", LMListener::callEnded, end);
+    }
+
+    /** The finish reasons of {@code choices} that have one, as the immutable list a call's end keeps. */
+    private static List<String> finishReasons(List<Choice> choices) {
+        if (choices.size() == 1) { // the common case: no list to copy from
+            String reason = choices.get(0).finishReason();
+            return reason == null ? List.of() : List.of(reason);
+        }
+        List<String> reasons = new ArrayList<>(choices.size());
+        for (Choice c : choices) {
+            if (c.finishReason() != null) {
+                reasons.add(c.finishReason());
+            }
+        }
+        return reasons;
+    }
+
+    /** The reasons gathered from a stream's chunks, without the choices that had none. */
+    private static List<String> present(List<String> reasons) {
+        if (reasons == null) {
+            return List.of();
+        }
+        List<String> present = new ArrayList<>(reasons.size());
+        for (String r : reasons) {
+            if (r != null) {
+                present.add(r);
+            }
+        }
+        return present;
     }
 
     private static Duration since(long nanos) {

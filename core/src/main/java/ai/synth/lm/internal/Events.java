@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
-import java.util.function.Consumer;
+import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,6 +31,7 @@ public final class Events {
     private final String deployment;
     private final String host;
     private final int port;
+    private final boolean attempts;
 
     private Events(LMListener listener, String provider, String deployment, String host, int port) {
         this.listener = listener;
@@ -38,6 +39,19 @@ public final class Events {
         this.deployment = deployment;
         this.host = host;
         this.port = port;
+        this.attempts = listener != null && overrides(listener, "attemptEnded", LMListener.Attempt.class);
+    }
+
+    /**
+     * Whether {@code listener}'s class has its own {@code method}, rather than the interface's no-op default: an
+     * event nobody handles is then not made at all (a call would pay for it on every attempt).
+     */
+    static boolean overrides(LMListener listener, String method, Class<?> event) {
+        try {
+            return listener.getClass().getMethod(method, event).getDeclaringClass() != LMListener.class;
+        } catch (NoSuchMethodException | SecurityException e) {
+            return true;
+        }
     }
 
     /** The events of a provider calling {@code apiBase}; {@link #NONE} without a listener. */
@@ -56,6 +70,11 @@ public final class Events {
         return listener != null;
     }
 
+    /** Whether the listener handles {@link LMListener#attemptEnded}, so that attempts are worth telling. */
+    boolean tellsAttempts() {
+        return attempts;
+    }
+
     /** The listener, or {@link LMListener#NONE}. */
     public LMListener listener() {
         return listener == null ? LMListener.NONE : listener;
@@ -67,74 +86,75 @@ public final class Events {
             return CallEvents.NONE;
         }
         LMCall call = new LMCall(provider, deployment, host, port, request, stream);
-        tell("callStarted", l -> l.callStarted(call));
+        tell("callStarted", LMListener::callStarted, call);
         return new CallEvents(this, call);
     }
 
     /** A connection to {@code authority} is being opened. */
     public void connectionOpened(String authority) {
         if (listener != null) {
-            tell("connectionOpened", l -> l.connectionOpened(new LMListener.Connection(provider, authority)));
+            tell("connectionOpened", LMListener::connectionOpened, new LMListener.Connection(provider, authority));
         }
     }
 
     /** A request goes again on a new connection after a pooled one failed with {@code cause}. */
     public void requestResent(String authority, Throwable cause) {
         if (listener != null) {
-            tell("requestResent", l -> l.requestResent(new LMListener.Resend(provider, authority,
-                    String.valueOf(cause))));
+            tell("requestResent", LMListener::requestResent, new LMListener.Resend(provider, authority,
+                    String.valueOf(cause)));
         }
     }
 
     /** A warmup step. */
     public void warmup(WarmupEvent event) {
         if (listener != null) {
-            tell("warmupProgress", l -> l.warmupProgress(event));
+            tell("warmupProgress", LMListener::warmupProgress, event);
         }
     }
 
     /** A router retries elsewhere after {@code deployment} failed. */
     public void routerRetry(String deployment, int attempt, Duration wait, String reason) {
         if (listener != null) {
-            tell("retryScheduled", l -> l.retryScheduled(new LMListener.Retry(null, deployment, attempt, wait,
-                    reason)));
+            tell("retryScheduled", LMListener::retryScheduled, new LMListener.Retry(null, deployment, attempt, wait,
+                    reason));
         }
     }
 
     /** A router's deployment cools down. */
     public void cooldownStarted(String group, String deployment, Duration length, String reason) {
         if (listener != null) {
-            tell("cooldownStarted", l -> l.cooldownStarted(new LMListener.Cooldown(group, deployment, length,
-                    reason)));
+            tell("cooldownStarted", LMListener::cooldownStarted, new LMListener.Cooldown(group, deployment, length,
+                    reason));
         }
     }
 
     /** A router's deployment is no longer cooling. */
     public void cooldownEnded(String group, String deployment) {
         if (listener != null) {
-            tell("cooldownEnded", l -> l.cooldownEnded(new LMListener.Cooldown(group, deployment, Duration.ZERO,
-                    "over")));
+            tell("cooldownEnded", LMListener::cooldownEnded, new LMListener.Cooldown(group, deployment, Duration.ZERO,
+                    "over"));
         }
     }
 
     /** A routed call waits for capacity. */
     public void limiterWait(String group, Duration wait, String why) {
         if (listener != null) {
-            tell("limiterWait", l -> l.limiterWait(new LMListener.LimiterWait(group, wait, why)));
+            tell("limiterWait", LMListener::limiterWait, new LMListener.LimiterWait(group, wait, why));
         }
     }
 
-    void tell(String method, Consumer<LMListener> event) {
-        safely(listener, method, event);
+    /** Tells the listener {@code event} of {@code argument} (a method reference and its argument: nothing to make). */
+    <T> void tell(String method, BiConsumer<LMListener, T> event, T argument) {
+        safely(listener, method, event, argument);
     }
 
     /**
      * Runs one event on one listener; a throw is logged (a warning the first time for a listener class and method,
      * debug after) and goes no further. Errors a JVM cannot recover from still propagate.
      */
-    static void safely(LMListener listener, String method, Consumer<LMListener> event) {
+    static <T> void safely(LMListener listener, String method, BiConsumer<LMListener, T> event, T argument) {
         try {
-            event.accept(listener);
+            event.accept(listener, argument);
         } catch (VirtualMachineError e) {
             throw e;
         } catch (RuntimeException | Error e) {

@@ -5,7 +5,7 @@ import ai.synth.lm.LMListener;
 import ai.synth.lm.WarmupEvent;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.function.Consumer;
+import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,9 +22,9 @@ final class OnExecutor implements LMListener {
         this.executor = executor;
     }
 
-    private void later(String method, Consumer<LMListener> event) {
+    private <T> void later(String method, BiConsumer<LMListener, T> event, T argument) {
         try {
-            executor.execute(() -> Events.safely(listener, method, event));
+            executor.execute(() -> Events.safely(listener, method, event, argument));
         } catch (RejectedExecutionException e) {
             log.debug("The listener's executor refused a {} event; it is dropped", method);
         }
@@ -32,51 +32,51 @@ final class OnExecutor implements LMListener {
 
     @Override
     public void callStarted(LMCall call) {
-        later("callStarted", l -> l.callStarted(call));
+        later("callStarted", LMListener::callStarted, call);
     }
 
     @Override
     public void callEnded(CallEnd end) {
-        later("callEnded", l -> l.callEnded(end));
+        later("callEnded", LMListener::callEnded, end);
     }
 
     @Override
     public void attemptEnded(Attempt attempt) {
-        later("attemptEnded", l -> l.attemptEnded(attempt));
+        later("attemptEnded", LMListener::attemptEnded, attempt);
     }
 
     @Override
     public void retryScheduled(Retry retry) {
-        later("retryScheduled", l -> l.retryScheduled(retry));
+        later("retryScheduled", LMListener::retryScheduled, retry);
     }
 
     @Override
     public void connectionOpened(Connection connection) {
-        later("connectionOpened", l -> l.connectionOpened(connection));
+        later("connectionOpened", LMListener::connectionOpened, connection);
     }
 
     @Override
     public void requestResent(Resend resend) {
-        later("requestResent", l -> l.requestResent(resend));
+        later("requestResent", LMListener::requestResent, resend);
     }
 
     @Override
     public void cooldownStarted(Cooldown cooldown) {
-        later("cooldownStarted", l -> l.cooldownStarted(cooldown));
+        later("cooldownStarted", LMListener::cooldownStarted, cooldown);
     }
 
     @Override
     public void cooldownEnded(Cooldown cooldown) {
-        later("cooldownEnded", l -> l.cooldownEnded(cooldown));
+        later("cooldownEnded", LMListener::cooldownEnded, cooldown);
     }
 
     @Override
     public void limiterWait(LimiterWait wait) {
-        later("limiterWait", l -> l.limiterWait(wait));
+        later("limiterWait", LMListener::limiterWait, wait);
     }
 
     @Override
     public void warmupProgress(WarmupEvent event) {
-        later("warmupProgress", l -> l.warmupProgress(event));
+        later("warmupProgress", LMListener::warmupProgress, event);
     }
 }
