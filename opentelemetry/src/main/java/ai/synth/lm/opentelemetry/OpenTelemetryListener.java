@@ -57,6 +57,20 @@ public final class OpenTelemetryListener implements LMListener {
     private static final Object SPAN = new Object();
     /** On the span of a call its caller ended early (a stream closed before its end, a future cancelled). */
     static final AttributeKey<Boolean> CANCELLED = AttributeKey.booleanKey("synth_lm.cancelled");
+    // Made once: a span's setAttribute(String, ...) makes its key anew on every call
+    private static final AttributeKey<String> DEPLOYMENT = AttributeKey.stringKey("synth_lm.deployment");
+    private static final AttributeKey<String> INPUT_MESSAGES = AttributeKey.stringKey("gen_ai.input.messages");
+    private static final AttributeKey<String> OUTPUT_MESSAGES = AttributeKey.stringKey("gen_ai.output.messages");
+    private static final AttributeKey<String> RESPONSE_MODEL = AttributeKey.stringKey("gen_ai.response.model");
+    private static final AttributeKey<String> RESPONSE_ID = AttributeKey.stringKey("gen_ai.response.id");
+    private static final AttributeKey<List<String>> FINISH_REASONS =
+            AttributeKey.stringArrayKey("gen_ai.response.finish_reasons");
+    private static final AttributeKey<Long> INPUT_TOKENS = AttributeKey.longKey("gen_ai.usage.input_tokens");
+    private static final AttributeKey<Long> OUTPUT_TOKENS = AttributeKey.longKey("gen_ai.usage.output_tokens");
+    private static final AttributeKey<Double> TIME_TO_FIRST_CHUNK =
+            AttributeKey.doubleKey("synth_lm.time_to_first_chunk");
+    private static final AttributeKey<Long> ATTEMPTS = AttributeKey.longKey("synth_lm.attempts");
+    private static final AttributeKey<String> ERROR_TYPE = AttributeKey.stringKey("error.type");
 
     private final Tracer tracer;
     private final TextMapPropagator propagator;
@@ -110,10 +124,10 @@ public final class OpenTelemetryListener implements LMListener {
                 .setAllAttributes(start.attributes());
         Semconv.requestAttributes(r, span);
         if (call.deployment() != null) {
-            span.setAttribute("synth_lm.deployment", call.deployment());
+            span.setAttribute(DEPLOYMENT, call.deployment());
         }
         if (captureContent) {
-            span.setAttribute("gen_ai.input.messages", Content.messages(r));
+            span.setAttribute(INPUT_MESSAGES, Content.messages(r));
         }
         Span started = span.startSpan();
         call.attach(SPAN, started);
@@ -147,27 +161,27 @@ public final class OpenTelemetryListener implements LMListener {
 
     private void endSpan(Span span, CallEnd end, Usage usage) {
         if (end.responseModel() != null) {
-            span.setAttribute("gen_ai.response.model", end.responseModel());
+            span.setAttribute(RESPONSE_MODEL, end.responseModel());
         }
         if (end.responseId() != null) {
-            span.setAttribute("gen_ai.response.id", end.responseId());
+            span.setAttribute(RESPONSE_ID, end.responseId());
         }
         if (!end.finishReasons().isEmpty()) {
-            span.setAttribute(AttributeKey.stringArrayKey("gen_ai.response.finish_reasons"), end.finishReasons());
+            span.setAttribute(FINISH_REASONS, end.finishReasons());
         }
         if (usage != null) {
-            span.setAttribute("gen_ai.usage.input_tokens", usage.promptTokens());
-            span.setAttribute("gen_ai.usage.output_tokens", usage.completionTokens());
+            span.setAttribute(INPUT_TOKENS, usage.promptTokens());
+            span.setAttribute(OUTPUT_TOKENS, usage.completionTokens());
         }
         if (end.timeToFirstChunk() != null) {
-            span.setAttribute("synth_lm.time_to_first_chunk", end.timeToFirstChunk().toNanos() / 1e9);
+            span.setAttribute(TIME_TO_FIRST_CHUNK, end.timeToFirstChunk().toNanos() / 1e9);
         }
-        span.setAttribute("synth_lm.attempts", (long) end.attempts());
+        span.setAttribute(ATTEMPTS, (long) end.attempts());
         if (captureContent && end.completion() != null) {
-            span.setAttribute("gen_ai.output.messages", Content.choices(end.completion()));
+            span.setAttribute(OUTPUT_MESSAGES, Content.choices(end.completion()));
         }
         if (end.error() != null) {
-            span.setAttribute("error.type", errorType(end.error()));
+            span.setAttribute(ERROR_TYPE, errorType(end.error()));
             span.setStatus(StatusCode.ERROR, end.error().getMessage());
             span.recordException(end.error());
         } else if (end.cancelled()) {

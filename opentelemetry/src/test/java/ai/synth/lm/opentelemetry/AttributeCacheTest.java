@@ -31,6 +31,41 @@ class AttributeCacheTest {
     }
 
     @Test
+    void keepsCallsToTheSameModelOnAnotherServerApart() {
+        AttributeCache.Start here = cache.start(call("m"));
+        LMCall elsewhere = new LMCall("synth", null, "10.0.0.2", 9090, ChatCompletionRequest.of("m",
+                List.of(ChatMessage.user("Hi"))), false);
+
+        AttributeCache.Start there = cache.start(elsewhere);
+        assertThat(there).isNotSameAs(here).isSameAs(cache.start(elsewhere));
+        assertThat(there.attributes().get(AttributeKey.stringKey("server.address"))).isEqualTo("10.0.0.2");
+        assertThat(cache.end(elsewhere, "m-1", null).duration().get(AttributeKey.longKey("server.port")))
+                .isEqualTo(9090L);
+        assertThat(cache.end(call("m"), "m-1", null).duration().get(AttributeKey.longKey("server.port")))
+                .isEqualTo(8080L);
+    }
+
+    @Test
+    void keepsTheAttributesOfEachResponseModelAndErrorApart() {
+        AttributeKey<String> responseModel = AttributeKey.stringKey("gen_ai.response.model");
+        AttributeKey<String> errorType = AttributeKey.stringKey("error.type");
+        AttributeCache.Metric first = cache.end(call("m"), "m-1", null);
+        AttributeCache.Metric second = cache.end(call("m"), "m-2", null);
+
+        assertThat(cache.end(call("m"), new String("m-1"), null)).isSameAs(first);
+        assertThat(second.input().get(responseModel)).isEqualTo("m-2");
+        assertThat(second.input().get(AttributeKey.stringKey("gen_ai.token.type"))).isEqualTo("input");
+        AttributeCache.Metric failed = cache.end(call("m"), null, "500");
+        assertThat(failed.duration().get(responseModel)).isNull();
+        assertThat(failed.duration().get(errorType)).isEqualTo("500");
+        AttributeCache.Metric failedLate = cache.end(call("m"), "m-1", "java.io.IOException");
+        assertThat(failedLate.duration().get(responseModel)).isEqualTo("m-1");
+        assertThat(failedLate.duration().get(errorType)).isEqualTo("java.io.IOException");
+        assertThat(cache.end(call("m"), null, null).duration().asMap()).isEqualTo(cache.start(call("m"))
+                .attributes().asMap());
+    }
+
+    @Test
     void stillAnswersRightPastItsBoundWithoutKeepingMore() {
         for (int i = 0; i < AttributeCache.MAX + 500; i++) {
             String model = "model-" + i;
