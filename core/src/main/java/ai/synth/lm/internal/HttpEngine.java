@@ -48,6 +48,8 @@ public final class HttpEngine implements AutoCloseable {
     public static final String TRANSPORT_PROPERTY = "ai.synth.lm.transport";
 
     private final ProviderSettings settings;
+    /** The chat completions endpoint, parsed once. */
+    private final URI chatUri;
     private final Transport transport;
     final RetryPolicy retries;
     final Failures failures;
@@ -65,6 +67,7 @@ public final class HttpEngine implements AutoCloseable {
     /** An engine for one provider. */
     public HttpEngine(ProviderSettings settings) {
         this.settings = settings;
+        this.chatUri = settings.chatUri();
         boolean plain = "http".equalsIgnoreCase(URI.create(settings.apiBase()).getScheme());
         ThreadPoolExecutor workers = HttpClients.workers(settings.provider());
         this.transport = !"jdk".equals(System.getProperty(TRANSPORT_PROPERTY))
@@ -111,7 +114,7 @@ public final class HttpEngine implements AutoCloseable {
         byte[] body = JsonCodec.writeRequest(request, false);
         ensureOpen();
         CallEvents call = settings.events().start(request, false);
-        Request http = call.headers(post(settings.chatUri(), body));
+        Request http = call.headers(post(chatUri, body));
         CompletableFuture<ChatCompletion> attempts = new CompletableFuture<>();
         new RetryingCall<>(this, http, BodyMode.WHOLE, responses::completion, attempts, call).attempt(1);
         if (call == CallEvents.NONE) {
@@ -143,7 +146,7 @@ public final class HttpEngine implements AutoCloseable {
     public ChatCompletion chatBlocking(ChatCompletionRequest request) {
         byte[] body = JsonCodec.writeRequest(request, false);
         CallEvents call = settings.events().start(request, false);
-        Request http = call.headers(post(settings.chatUri(), body));
+        Request http = call.headers(post(chatUri, body));
         CompletableFuture<ChatCompletion> result = RetryingCall.blocking(this, http, BodyMode.WHOLE,
                 responses::completion, call);
         result.whenComplete(call::outcome); // already complete: told on this thread, before returning
@@ -182,7 +185,7 @@ public final class HttpEngine implements AutoCloseable {
     }
 
     private Request streamRequest(byte[] body) {
-        return new Request("POST", settings.chatUri(), streamHeaders, body);
+        return new Request("POST", chatUri, streamHeaders, body);
     }
 
     /** A JSON POST with the provider's headers. */

@@ -4,13 +4,13 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 import java.util.Queue;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
@@ -23,8 +23,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * One request and its response in {@link NioHttp1}. Two halves: the selector thread feeds it bytes and owns the
  * decoder, the demand and the bytes waiting for demand; the body's subscriber is called only from a serial queue
  * drained on the callbacks executor, one signal at a time and in order, so user code never runs on the selector
- * thread and never concurrently for one exchange. A whole body is gathered by a {@link LimitedBody}; a live one is
- * handed over as a publisher, this exchange being its one subscription.
+ * thread and never concurrently for one exchange. A whole body is gathered into one array on the selector thread; a
+ * live one is handed over as a publisher, this exchange being its one subscription.
  */
 final class NioExchange implements Flow.Subscription {
 
@@ -42,6 +42,9 @@ final class NioExchange implements Flow.Subscription {
     int port;
     /** Completes when a whole body is read or a live body's head is in; fails if the exchange fails first. */
     final CompletableFuture<Response> future = new CompletableFuture<>();
+
+    /** The first size of a whole body's array when the response declares none; it doubles as needed. */
+    private static final int FIRST_GUESS = 8 * 1024;
 
     private final BodyMode mode;
     private final long limit;
@@ -65,6 +68,11 @@ final class NioExchange implements Flow.Subscription {
     private boolean trailingBytes;
     private long demand;
     private ByteBuffer pending; // body bytes read while there was no demand
+    /** A whole body being gathered, sized by its Content-Length or grown as it comes; null for a live body. */
+    private byte[] whole;
+    private int wholeSize;
+    /** Whether the whole body passed the limit: its future failed, the rest of it is dropped. */
+    private boolean wholeFailed;
 
     // Signals: touched only by the serial drain on the callbacks executor.
     private final Queue<Runnable> signals = new ConcurrentLinkedQueue<>();
@@ -74,8 +82,6 @@ final class NioExchange implements Flow.Subscription {
     private Throwable endedEarly;
     private boolean completedEarly;
     private final AtomicBoolean subscribed = new AtomicBoolean();
-    /** Set on the selector thread before any signal of a whole-body read, which then runs in place. */
-    private volatile boolean inline;
     private boolean terminated;
     /** Set by {@link #cancel} on the subscriber's thread, so that no signal queued before it is delivered. */
     private volatile boolean cancelled;
@@ -113,14 +119,17 @@ final class NioExchange implements Flow.Subscription {
             headDone = true;
             begin(decoder.status(), decoder.headers());
         }
-        take(in);
+        if (whole != null) {
+            gather(in);
+        } else {
+            take(in);
+        }
     }
 
     /**
-     * Starts reading the body. A whole one is gathered right here on the selector thread ({@link LimitedBody} only
-     * collects bytes, so its signals cost less run in place than handed to the callbacks executor, and its demand
-     * needs no round trip through the selector's queue); only the future's completion, where callers' code runs, is
-     * handed over. A live body is handed over at once as a publisher; its bytes wait here for demand.
+     * Starts reading the body. A whole one is copied from the read buffer into one array right here on the selector
+     * thread, with no subscriber, no demand and no signals; only the future's completion, where callers' code runs,
+     * is handed over. A live body is handed over at once as a publisher; its bytes wait here for demand.
      */
     private void begin(int status, Headers headers) {
         if (future.isDone()) {
@@ -131,24 +140,59 @@ final class NioExchange implements Flow.Subscription {
             handOver(() -> future.complete(Response.publishing(status, headers, body)));
             return;
         }
-        LimitedBody whole = LimitedBody.of(headers.firstValueAsLong("content-length").orElse(-1), limit);
-        inline = true;
-        subscriber = whole;
-        whole.getBody().whenComplete((bytes, error) -> {
-            Runnable outcome = () -> {
-                if (error != null) {
-                    future.completeExceptionally(unwrap(error));
-                } else {
-                    future.complete(Response.whole(status, headers, bytes));
-                }
-            };
-            if (completeInPlace) {
-                outcome.run(); // wakes the one caller waiting, and runs nothing of anyone's
-            } else {
-                handOver(outcome);
+        long declared = headers.firstValueAsLong("content-length").orElse(-1);
+        if (declared > limit) {
+            whole = new byte[0];
+            tooLarge();
+        } else {
+            whole = new byte[(int) (declared >= 0 ? declared : Math.min(limit, FIRST_GUESS))];
+        }
+    }
+
+    /** Copies the body bytes at {@code in} into {@link #whole} (selector thread); drops them once it failed. */
+    private void gather(ByteBuffer in) throws IOException {
+        for (long n; (n = decoder.body(in)) != 0; ) {
+            if (n < 0) {
+                bodyDone = true;
+                trailingBytes = in.hasRemaining();
+                return;
             }
-        });
-        whole.onSubscribe(this);
+            int k = (int) n; // n <= in.remaining(), an int
+            if (!wholeFailed && wholeSize + n > limit) {
+                tooLarge();
+            }
+            if (wholeFailed) {
+                in.position(in.position() + k);
+            } else {
+                if (wholeSize + k > whole.length) { // no Content-Length (chunked): grow as the body comes
+                    whole = Arrays.copyOf(whole, (int) Math.min(Math.min(limit, Integer.MAX_VALUE - 8),
+                            Math.max(wholeSize + (long) k, 2L * whole.length)));
+                }
+                in.get(whole, wholeSize, k);
+                wholeSize += k;
+            }
+            decoder.consumed(n);
+        }
+    }
+
+    /** The whole body passed the limit: its future fails, and the connection is closed rather than read to the end. */
+    private void tooLarge() {
+        wholeFailed = true;
+        finishWhole(null, new LimitedBody.TooLarge(limit));
+        cancel();
+    }
+
+    /** Completes the future of a whole body, on the callbacks executor unless the caller waits blocked for it. */
+    private void finishWhole(Response response, Throwable error) {
+        if (future.isDone()) {
+            return;
+        }
+        Runnable outcome = error != null ? () -> future.completeExceptionally(error) : () -> future.complete(response);
+        if (completeInPlace) {
+            outcome.run(); // wakes the one caller waiting, and runs nothing of anyone's
+        } else {
+            handOver(outcome);
+        }
     }
 
     /** The live body's one subscription: later subscribers are refused. An end that came first is told at once. */
@@ -228,6 +272,13 @@ final class NioExchange implements Flow.Subscription {
     /** The body is complete (selector thread): the subscriber is told, after anything delivered before. */
     void complete() {
         ended = true;
+        if (whole != null) {
+            if (!wholeFailed) {
+                byte[] body = wholeSize == whole.length ? whole : Arrays.copyOf(whole, wholeSize);
+                finishWhole(Response.whole(decoder.status(), decoder.headers(), body), null);
+            }
+            return;
+        }
         signal(() -> {
             if (subscriber == null) {
                 completedEarly = true;
@@ -241,6 +292,10 @@ final class NioExchange implements Flow.Subscription {
     /** Fails the exchange (any thread): the future if it is still open, else the subscriber. */
     void fail(Throwable cause) {
         ended = true;
+        if (whole != null) {
+            finishWhole(null, cause);
+            return;
+        }
         signal(() -> {
             if (subscriber == null) {
                 endedEarly = cause;
@@ -248,9 +303,7 @@ final class NioExchange implements Flow.Subscription {
                 terminated = true;
                 subscriber.onError(cause);
             }
-            if (!inline) { // an inline body hands its outcome, this one included, to the future itself
-                future.completeExceptionally(cause);
-            }
+            future.completeExceptionally(cause);
         });
     }
 
@@ -311,11 +364,7 @@ final class NioExchange implements Flow.Subscription {
             return;
         }
         if (!cancelled) {
-            if (inline && client.onSelectorThread()) {
-                demand = demand + n < 0 ? Long.MAX_VALUE : demand + n; // from onSubscribe, inside input()
-            } else {
-                client.execute(() -> client.demand(this, n));
-            }
+            client.execute(() -> client.demand(this, n));
         }
     }
 
@@ -328,17 +377,8 @@ final class NioExchange implements Flow.Subscription {
         }
     }
 
-    /** Queues a signal and makes sure a drain runs it on the callbacks executor; an inline body's runs here. */
+    /** Queues a signal and makes sure a drain runs it on the callbacks executor. */
     private void signal(Runnable task) {
-        if (inline) {
-            try {
-                task.run();
-            } catch (RuntimeException e) {
-                cancel();
-                handOver(() -> future.completeExceptionally(e));
-            }
-            return;
-        }
         signals.add(task);
         if (signalCount.getAndIncrement() == 0) {
             try {
@@ -362,9 +402,5 @@ final class NioExchange implements Flow.Subscription {
                 future.completeExceptionally(e);
             }
         } while (signalCount.decrementAndGet() != 0);
-    }
-
-    private static Throwable unwrap(Throwable error) {
-        return error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
     }
 }

@@ -109,6 +109,64 @@ class NioHttp1Test {
     }
 
     @Test
+    void gathersAChunkedBodyLargerThanItsFirstGuessWhole() throws Exception {
+        String part = "x".repeat(9_999) + "\n";
+        Script server = script(s -> {
+            Socket socket = s.accept();
+            readRequest(socket);
+            StringBuilder response = new StringBuilder("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n");
+            for (int i = 0; i < 3; i++) {
+                response.append(Integer.toHexString(part.length())).append("\r\n").append(part).append("\r\n");
+            }
+            write(socket, response.append("0\r\n\r\n").toString());
+        });
+        NioHttp1 client = client("grow");
+
+        Response response = await(client.sendAsync(get(server.uri("/")), BodyMode.WHOLE));
+
+        assertThat(response.bytes()).hasSize(30_000);
+        assertThat(text(response)).isEqualTo(part.repeat(3));
+        server.await();
+    }
+
+    @Test
+    void aWholeBodyDeclaredLargerThanTheLimitFailsAtItsHeadAndClosesTheConnection() throws Exception {
+        Script server = script(s -> {
+            Socket socket = s.accept();
+            readRequest(socket);
+            write(socket, "HTTP/1.1 200 OK\r\nContent-Length: 2000000\r\n\r\n{");
+            assertThat(socket.getInputStream().read()).isEqualTo(-1); // the client hung up
+        });
+        NioHttp1 client = client("declared-too-large"); // a limit of 1 MiB
+
+        assertThatThrownBy(() -> await(client.sendAsync(get(server.uri("/")), BodyMode.WHOLE)))
+                .hasCauseInstanceOf(LimitedBody.TooLarge.class);
+        server.await();
+    }
+
+    @Test
+    void aChunkedWholeBodyFailsOnceItPassesTheLimit() throws Exception {
+        Script server = script(s -> {
+            Socket socket = s.accept();
+            readRequest(socket);
+            write(socket, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n");
+            String chunk = "10000\r\n" + "y".repeat(0x10000) + "\r\n";
+            try {
+                for (int i = 0; i < 64; i++) { // 4 MiB in all, if nobody hangs up first
+                    write(socket, chunk);
+                }
+            } catch (IOException expected) {
+                // the client closed the connection once the body passed its limit
+            }
+        });
+        NioHttp1 client = client("chunked-too-large"); // a limit of 1 MiB
+
+        assertThatThrownBy(() -> await(client.sendAsync(get(server.uri("/")), BodyMode.WHOLE)))
+                .hasCauseInstanceOf(LimitedBody.TooLarge.class);
+        server.await();
+    }
+
+    @Test
     void readsABodyDelimitedByTheConnectionClosing() throws Exception {
         Script server = script(s -> {
             try (Socket socket = s.accept()) {
