@@ -162,8 +162,10 @@ final class Http1Decoder {
 
     private void startBody() throws ProtocolException {
         headers = fields.build();
-        closeRequested = headers.allValues("connection").stream()
-                .anyMatch(v -> v.toLowerCase(Locale.ROOT).contains("close"));
+        closeRequested = false;
+        for (String value : headers.allValues("connection")) {
+            closeRequested |= containsIgnoreCase(value, "close");
+        }
         List<String> encodings = nullIfEmpty(headers.allValues("transfer-encoding"));
         List<String> lengths = nullIfEmpty(headers.allValues("content-length"));
         if (status == 204 || status == 304) {
@@ -175,13 +177,13 @@ final class Http1Decoder {
             state = State.SIZE;
             closeRequested |= lengths != null; // both framings: RFC 9112 says to close after this response
         } else if (lengths != null) {
-            String length = lengths.get(0).trim();
-            try {
-                remaining = length.chars().allMatch(c -> c >= '0' && c <= '9') ? Long.parseLong(length) : -1;
-            } catch (NumberFormatException e) {
-                remaining = -1;
+            remaining = contentLength(lengths.get(0));
+            for (int i = 1; i < lengths.size() && remaining >= 0; i++) {
+                if (contentLength(lengths.get(i)) != remaining) {
+                    remaining = -1;
+                }
             }
-            if (remaining < 0 || lengths.stream().anyMatch(v -> !v.trim().equals(lengths.get(0).trim()))) {
+            if (remaining < 0) {
                 throw new ProtocolException("Malformed Content-Length " + lengths);
             }
             state = State.FIXED;
@@ -189,6 +191,39 @@ final class Http1Decoder {
             state = State.UNTIL_CLOSE;
             closeRequested = true;
         }
+    }
+
+    /** A Content-Length value: digits only, spaces or tabs around them allowed; -1 when malformed or too large. */
+    static long contentLength(String value) {
+        int from = 0;
+        int to = value.length();
+        while (from < to && (value.charAt(from) == ' ' || value.charAt(from) == '\t')) {
+            from++;
+        }
+        while (to > from && (value.charAt(to - 1) == ' ' || value.charAt(to - 1) == '\t')) {
+            to--;
+        }
+        if (from == to || to - from > 18) { // 18 digits cannot overflow a long
+            return -1;
+        }
+        long n = 0;
+        for (int i = from; i < to; i++) {
+            char c = value.charAt(i);
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            n = n * 10 + (c - '0');
+        }
+        return n;
+    }
+
+    private static boolean containsIgnoreCase(String value, String word) {
+        for (int i = 0; i + word.length() <= value.length(); i++) {
+            if (value.regionMatches(true, i, word, 0, word.length())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static List<String> nullIfEmpty(List<String> values) {

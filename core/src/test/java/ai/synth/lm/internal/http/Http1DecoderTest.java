@@ -469,7 +469,7 @@ class Http1DecoderTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"abc", "-1", "", "1.5", "99999999999999999999999"})
+    @ValueSource(strings = {"abc", "-1", "", "1.5", "99999999999999999999999", "+5", "1 2", "5\t,"})
     void rejectsABadContentLength(String length) {
         ProtocolException e = protocolError("HTTP/1.1 200 OK\r\nContent-Length: " + length + "\r\n\r\nhello");
 
