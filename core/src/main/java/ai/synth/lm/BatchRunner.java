@@ -176,7 +176,7 @@ public final class BatchRunner {
         }
 
         /**
-         * Called with a progress snapshot after each line is written, from the thread that finished it: keep it
+         * Called with a progress snapshot after each line is written, from the thread that wrote it: keep it
          * short and thread-safe. The default is none.
          */
         public Builder onProgress(Consumer<BatchSummary> listener) {

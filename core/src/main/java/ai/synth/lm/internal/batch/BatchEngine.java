@@ -2,6 +2,7 @@ package ai.synth.lm.internal.batch;
 
 import ai.synth.lm.BatchSummary;
 import ai.synth.lm.ChatCompletion;
+import ai.synth.lm.Usage;
 import ai.synth.lm.internal.Futures;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -180,21 +181,38 @@ public final class BatchEngine {
         call.whenComplete((completion, failure) -> finish(line, ticket, completion, failure));
     }
 
+    /**
+     * Makes the result's line and queues it; the call counts as done, and its permit is let go, only once the line is
+     * written ({@link #written}).
+     */
     private void finish(InputLine.Request line, String ticket, ChatCompletion completion, Throwable failure) {
         try {
             String id = resultId(line.lineNumber());
             if (failure == null) {
                 gate.settle(ticket, completion.usage() == null ? 0 : completion.usage().totalTokens());
-                out.append(OutputLines.success(id, line.customId(), completion));
-                tally.success(completion.usage());
+                Usage usage = completion.usage();
+                out.append(OutputLines.success(id, line.customId(), completion),
+                        e -> written(e, () -> tally.success(usage)));
             } else {
                 gate.settle(ticket, 0);
-                err.append(OutputLines.failure(id, line.customId(), failure));
-                tally.failure(OutputLines.code(failure));
+                String code = OutputLines.code(failure);
+                err.append(OutputLines.failure(id, line.customId(), failure),
+                        e -> written(e, () -> tally.failure(code)));
             }
-        } catch (IOException | RuntimeException e) {
-            writeFailure.compareAndSet(null, e);
-            cancel();
+        } catch (RuntimeException e) {
+            written(e, null);
+        }
+    }
+
+    /** A result's line is written ({@code failure} null) or failed: counts it, lets its permit go, tells progress. */
+    private void written(Exception failure, Runnable count) {
+        try {
+            if (failure == null) {
+                count.run();
+            } else {
+                writeFailure.compareAndSet(null, failure);
+                cancel();
+            }
         } finally {
             tally.inFlight.decrementAndGet();
             permits.release();
@@ -203,7 +221,7 @@ public final class BatchEngine {
     }
 
     private void reject(long lineNumber, String customId, String code, String message) throws IOException {
-        err.append(OutputLines.badLine(resultId(lineNumber), customId, lineNumber, code, message));
+        err.appendAndWait(OutputLines.badLine(resultId(lineNumber), customId, lineNumber, code, message));
         tally.failure(code);
         report();
     }

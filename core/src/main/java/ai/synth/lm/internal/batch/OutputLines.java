@@ -11,7 +11,6 @@ import ai.synth.lm.SynthLMException;
 import ai.synth.lm.internal.wire.CompletionJson;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.concurrent.CancellationException;
@@ -121,13 +120,13 @@ final class OutputLines {
     }
 
     private static byte[] write(Body body) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(512);
+        LineBuffer out = LineBuffer.get();
         try (JsonGenerator g = JSON.createGenerator(out)) {
             body.write(g);
             g.writeEndObject();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return out.toByteArray();
+        return out.take();
     }
 }

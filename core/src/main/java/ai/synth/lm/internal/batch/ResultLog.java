@@ -14,13 +14,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * An append-only JSONL file of results. Each line goes to the operating system in one write as soon as it is
- * made, so a killed process leaves every finished line behind; a half-written last line (a crash in the middle of
- * a write, a full disk) is cut off when the file is opened again.
+ * An append-only JSONL file of results. Each line goes to the operating system as soon as it is made (lines made at
+ * the same moment by several threads in one write, see {@link LineWriter}), and its owner hears of it only then, so
+ * a killed process leaves every line it counted behind; a half-written last line (a crash in the middle of a write,
+ * a full disk) is cut off when the file is opened again.
  */
 final class ResultLog implements Closeable {
 
@@ -28,11 +30,12 @@ final class ResultLog implements Closeable {
 
     private final Path path;
     private final FileChannel channel;
-    private long lines;
+    private final LineWriter writer;
 
     private ResultLog(Path path, FileChannel channel) {
         this.path = path;
         this.channel = channel;
+        this.writer = new LineWriter(channel);
     }
 
     /**
@@ -54,9 +57,9 @@ final class ResultLog implements Closeable {
             BufferedReader reader = new BufferedReader(new InputStreamReader(Channels.newInputStream(channel),
                     StandardCharsets.UTF_8));
             String line;
+            long lines = 0;
             while ((line = reader.readLine()) != null) {
-                result.lines++;
-                existing.accept(result.lines, line);
+                existing.accept(++lines, line);
             }
             channel.position(channel.size());
             return result;
@@ -110,21 +113,31 @@ final class ResultLog implements Closeable {
         channel.truncate(0);
     }
 
-    /** Appends one line (without its newline) and hands it to the operating system at once. */
-    synchronized void append(byte[] json) throws IOException {
-        ByteBuffer buffer = ByteBuffer.allocate(json.length + 1).put(json).put((byte) '\n').flip();
-        while (buffer.hasRemaining()) {
-            channel.write(buffer);
-        }
-        lines++;
+    /**
+     * Appends one line (without its newline) without waiting for another thread's write; {@code written} is told
+     * null once the line is handed to the operating system, or the failure that stopped it.
+     */
+    void append(byte[] json, Consumer<IOException> written) {
+        writer.append(json, written);
+    }
+
+    /**
+     * Appends one line (without its newline) and returns once it is handed to the operating system.
+     *
+     * @throws IOException if it could not be written
+     */
+    void appendAndWait(byte[] json) throws IOException {
+        writer.appendAndWait(json);
     }
 
     Path path() {
         return path;
     }
 
+    /** Writes whatever lines are still queued, then closes the file. */
     @Override
-    public synchronized void close() throws IOException {
+    public void close() throws IOException {
+        writer.flush();
         channel.close();
     }
 }

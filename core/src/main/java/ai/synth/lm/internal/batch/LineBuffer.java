@@ -1,0 +1,61 @@
+package ai.synth.lm.internal.batch;
+
+import java.io.OutputStream;
+import java.util.Arrays;
+
+/**
+ * A thread's buffer for the result line it is making: grown to the longest line the thread made and kept for the
+ * next, so making a line costs one array of its exact size instead of a stream's doublings and a copy of them. One
+ * grown past a megabyte is let go after its line, so a single huge result does not keep its memory.
+ */
+final class LineBuffer extends OutputStream {
+
+    private static final int START = 4096;
+    private static final int KEPT = 1024 * 1024;
+    private static final ThreadLocal<LineBuffer> MINE = ThreadLocal.withInitial(LineBuffer::new);
+
+    private byte[] bytes = new byte[START];
+    private int count;
+
+    private LineBuffer() {}
+
+    /** This thread's buffer, empty. */
+    static LineBuffer get() {
+        LineBuffer buffer = MINE.get();
+        buffer.count = 0;
+        return buffer;
+    }
+
+    @Override
+    public void write(int b) {
+        room(1);
+        bytes[count++] = (byte) b;
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) {
+        room(len);
+        System.arraycopy(b, off, bytes, count, len);
+        count += len;
+    }
+
+    /** What was written since {@link #get()}, in an array of its own. */
+    byte[] take() {
+        byte[] line = Arrays.copyOf(bytes, count);
+        count = 0;
+        if (bytes.length > KEPT) {
+            bytes = new byte[START];
+        }
+        return line;
+    }
+
+    private void room(int more) {
+        int needed = count + more;
+        if (needed < 0) {
+            throw new OutOfMemoryError("a result line longer than an array can hold");
+        }
+        if (needed > bytes.length) {
+            bytes = Arrays.copyOf(bytes, (int) Math.min(Integer.MAX_VALUE - 16, Math.max(needed, 2L * bytes.length)));
+        }
+    }
+}
