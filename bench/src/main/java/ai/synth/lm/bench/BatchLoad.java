@@ -6,6 +6,8 @@ import ai.synth.lm.OpenAIConfig;
 import ai.synth.lm.OpenAIProvider;
 import java.io.BufferedWriter;
 import java.io.IOException;
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -24,24 +26,60 @@ import java.util.stream.Stream;
 /**
  * The batch scenario, over plain http: the same requests run by synth-lm's {@link BatchRunner} from a JSONL file to
  * a result file (row {@value #RUNNER}), and by a hand-written loop over the async face of row synth-lm that keeps as
- * many in flight and writes nothing (row synth-lm). Each warms up on its own requests first, then runs the measured
- * ones start to end.
+ * many in flight and writes nothing (row synth-lm). Each warms up on its own requests first, then on rounds of
+ * {@value #SETTLE_ROUND} more until a round compiled for less than {@link JitSettle#QUIET_SHARE} of its time (the
+ * same rule for both rows), then runs the measured ones start to end.
  */
 final class BatchLoad {
 
     /** The row of the batch runner. */
     static final String RUNNER = "synth-lm-batch";
 
+    /** The calls of one warm-up round after the first warm-up, while the JIT is still busy. */
+    static final int SETTLE_ROUND = 10_000;
+
     private BatchLoad() {}
 
+    /** One warm-up round. */
+    private interface Round {
+        void run() throws Exception;
+    }
+
+    /**
+     * Runs {@code round} again while the last one compiled for at least {@link JitSettle#QUIET_SHARE} of its wall
+     * time, until {@code maxMs} passed; returns the milliseconds spent. On a shared 2-core machine 30,000 warm-up
+     * calls left the JIT compiling for 1 to 7 s of the measured run's CPU, charged to whichever row had more code
+     * still to compile.
+     */
+    private static long settle(long maxMs, Round round) throws Exception {
+        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+        if (maxMs <= 0 || jit == null || !jit.isCompilationTimeMonitoringSupported()) {
+            return 0;
+        }
+        long start = System.nanoTime();
+        long spent;
+        double share;
+        do {
+            long compiled = jit.getTotalCompilationTime();
+            long roundStart = System.nanoTime();
+            round.run();
+            share = (jit.getTotalCompilationTime() - compiled) / ((System.nanoTime() - roundStart) / 1e6);
+            spent = (System.nanoTime() - start) / 1_000_000;
+        } while (share >= JitSettle.QUIET_SHARE && spent < maxMs);
+        return spent;
+    }
+
     /** The hand-written loop: {@code calls} calls on the async face, at most {@code concurrency} in flight. */
-    static Map<String, Object> loop(BenchClient client, int warmup, int calls, int concurrency)
-            throws InterruptedException {
+    static Map<String, Object> loop(BenchClient client, int warmup, long settleMaxMs, int calls, int concurrency)
+            throws Exception {
         loop(client, warmup, concurrency, new Errors());
+        long settled = settle(settleMaxMs, () -> loop(client, SETTLE_ROUND, concurrency, new Errors()));
         Errors errors = new Errors();
+        long cpu = Loads.processCpuNanos();
         long start = System.nanoTime();
         long ok = loop(client, calls, concurrency, errors);
-        return figures(ok, (System.nanoTime() - start) / 1e9, errors.count(), errors.kinds());
+        double seconds = (System.nanoTime() - start) / 1e9;
+        return figures(ok, seconds, Loads.processCpuNanos() - cpu, settled, errors.count(), errors.kinds());
     }
 
     private static long loop(BenchClient client, int n, int concurrency, Errors errors) throws InterruptedException {
@@ -73,18 +111,28 @@ final class BatchLoad {
     /**
      * The runner over the provider row synth-lm uses (library defaults), results to a file in a temp directory;
      * then, on the side, the cost of its durable output alone: the measured run's result lines appended again to a
-     * new file the way the runner appends them, one write to the operating system per line.
+     * new file one write to the operating system per line (the most the runner makes: it hands lines that finish
+     * together to the system in one write).
      */
-    static Map<String, Object> runner(String baseUrl, int warmup, int calls, int concurrency) throws IOException {
+    static Map<String, Object> runner(String baseUrl, int warmup, long settleMaxMs, int calls, int concurrency)
+            throws Exception {
         Path dir = Files.createTempDirectory("synth-lm-bench-batch");
         try (OpenAIProvider provider = new OpenAIProvider(OpenAIConfig.builder().baseUrl(baseUrl)
                 .apiKey("bench-key").environment(Map.of()).build())) {
             run(provider, input(dir.resolve("warmup.jsonl"), warmup), dir.resolve("warmup-out.jsonl"), concurrency);
+            Path round = input(dir.resolve("settle.jsonl"), SETTLE_ROUND);
+            Path roundOut = dir.resolve("settle-out.jsonl");
+            long settled = settle(settleMaxMs, () -> {
+                Files.deleteIfExists(roundOut);
+                run(provider, round, roundOut, concurrency);
+            });
             Path in = input(dir.resolve("in.jsonl"), calls);
+            long cpu = Loads.processCpuNanos();
             long start = System.nanoTime();
             BatchSummary s = run(provider, in, dir.resolve("out.jsonl"), concurrency);
-            Map<String, Object> out = figures(s.succeeded(), (System.nanoTime() - start) / 1e9, s.failed(),
-                    s.failuresByType());
+            double seconds = (System.nanoTime() - start) / 1e9;
+            Map<String, Object> out = figures(s.succeeded(), seconds, Loads.processCpuNanos() - cpu, settled,
+                    s.failed(), s.failuresByType());
             durableOutput(dir.resolve("warmup-out.jsonl"), dir.resolve("warmup-again.jsonl")); // warms the timing up
             out.putAll(durableOutput(dir.resolve("out.jsonl"), dir.resolve("again.jsonl")));
             return out;
@@ -130,11 +178,20 @@ final class BatchLoad {
         return out;
     }
 
-    private static Map<String, Object> figures(long ok, double seconds, long errors, Map<String, Long> kinds) {
+    /**
+     * The figures of a measured run; {@code cpuNanos} is the whole JVM's CPU over it (every thread, GC included),
+     * which load on a shared machine moves far less than requests/s.
+     */
+    private static Map<String, Object> figures(long ok, double seconds, long cpuNanos, long settledMs, long errors,
+            Map<String, Long> kinds) {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("calls", ok);
         out.put("calls_per_s", ok / seconds);
         out.put("seconds", seconds);
+        if (cpuNanos >= 0 && ok > 0) {
+            out.put("cpu_us_per_call", cpuNanos / 1e3 / ok);
+        }
+        out.put("jit_settle_ms", settledMs);
         out.put("errors", errors);
         out.put("error_kinds", kinds);
         return out;

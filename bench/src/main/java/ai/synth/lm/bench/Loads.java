@@ -162,7 +162,7 @@ final class Loads {
     }
 
     /** The CPU time of this JVM so far, or -1 when the platform does not say. */
-    private static long processCpuNanos() {
+    static long processCpuNanos() {
         return ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
                 ? os.getProcessCpuTime() : -1;
     }

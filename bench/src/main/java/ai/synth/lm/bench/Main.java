@@ -103,11 +103,12 @@ public final class Main {
     private static void batch(String name, String baseUrl, Map<String, String> p, int concurrency) throws Exception {
         int warmup = Integer.parseInt(p.getOrDefault("warmup_calls", "0"));
         int calls = Integer.parseInt(p.get("calls"));
+        long settle = Long.parseLong(p.getOrDefault("jit_settle_max_ms", "0"));
         if (name.equals(BatchLoad.RUNNER)) {
-            result(BatchLoad.runner(baseUrl, warmup, calls, concurrency), BatchLoad.limits(concurrency));
+            result(BatchLoad.runner(baseUrl, warmup, settle, calls, concurrency), BatchLoad.limits(concurrency));
         } else if (name.equals("synth-lm")) {
             try (BenchClient client = BenchClient.create(name, baseUrl)) {
-                result(BatchLoad.loop(client, warmup, calls, concurrency), client.limits());
+                result(BatchLoad.loop(client, warmup, settle, calls, concurrency), client.limits());
             }
         } else {
             throw new IllegalArgumentException("the batch scenario runs synth-lm and " + BatchLoad.RUNNER + ", not "

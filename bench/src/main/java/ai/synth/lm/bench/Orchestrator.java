@@ -50,7 +50,8 @@ final class Orchestrator {
                     Map.of("calls", "10000", "warmup_calls", "64", "cap_ms", "20000"),
                     Map.of("calls", "128", "warmup_calls", "0", "cap_ms", "30000")),
             new Scenario("batch", "/small/v1", HEAP,
-                    Map.of("warmup_calls", "30000", "calls", "30000", "concurrency", "64"),
+                    Map.of("warmup_calls", "30000", "jit_settle_max_ms", JIT_SETTLE_MAX_MS, "calls", "30000",
+                            "concurrency", "64"),
                     Map.of("warmup_calls", "0", "calls", "200", "concurrency", "64")));
 
     private final Map<String, String> bases;
