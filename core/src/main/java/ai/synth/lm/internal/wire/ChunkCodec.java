@@ -4,6 +4,7 @@ import ai.synth.lm.ChatCompletionChunk;
 import ai.synth.lm.Usage;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.async.ByteArrayFeeder;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,10 +26,38 @@ public final class ChunkCodec {
     /**
      * As {@link #read(byte[], int)}, with the chunk before it in the same stream remembered in {@code repeats} (or
      * null): the fields every chunk of a stream repeats (id, object, model, fingerprint) are compared with the
-     * previous chunk's and, when equal, take its string instead of a new one.
+     * previous chunk's and, when equal, take its string instead of a new one; and one non-blocking parser reads
+     * every chunk of the stream, fed each chunk's bytes in turn, instead of a parser (and its buffers and name
+     * table) made for each chunk.
      */
     public static ChatCompletionChunk read(byte[] data, int length, Repeats repeats) throws IOException {
-        try (JsonParser p = JsonCodec.FACTORY.createParser(data, 0, length)) {
+        if (repeats == null) {
+            try (JsonParser p = JsonCodec.FACTORY.createParser(data, 0, length)) {
+                ChatCompletionChunk chunk = read(p, null);
+                if (p.nextToken() != null) {
+                    throw new IOException("trailing data after the chunk's JSON object");
+                }
+                return chunk;
+            }
+        }
+        JsonParser p = repeats.feed(data, length);
+        try {
+            ChatCompletionChunk chunk = read(p, repeats);
+            if (p.currentToken() != JsonToken.END_OBJECT || !p.getParsingContext().inRoot()) {
+                throw new IOException("the chunk's JSON object is incomplete");
+            }
+            if (p.nextToken() != JsonToken.NOT_AVAILABLE) {
+                throw new IOException("trailing data after the chunk's JSON object");
+            }
+            return chunk;
+        } catch (IOException | RuntimeException e) {
+            repeats.dropParser(); // its state is unknown: the next chunk gets a new one
+            throw e;
+        }
+    }
+
+    private static ChatCompletionChunk read(JsonParser p, Repeats repeats) throws IOException {
+        {
             JsonCodec.expect(p, p.nextToken(), JsonToken.START_OBJECT);
             String id = null, object = null, model = null, fingerprint = null;
             long created = 0;
@@ -49,9 +78,6 @@ public final class ChunkCodec {
                     case "usage" -> usage = t == JsonToken.VALUE_NULL ? null : JsonCodec.readUsage(p, t);
                     default -> extra = JsonValueIO.put(extra, name, JsonValueIO.read(p, t));
                 }
-            }
-            if (p.nextToken() != null) {
-                throw new IOException("trailing data after the chunk's JSON object");
             }
             if (repeats != null) {
                 repeats.id = id;
@@ -91,6 +117,20 @@ public final class ChunkCodec {
         private String object;
         private String model;
         private String fingerprint;
+        private JsonParser parser;
+
+        /** The stream's parser (made on first use), fed {@code length} bytes of {@code data}. */
+        private JsonParser feed(byte[] data, int length) throws IOException {
+            if (parser == null) {
+                parser = JsonCodec.FACTORY.createNonBlockingByteArrayParser();
+            }
+            ((ByteArrayFeeder) parser.getNonBlockingInputFeeder()).feedInput(data, 0, length);
+            return parser;
+        }
+
+        private void dropParser() {
+            parser = null;
+        }
     }
 
     private static List<ChatCompletionChunk.Choice> readChoices(JsonParser p, JsonToken t) throws IOException {

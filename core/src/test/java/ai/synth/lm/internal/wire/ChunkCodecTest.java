@@ -69,4 +69,38 @@ class ChunkCodecTest {
         assertThat(c.choices()).extracting(ChatCompletionChunk.Choice::index).containsExactly(0, 1, 2);
         assertThat(c.choices()).extracting(ch -> ch.delta().content()).containsExactly("a", "b", "c");
     }
+
+    private static final java.util.List<String> VARIED = java.util.List.of(
+            chunk("chatcmpl-1", "gpt-4o-mini", "h\u00e9llo \\\"w\u00f6rld\\\" \ud83d\ude00"),
+            "{\"id\":\"chatcmpl-1\",\"object\":\"chat.completion.chunk\",\"created\":2,\"model\":\"m\",\"choices\":[{"
+                    + "\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":0,\"id\":\"call_1\",\"type\":\"function\","
+                    + "\"function\":{\"name\":\"get_weather\",\"arguments\":\"{\\\"city\\\":\\\"Paris\\\"}\"}}]},"
+                    + "\"finish_reason\":null}]}",
+            "{\"id\":\"chatcmpl-1\",\"choices\":[],\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":5,"
+                    + "\"total_tokens\":8,\"completion_tokens_details\":{\"reasoning_tokens\":0}},"
+                    + "\"nested\":{\"a\":[1,2.5,true,null,{\"b\":\"c\"}],\"d\":{}}}",
+            "  {\"id\":\"chatcmpl-1\",\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}\n");
+
+    @Test
+    void oneParserForAWholeStreamReadsEachChunkAsAParserOfItsOwnWould() throws IOException {
+        ChunkCodec.Repeats repeats = new ChunkCodec.Repeats();
+        for (int round = 0; round < 3; round++) {
+            for (String json : VARIED) {
+                assertThat(read(json, repeats)).isEqualTo(read(json, null));
+            }
+        }
+    }
+
+    @Test
+    void aBadChunkFailsAloneAndTheNextChunkOfTheStreamReadsAsUsual() throws IOException {
+        ChunkCodec.Repeats repeats = new ChunkCodec.Repeats();
+        String good = chunk("chatcmpl-1", "gpt-4o-mini", "ok");
+        for (String bad : java.util.List.of("{\"id\":\"x\",", "{\"id\":\"x\"} {\"id\":\"y\"}", "{\"id\":\"x\"}]",
+                "[1,2]", "\"text\"", "", "{\"id\":tru}", "{\"choices\":[{\"delta\":{\"content\":\"a\"}")) {
+            read(good, repeats);
+            assertThatThrownBy(() -> read(bad, repeats)).as(bad).isInstanceOf(IOException.class);
+            assertThatThrownBy(() -> read(bad, null)).as(bad).isInstanceOf(IOException.class);
+            assertThat(read(good, repeats)).isEqualTo(read(good, null));
+        }
+    }
 }
