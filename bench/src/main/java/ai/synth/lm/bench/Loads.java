@@ -19,17 +19,19 @@ final class Loads {
 
     private Loads() {}
 
-    /** Calls one after another; the latency of each measured call. */
-    static Map<String, Object> latency(BenchClient client, long warmupMs, long measureMs) {
-        Errors errors = new Errors();
-        long end = System.nanoTime() + warmupMs * 1_000_000;
-        while (System.nanoTime() < end) {
-            callCounting(client, errors);
-        }
+    /**
+     * Calls one after another; the latency of each measured call. The warm-up calls for {@code warmupMs}, then up to
+     * {@code settleMaxMs} more until the JIT is quiet ({@link JitSettle}), as the throughput scenarios do: a client
+     * with more code on its path (a router, a tracing SDK) would otherwise pay for compiling it in the measured calls.
+     */
+    static Map<String, Object> latency(BenchClient client, long warmupMs, long settleMaxMs, long measureMs)
+            throws InterruptedException {
+        long settled = warmUpOnAThread(() -> callCounting(client, new Errors()), "bench-latency-warmup", warmupMs,
+                settleMaxMs);
         Errors measured = new Errors();
         long[] samples = new long[1 << 16];
         int n = 0;
-        end = System.nanoTime() + measureMs * 1_000_000;
+        long end = System.nanoTime() + measureMs * 1_000_000;
         for (long now = System.nanoTime(); now < end; now = System.nanoTime()) {
             if (callCounting(client, measured)) {
                 long took = System.nanoTime() - now;
@@ -43,8 +45,30 @@ final class Loads {
         out.put("calls", n);
         out.put("p50_us", Stats.percentile(samples, n, 50) / 1000.0);
         out.put("p99_us", Stats.percentile(samples, n, 99) / 1000.0);
+        out.put("jit_settle_ms", settled);
         putErrors(out, measured);
         return out;
+    }
+
+    /**
+     * Runs {@code step} over and over on a thread of its own for {@code warmupMs}, then until the JIT is quiet (at
+     * most {@code settleMaxMs} more), and stops it once its step in progress ends. Returns the milliseconds the JIT
+     * wait took.
+     */
+    private static long warmUpOnAThread(Runnable step, String name, long warmupMs, long settleMaxMs)
+            throws InterruptedException {
+        AtomicBoolean warming = new AtomicBoolean(true);
+        Thread warmup = new Thread(() -> {
+            while (warming.get()) {
+                step.run();
+            }
+        }, name);
+        warmup.start();
+        Thread.sleep(warmupMs);
+        long settled = JitSettle.await(settleMaxMs);
+        warming.set(false);
+        warmup.join();
+        return settled;
     }
 
     private static boolean callCounting(BenchClient client, Errors errors) {
@@ -174,18 +198,8 @@ final class Loads {
      */
     static Map<String, Object> streaming(BenchClient client, long warmupMs, long settleMaxMs, long measureMs)
             throws InterruptedException {
-        AtomicBoolean warming = new AtomicBoolean(true);
-        Thread warmup = new Thread(() -> {
-            Errors ignored = new Errors();
-            while (warming.get()) {
-                streamCounting(client, ignored);
-            }
-        }, "bench-stream-warmup");
-        warmup.start();
-        Thread.sleep(warmupMs);
-        long settled = JitSettle.await(settleMaxMs);
-        warming.set(false);
-        warmup.join();
+        long settled = warmUpOnAThread(() -> streamCounting(client, new Errors()), "bench-stream-warmup", warmupMs,
+                settleMaxMs);
         Errors errors = new Errors();
         long chunks = 0;
         int streams = 0;

@@ -85,7 +85,7 @@ public final class Main {
         }
         BenchClient client = BenchClient.create(name, baseUrl);
         Map<String, Object> out = switch (scenario) {
-            case "latency", "latency_10k" -> Loads.latency(client, warmup, measure);
+            case "latency", "latency_10k" -> Loads.latency(client, warmup, settle, measure);
             case "throughput_sync" -> Loads.throughputSync(client, concurrency, warmup, settle, measure);
             case "throughput_async" -> Loads.throughputAsync(client, concurrency, warmup, settle, measure);
             case "streaming" -> Loads.streaming(client, warmup, settle, measure);

@@ -31,9 +31,11 @@ final class Orchestrator {
     static final String JIT_SETTLE_MAX_MS = "15000";
 
     static final List<Scenario> SCENARIOS = List.of(
-            new Scenario("latency", "/small/v1", HEAP, Map.of("warmup_ms", "2000", "measure_ms", "3000"),
+            new Scenario("latency", "/small/v1", HEAP,
+                    Map.of("warmup_ms", "2000", "jit_settle_max_ms", JIT_SETTLE_MAX_MS, "measure_ms", "3000"),
                     Map.of("warmup_ms", "300", "measure_ms", "300")),
-            new Scenario("latency_10k", "/large/v1", HEAP, Map.of("warmup_ms", "2000", "measure_ms", "2000"),
+            new Scenario("latency_10k", "/large/v1", HEAP,
+                    Map.of("warmup_ms", "2000", "jit_settle_max_ms", JIT_SETTLE_MAX_MS, "measure_ms", "2000"),
                     Map.of("warmup_ms", "200", "measure_ms", "300")),
             new Scenario("throughput_sync", "/small/v1", HEAP,
                     Map.of("warmup_ms", "2000", "jit_settle_max_ms", JIT_SETTLE_MAX_MS, "measure_ms", "4000",
