@@ -11,7 +11,9 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
 import io.micrometer.observation.transport.SenderContext;
+import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Micrometer for synth-lm calls: each call is a {@code gen_ai.client.operation} observation named
@@ -41,13 +43,21 @@ public final class MicrometerListener implements LMListener {
     public static final String OBSERVATION = "gen_ai.client.operation";
 
     private static final Object OBSERVED = new Object();
+    /** How many sets of token counters are kept (by provider, model and response model); more are looked up. */
+    static final int MAX_TOKEN_COUNTERS = 1024;
 
     private final ObservationRegistry observations;
     private final MeterRegistry meters;
+    // A registry lookup builds the meter's id, sorting its tags, on every call: three counters a call cost more than
+    // the rest of the listener. Kept until the registry removes any meter (it may be one of these), then found again.
+    private final Map<Tokens, Counter[]> tokenCounters = new ConcurrentHashMap<>();
+
+    private record Tokens(String provider, String model, String responseModel) {}
 
     private MicrometerListener(ObservationRegistry observations, MeterRegistry meters) {
         this.observations = observations;
         this.meters = meters;
+        meters.config().onMeterRemoved(removed -> tokenCounters.clear());
     }
 
     /**
@@ -113,9 +123,10 @@ public final class MicrometerListener implements LMListener {
         }
         Usage usage = end.usage();
         if (usage != null) {
-            tokens(call, responseModel, "input", usage.promptTokens());
-            tokens(call, responseModel, "output", usage.completionTokens());
-            tokens(call, responseModel, "total", usage.totalTokens());
+            Counter[] counters = tokenCounters(call, responseModel);
+            counters[0].increment(usage.promptTokens());
+            counters[1].increment(usage.completionTokens());
+            counters[2].increment(usage.totalTokens());
         }
         if (!(call.attachment(OBSERVED) instanceof Observation observation)) {
             return;
@@ -141,11 +152,25 @@ public final class MicrometerListener implements LMListener {
         observation.stop();
     }
 
-    private void tokens(LMCall call, String responseModel, String type, long count) {
-        Counter.builder("gen_ai.client.token.usage").description("Tokens used by GenAI calls")
+    /** The input, output and total token counters of calls like {@code call} answered by {@code responseModel}. */
+    private Counter[] tokenCounters(LMCall call, String responseModel) {
+        Tokens key = new Tokens(call.provider(), call.model(), responseModel);
+        Counter[] counters = tokenCounters.get(key);
+        if (counters == null) {
+            counters = new Counter[] {tokenCounter(call, responseModel, "input"),
+                tokenCounter(call, responseModel, "output"), tokenCounter(call, responseModel, "total")};
+            if (tokenCounters.size() < MAX_TOKEN_COUNTERS) {
+                tokenCounters.putIfAbsent(key, counters);
+            }
+        }
+        return counters;
+    }
+
+    private Counter tokenCounter(LMCall call, String responseModel, String type) {
+        return Counter.builder("gen_ai.client.token.usage").description("Tokens used by GenAI calls")
                 .tag("gen_ai.operation.name", call.operation()).tag("gen_ai.system", call.provider())
                 .tag("gen_ai.request.model", call.model()).tag("gen_ai.response.model", responseModel)
-                .tag("gen_ai.token.type", type).register(meters).increment(count);
+                .tag("gen_ai.token.type", type).register(meters);
     }
 
     @Override

@@ -175,4 +175,29 @@ class MicrometerListenerTest {
         assertThat(meters.get("synth_lm.cooldowns").tag("synth_lm.deployment", "a").counter().count()).isEqualTo(1);
         assertThat(observations).hasNumberOfObservationsEqualTo(1);
     }
+
+    @Test
+    void countsTheTokensOfEveryCallAndOfCallsAfterItsCountersWereRemovedFromTheRegistry() {
+        long input;
+        try (SynthProvider provider = provider()) {
+            ChatCompletion first = provider.createChatCompletion(HELLO);
+            ChatCompletion second = provider.createChatCompletion(HELLO);
+            input = first.usage().promptTokens();
+            assertThat(second.usage().promptTokens()).isEqualTo(input);
+            assertThat(tokens("input").count()).isEqualTo(2.0 * input);
+
+            meters.remove(tokens("input"));
+            meters.remove(tokens("total"));
+            ChatCompletion third = provider.createChatCompletion(HELLO);
+            assertThat(tokens("input").count()).isEqualTo(third.usage().promptTokens());
+            assertThat(tokens("total").count()).isEqualTo(third.usage().totalTokens());
+            assertThat(tokens("output").count()).isEqualTo(first.usage().completionTokens()
+                    + second.usage().completionTokens() + third.usage().completionTokens());
+        }
+    }
+
+    private io.micrometer.core.instrument.Counter tokens(String type) {
+        return meters.get("gen_ai.client.token.usage").tag("gen_ai.token.type", type)
+                .tag("gen_ai.request.model", MODEL).tag("gen_ai.response.model", MODEL).counter();
+    }
 }
