@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.async.ByteArrayFeeder;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -80,32 +81,40 @@ public final class ChunkCodec {
                 }
             }
             if (repeats != null) {
-                repeats.id = id;
-                repeats.object = object;
-                repeats.model = model;
-                repeats.fingerprint = fingerprint;
+                repeats.id.set(id);
+                repeats.object.set(object);
+                repeats.model.set(model);
+                repeats.fingerprint.set(fingerprint);
             }
             return new ChatCompletionChunk(id, object, created, model, choices, usage, fingerprint, extra);
         }
     }
 
-    /** The string at the parser, or {@code last} if the string there has the same characters (no new string). */
-    private static String repeated(JsonParser p, JsonToken t, String last) throws IOException {
-        if (last != null && t == JsonToken.VALUE_STRING) {
+    /** The string at the parser, or {@code last}'s if the string there has the same characters (no new string). */
+    private static String repeated(JsonParser p, JsonToken t, Last last) throws IOException {
+        if (last != null && last.value != null && t == JsonToken.VALUE_STRING) {
             int length = p.getTextLength();
-            if (length == last.length()) {
-                char[] chars = p.getTextCharacters();
+            if (length == last.chars.length) {
                 int offset = p.getTextOffset();
-                int i = 0;
-                while (i < length && chars[offset + i] == last.charAt(i)) {
-                    i++;
-                }
-                if (i == length) {
-                    return last;
+                if (Arrays.equals(p.getTextCharacters(), offset, offset + length, last.chars, 0, length)) {
+                    return last.value;
                 }
             }
         }
         return JsonCodec.text(p, t);
+    }
+
+    /** One field a stream's chunks repeat: its last value, and that value's characters for a quick comparison. */
+    private static final class Last {
+        private String value;
+        private char[] chars;
+
+        private void set(String v) {
+            if (v != value) { // a new string: the stream's value changed, or this is its first chunk
+                value = v;
+                chars = v == null ? null : v.toCharArray();
+            }
+        }
     }
 
     /**
@@ -113,10 +122,10 @@ public final class ChunkCodec {
      * its strings. One per stream; confined to the thread that reads it, as the stream's events are.
      */
     public static final class Repeats {
-        private String id;
-        private String object;
-        private String model;
-        private String fingerprint;
+        private final Last id = new Last();
+        private final Last object = new Last();
+        private final Last model = new Last();
+        private final Last fingerprint = new Last();
         private JsonParser parser;
 
         /** The stream's parser (made on first use), fed {@code length} bytes of {@code data}. */
