@@ -59,8 +59,8 @@ final class Markdown {
         line("");
         line("synth-lm + OpenTelemetry, in the throughput tables over http only, is synth-lm's provider with the"
                 + " OpenTelemetry module on over the real SDK that exports nowhere (every span sampled and recorded,"
-                + " no span processor; histograms on a reader whose exporter drops them): what the listener path costs"
-                + " a call. No peer either.");
+                + " handed to no exporter; histograms on a reader whose exporter drops them): what the listener path"
+                + " costs a call. No peer either.");
         line("");
         line("Bare sockets, in the in-flight table only, is no client at all: one selector thread opens a fresh"
                 + " non-blocking connection per call, writes one fixed POST with the same body, reads the response to"

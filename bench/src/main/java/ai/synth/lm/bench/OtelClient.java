@@ -81,8 +81,8 @@ final class OtelClient implements BenchClient {
     @Override
     public String limits() {
         return "row synth-lm's provider with OpenTelemetryListener over the OpenTelemetry SDK: spans sampled and"
-                + " recorded, no span processor; histograms on a metric reader that drops its export; W3C traceparent"
-                + " injected";
+                + " recorded, their span processor taking none; histograms on a metric reader that drops its export;"
+                + " W3C traceparent injected";
     }
 
     @Override
