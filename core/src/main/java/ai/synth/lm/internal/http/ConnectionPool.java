@@ -24,8 +24,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>An idle connection here belongs to no face: its channel is non-blocking and registered with no selector, so
  * either face may take it. Taking removes it, so it has one owner at a time. The selector keeps the connections its
  * own calls freed registered with it ({@link NioIdle}), which saves two system calls and a turn of its loop per
- * call, and lends one to the blocking face that finds none here ({@link #takeOrBorrow}). The pool also counts every open connection of
- * both faces, idle or not, for leak checks. Thread-safe.
+ * call, and lends one to the blocking face that finds none here ({@link #takeOrBorrow}). The pool also counts every
+ * open connection of both faces, idle or not, for leak checks. Thread-safe.
  */
 final class ConnectionPool implements AutoCloseable {
 
@@ -65,8 +65,8 @@ final class ConnectionPool implements AutoCloseable {
         int idleConnections();
 
         /**
-         * Moves its idle connections to {@code authority} into the pool; the future completes once they are there
-         * (or there were none). Never completes exceptionally.
+         * Moves one of its idle connections to {@code authority} into the pool; the future completes once it is
+         * there (or there was none). Never completes exceptionally.
          */
         CompletableFuture<Void> lend(String authority);
 
@@ -98,7 +98,7 @@ final class ConnectionPool implements AutoCloseable {
             return null;
         }
         for (Idle c; (c = pooled.pollFirst()) != null; ) {
-            if (!expired(c, now) && healthy(c)) {
+            if (!expired(c, now) && healthy(c.channel, c.tls, ByteBuffer.allocate(1))) {
                 return c;
             }
             discard(c.channel);
@@ -107,8 +107,8 @@ final class ConnectionPool implements AutoCloseable {
     }
 
     /**
-     * As {@link #take}, and when none is here, asks the {@link Lender} (if one keeps idle connections) for its idle
-     * connections to {@code authority} and takes one of those. Blocks only while the lender moves them, within a
+     * As {@link #take}, and when none is here, asks the {@link Lender} (if one keeps idle connections) for one of
+     * its idle connections to {@code authority} and takes it. Blocks only while the lender moves them, within a
      * second; an interrupt ends the wait (the flag stays set) and the caller opens a connection of its own.
      */
     Idle takeOrBorrow(String authority, long now) {
@@ -204,17 +204,18 @@ final class ConnectionPool implements AutoCloseable {
      * Whether an idle connection can carry a request: a non-blocking read finds neither the server's close nor bytes
      * nobody asked for (OkHttp's check before reusing a pooled connection). For TLS the bytes read are decrypted,
      * so that a session ticket the server sent late does not retire a healthy connection. A request on a connection
-     * that passed may still meet a close that crossed it on the wire; that is an attempt's failure.
+     * that passed may still meet a close that crossed it on the wire; that is an attempt's failure. {@code probe}
+     * takes the one byte a plain channel's read may bring (cleared here); the caller owns it.
      */
-    private static boolean healthy(Idle c) {
-        if (!c.channel.isOpen()) {
+    static boolean healthy(SocketChannel channel, TlsSession tls, ByteBuffer probe) {
+        if (!channel.isOpen()) {
             return false;
         }
-        if (c.tls != null) {
-            return c.tls.idleProbe(c.channel);
+        if (tls != null) {
+            return tls.idleProbe(channel);
         }
         try {
-            return c.channel.read(ByteBuffer.allocate(1)) == 0;
+            return channel.read(probe.clear()) == 0;
         } catch (IOException | RuntimeException e) {
             return false;
         }

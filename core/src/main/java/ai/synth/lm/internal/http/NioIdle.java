@@ -176,17 +176,6 @@ final class NioIdle {
     private record Loan(ConnectionPool.Idle idle, CompletableFuture<Void> lent) {}
 
     private boolean healthy(NioConnection c) {
-        if (c.closed || !c.channel.isOpen()) {
-            return false;
-        }
-        if (c.tls != null) {
-            return c.tls.idleProbe(c.channel);
-        }
-        try {
-            probe.clear();
-            return c.channel.read(probe) == 0;
-        } catch (java.io.IOException | RuntimeException e) {
-            return false;
-        }
+        return !c.closed && ConnectionPool.healthy(c.channel, c.tls, probe);
     }
 }
