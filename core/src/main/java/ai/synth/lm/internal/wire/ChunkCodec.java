@@ -58,36 +58,34 @@ public final class ChunkCodec {
     }
 
     private static ChatCompletionChunk read(JsonParser p, Repeats repeats) throws IOException {
-        {
-            JsonCodec.expect(p, p.nextToken(), JsonToken.START_OBJECT);
-            String id = null, object = null, model = null, fingerprint = null;
-            long created = 0;
-            List<ChatCompletionChunk.Choice> choices = List.of();
-            Usage usage = null;
-            Map<String, Object> extra = null; // made on the first unknown field: most objects have none
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-                String name = p.currentName();
-                JsonToken t = p.nextToken();
-                switch (name) {
-                    case "id" -> id = repeated(p, t, repeats == null ? null : repeats.id);
-                    case "object" -> object = repeated(p, t, repeats == null ? null : repeats.object);
-                    case "created" -> created = t == JsonToken.VALUE_NULL ? 0 : JsonCodec.scalar(p, t).getValueAsLong();
-                    case "model" -> model = repeated(p, t, repeats == null ? null : repeats.model);
-                    case "system_fingerprint" ->
-                            fingerprint = repeated(p, t, repeats == null ? null : repeats.fingerprint);
-                    case "choices" -> choices = readChoices(p, t);
-                    case "usage" -> usage = t == JsonToken.VALUE_NULL ? null : JsonCodec.readUsage(p, t);
-                    default -> extra = JsonValueIO.put(extra, name, JsonValueIO.read(p, t));
-                }
+        JsonCodec.expect(p, p.nextToken(), JsonToken.START_OBJECT);
+        String id = null, object = null, model = null, fingerprint = null;
+        long created = 0;
+        List<ChatCompletionChunk.Choice> choices = List.of();
+        Usage usage = null;
+        Map<String, Object> extra = null; // made on the first unknown field: most objects have none
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String name = p.currentName();
+            JsonToken t = p.nextToken();
+            switch (name) {
+                case "id" -> id = repeated(p, t, repeats == null ? null : repeats.id);
+                case "object" -> object = repeated(p, t, repeats == null ? null : repeats.object);
+                case "created" -> created = t == JsonToken.VALUE_NULL ? 0 : JsonCodec.scalar(p, t).getValueAsLong();
+                case "model" -> model = repeated(p, t, repeats == null ? null : repeats.model);
+                case "system_fingerprint" ->
+                        fingerprint = repeated(p, t, repeats == null ? null : repeats.fingerprint);
+                case "choices" -> choices = readChoices(p, t);
+                case "usage" -> usage = t == JsonToken.VALUE_NULL ? null : JsonCodec.readUsage(p, t);
+                default -> extra = JsonValueIO.put(extra, name, JsonValueIO.read(p, t));
             }
-            if (repeats != null) {
-                repeats.id.set(id);
-                repeats.object.set(object);
-                repeats.model.set(model);
-                repeats.fingerprint.set(fingerprint);
-            }
-            return new ChatCompletionChunk(id, object, created, model, choices, usage, fingerprint, extra);
         }
+        if (repeats != null) {
+            repeats.id.set(id);
+            repeats.object.set(object);
+            repeats.model.set(model);
+            repeats.fingerprint.set(fingerprint);
+        }
+        return new ChatCompletionChunk(id, object, created, model, choices, usage, fingerprint, extra);
     }
 
     /** The string at the parser, or {@code last}'s if the string there has the same characters (no new string). */
