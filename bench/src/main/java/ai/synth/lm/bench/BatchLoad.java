@@ -47,13 +47,14 @@ final class BatchLoad {
 
     /**
      * Runs {@code round} again while the last one compiled for at least {@link JitSettle#QUIET_SHARE} of its wall
-     * time, until {@code maxMs} passed; returns the milliseconds spent. On a shared 2-core machine 30,000 warm-up
+     * time or less than {@code settle.minMs()} passed, until {@code settle.maxMs()} passed; returns the milliseconds
+     * spent. On a shared 2-core machine 30,000 warm-up
      * calls left the JIT compiling for 1 to 7 s of the measured run's CPU, charged to whichever row had more code
      * still to compile.
      */
-    private static long settle(long maxMs, Round round) throws Exception {
+    private static long settle(JitSettle.Settle settle, Round round) throws Exception {
         CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
-        if (maxMs <= 0 || jit == null || !jit.isCompilationTimeMonitoringSupported()) {
+        if (settle.maxMs() <= 0 || jit == null || !jit.isCompilationTimeMonitoringSupported()) {
             return 0;
         }
         long start = System.nanoTime();
@@ -65,15 +66,15 @@ final class BatchLoad {
             round.run();
             share = (jit.getTotalCompilationTime() - compiled) / ((System.nanoTime() - roundStart) / 1e6);
             spent = (System.nanoTime() - start) / 1_000_000;
-        } while (share >= JitSettle.QUIET_SHARE && spent < maxMs);
+        } while ((share >= JitSettle.QUIET_SHARE || spent < settle.minMs()) && spent < settle.maxMs());
         return spent;
     }
 
     /** The hand-written loop: {@code calls} calls on the async face, at most {@code concurrency} in flight. */
-    static Map<String, Object> loop(BenchClient client, int warmup, long settleMaxMs, int calls, int concurrency)
+    static Map<String, Object> loop(BenchClient client, int warmup, JitSettle.Settle settle, int calls, int concurrency)
             throws Exception {
         loop(client, warmup, concurrency, new Errors());
-        long settled = settle(settleMaxMs, () -> loop(client, SETTLE_ROUND, concurrency, new Errors()));
+        long settled = settle(settle, () -> loop(client, SETTLE_ROUND, concurrency, new Errors()));
         Errors errors = new Errors();
         long cpu = Loads.processCpuNanos();
         long start = System.nanoTime();
@@ -114,7 +115,7 @@ final class BatchLoad {
      * new file one write to the operating system per line (the most the runner makes: it hands lines that finish
      * together to the system in one write).
      */
-    static Map<String, Object> runner(String baseUrl, int warmup, long settleMaxMs, int calls, int concurrency)
+    static Map<String, Object> runner(String baseUrl, int warmup, JitSettle.Settle settle, int calls, int concurrency)
             throws Exception {
         Path dir = Files.createTempDirectory("synth-lm-bench-batch");
         try (OpenAIProvider provider = new OpenAIProvider(OpenAIConfig.builder().baseUrl(baseUrl)
@@ -122,7 +123,7 @@ final class BatchLoad {
             run(provider, input(dir.resolve("warmup.jsonl"), warmup), dir.resolve("warmup-out.jsonl"), concurrency);
             Path round = input(dir.resolve("settle.jsonl"), SETTLE_ROUND);
             Path roundOut = dir.resolve("settle-out.jsonl");
-            long settled = settle(settleMaxMs, () -> {
+            long settled = settle(settle, () -> {
                 Files.deleteIfExists(roundOut);
                 run(provider, round, roundOut, concurrency);
             });

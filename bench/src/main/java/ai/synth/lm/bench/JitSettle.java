@@ -21,11 +21,30 @@ final class JitSettle {
     private JitSettle() {}
 
     /**
+     * A warm-up's wait for the JIT: at least {@code minMs}, at most {@code maxMs}.
+     *
+     * @param minMs the least wait, however quiet the JIT looks
+     * @param maxMs the most wait (0: none)
+     */
+    record Settle(long minMs, long maxMs) {}
+
+    /**
      * Waits, {@value #STEP_MS} ms at a time, until {@value #QUIET_STEPS} steps in a row each saw less than
-     * {@value #QUIET_SHARE} of their time spent compiling, or {@code maxMs} passed. Returns the milliseconds waited; 0 at once when {@code maxMs} is 0 or the
-     * JVM does not report compilation time.
+     * {@value #QUIET_SHARE} of their time spent compiling, or {@code maxMs} passed. Returns the milliseconds waited; 0
+     * at once when {@code maxMs} is 0 or the JVM does not report compilation time.
      */
     static long await(long maxMs) throws InterruptedException {
+        return await(0, maxMs);
+    }
+
+    /**
+     * As {@link #await(long)}, waiting at least {@code minMs} however quiet the JIT looks. At 64 calls in flight on
+     * this 2-core machine, synth-lm's sync face ran at a third of its later rate for its first 8 to 12 s (calls per
+     * second and CPU per call read every second), while the compilers, short of CPU, reported under 5 % of some of
+     * those seconds: the quiet steps alone ended some warm-ups inside that phase, and those rounds measured a third
+     * of the rate of the others.
+     */
+    static long await(long minMs, long maxMs) throws InterruptedException {
         CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
         if (maxMs <= 0 || jit == null || !jit.isCompilationTimeMonitoringSupported()) {
             return 0;
@@ -39,7 +58,7 @@ final class JitSettle {
             long now = jit.getTotalCompilationTime();
             waited = (System.nanoTime() - start) / 1_000_000;
             quiet = now - compiled < QUIET_SHARE * STEP_MS ? quiet + 1 : 0;
-            if (quiet == QUIET_STEPS) {
+            if (quiet >= QUIET_STEPS && waited >= minMs) {
                 break;
             }
             compiled = now;

@@ -82,7 +82,7 @@ final class Loads {
     }
 
     /** {@code concurrency} threads each calling the sync face in a loop. */
-    static Map<String, Object> throughputSync(BenchClient client, int concurrency, long warmupMs, long settleMaxMs,
+    static Map<String, Object> throughputSync(BenchClient client, int concurrency, long warmupMs, JitSettle.Settle settle,
             long measureMs) throws InterruptedException {
         LongAdder ok = new LongAdder();
         Errors errors = new Errors();
@@ -100,7 +100,7 @@ final class Loads {
             threads.add(t);
             t.start();
         }
-        Map<String, Object> out = window(ok, errors, warmupMs, settleMaxMs, measureMs);
+        Map<String, Object> out = window(ok, errors, warmupMs, settle, measureMs);
         stop.set(true);
         for (Thread t : threads) {
             t.join(10_000);
@@ -109,7 +109,7 @@ final class Loads {
     }
 
     /** The async face with {@code concurrency} calls kept in flight: each completion lets the next call start. */
-    static Map<String, Object> throughputAsync(BenchClient client, int concurrency, long warmupMs, long settleMaxMs,
+    static Map<String, Object> throughputAsync(BenchClient client, int concurrency, long warmupMs, JitSettle.Settle settle,
             long measureMs) throws InterruptedException {
         LongAdder ok = new LongAdder();
         Errors errors = new Errors();
@@ -141,7 +141,7 @@ final class Loads {
         }, "bench-driver");
         driver.setDaemon(true);
         driver.start();
-        Map<String, Object> out = window(ok, errors, warmupMs, settleMaxMs, measureMs);
+        Map<String, Object> out = window(ok, errors, warmupMs, settle, measureMs);
         stop.set(true);
         driver.join(10_000);
         slots.tryAcquire(concurrency, 10, TimeUnit.SECONDS); // let the calls in flight finish
@@ -150,12 +150,12 @@ final class Loads {
 
     /**
      * Counts completions in the measurement window that follows the warm-up: {@code warmupMs}, then up to
-     * {@code settleMaxMs} more until the JIT is quiet ({@link JitSettle}).
+     * at least {@code settle.minMs()} and at most {@code settle.maxMs()} more until the JIT is quiet ({@link JitSettle}).
      */
-    private static Map<String, Object> window(LongAdder ok, Errors errors, long warmupMs, long settleMaxMs,
+    private static Map<String, Object> window(LongAdder ok, Errors errors, long warmupMs, JitSettle.Settle settle,
             long measureMs) throws InterruptedException {
         Thread.sleep(warmupMs);
-        long settled = JitSettle.await(settleMaxMs);
+        long settled = JitSettle.await(settle.minMs(), settle.maxMs());
         long okBefore = ok.sum();
         long errorsBefore = errors.count();
         long cpuBefore = processCpuNanos();

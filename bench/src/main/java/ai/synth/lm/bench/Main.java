@@ -70,6 +70,7 @@ public final class Main {
         long measure = Long.parseLong(p.getOrDefault("measure_ms", "1000"));
         int concurrency = Integer.parseInt(p.getOrDefault("concurrency", "64"));
         long settle = Long.parseLong(p.getOrDefault("jit_settle_max_ms", "0"));
+        var throughputSettle = new JitSettle.Settle(Long.parseLong(p.getOrDefault("jit_settle_min_ms", "0")), settle);
         if (name.equals(BenchClient.SOCKETS)) { // no client, only the in-flight scenario's floor
             if (!scenario.equals("inflight")) {
                 throw new IllegalArgumentException(name + " runs in the inflight scenario only, not " + scenario);
@@ -86,8 +87,8 @@ public final class Main {
         BenchClient client = BenchClient.create(name, baseUrl);
         Map<String, Object> out = switch (scenario) {
             case "latency", "latency_10k" -> Loads.latency(client, warmup, settle, measure);
-            case "throughput_sync" -> Loads.throughputSync(client, concurrency, warmup, settle, measure);
-            case "throughput_async" -> Loads.throughputAsync(client, concurrency, warmup, settle, measure);
+            case "throughput_sync" -> Loads.throughputSync(client, concurrency, warmup, throughputSettle, measure);
+            case "throughput_async" -> Loads.throughputAsync(client, concurrency, warmup, throughputSettle, measure);
             case "streaming" -> Loads.streaming(client, warmup, settle, measure);
             case "inflight" -> InFlight.run(client, Integer.parseInt(p.get("calls")),
                     Integer.parseInt(p.getOrDefault("warmup_calls", "0")), Long.parseLong(p.get("cap_ms")));
@@ -103,7 +104,8 @@ public final class Main {
     private static void batch(String name, String baseUrl, Map<String, String> p, int concurrency) throws Exception {
         int warmup = Integer.parseInt(p.getOrDefault("warmup_calls", "0"));
         int calls = Integer.parseInt(p.get("calls"));
-        long settle = Long.parseLong(p.getOrDefault("jit_settle_max_ms", "0"));
+        var settle = new JitSettle.Settle(Long.parseLong(p.getOrDefault("jit_settle_min_ms", "0")),
+                Long.parseLong(p.getOrDefault("jit_settle_max_ms", "0")));
         if (name.equals(BatchLoad.RUNNER)) {
             result(BatchLoad.runner(baseUrl, warmup, settle, calls, concurrency), BatchLoad.limits(concurrency));
         } else if (name.equals("synth-lm")) {
