@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.random.RandomGenerator;
 
 /**
@@ -56,6 +57,9 @@ public final class RouterBuilder {
     private final Map<String, List<String>> contextWindowFallbacks = new LinkedHashMap<>();
     private final Map<String, List<String>> contentPolicyFallbacks = new LinkedHashMap<>();
     private RouterState state;
+    /** Each calling thread's own generator: no state shared between threads, so none raced on or contended for. */
+    private static final RandomGenerator THREAD_LOCAL_RANDOM = () -> ThreadLocalRandom.current().nextLong();
+
     private Clock clock = Clock.systemUTC();
     private Scheduler scheduler = Scheduler.system();
     private RandomGenerator random;
@@ -181,7 +185,12 @@ public final class RouterBuilder {
         return this;
     }
 
-    /** The source of randomness for shuffles, tie-breaks and jitter. Default a new unseeded generator. */
+    /**
+     * The source of randomness for shuffles, tie-breaks and jitter. Every thread that makes a call draws from it, so
+     * it must be thread-safe (as {@link java.util.Random} is); a seeded generator that is not, such as
+     * {@link java.util.SplittableRandom}, fits calls made from one thread at a time, as in a test. Default each
+     * thread's {@link java.util.concurrent.ThreadLocalRandom}.
+     */
     public RouterBuilder random(RandomGenerator random) {
         this.random = Objects.requireNonNull(random, "random");
         return this;
@@ -251,7 +260,7 @@ public final class RouterBuilder {
             members.forEach(m -> m.provider().close());
             throw e;
         }
-        RandomGenerator rnd = random != null ? random : RandomGenerator.of("L64X128MixRandom");
+        RandomGenerator rnd = random != null ? random : THREAD_LOCAL_RANDOM;
         RouterCore core = new RouterCore(Router.byGroup(members), state != null ? state : RouterState.inMemory(),
                 settings, clock, scheduler, rnd, Events.of(listener, "router", null, null));
         return new Router(core, members);

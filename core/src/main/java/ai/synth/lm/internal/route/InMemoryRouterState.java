@@ -10,11 +10,16 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.AtomicLongFieldUpdater;
 
 /**
- * The router state of one JVM. Each deployment's records sit in one object guarded by its own lock, so calls on
- * different deployments never contend. Minute budgets are a sliding 60-second log, not fixed minute windows, so
- * no burst of twice the limit passes at a minute boundary.
+ * The router state of one JVM. Each deployment's records sit in one object of their own, so calls on different
+ * deployments never contend. What every call touches (calls in flight, the cooldown's end, recent latencies) is read
+ * and written without a lock, so that dozens of threads calling one deployment do not queue on its monitor; failures
+ * and minute budgets, touched by failing or limited calls only, are guarded by the object's monitor. Minute budgets
+ * are a sliding 60-second log, not fixed minute windows, so no burst of twice the limit passes at a minute boundary.
  */
 public final class InMemoryRouterState implements RouterState {
 
@@ -26,27 +31,37 @@ public final class InMemoryRouterState implements RouterState {
     private final ConcurrentHashMap<String, String> warmupLeases = new ConcurrentHashMap<>();
 
     private Slot slot(String id) {
-        return slots.computeIfAbsent(id, k -> new Slot());
+        Slot s = slots.get(id);
+        return s != null ? s : slots.computeIfAbsent(id, k -> new Slot());
     }
 
     @Override
     public boolean tryAcquire(String deploymentId, int max) {
         Slot s = slot(deploymentId);
-        synchronized (s) {
-            if (max > 0 && s.inFlight >= max) {
+        for (int n; ; ) {
+            n = s.inFlight;
+            if (max > 0 && n >= max) {
                 return false;
             }
-            s.inFlight++;
-            return true;
+            if (IN_FLIGHT.compareAndSet(s, n, n + 1)) {
+                return true;
+            }
         }
     }
 
     @Override
     public void release(String deploymentId) {
         Slot s = slot(deploymentId);
+        for (int n; (n = s.inFlight) > 0 && !IN_FLIGHT.compareAndSet(s, n, n - 1); ) {
+            // another call moved the count first: read it again
+        }
+        // After the count's write, a waiter registered before it is seen here, and one registered after it sees the
+        // new count itself (whenBelow looks again after registering): no wake-up is lost between the two.
+        if (s.slotWaiters == null) {
+            return;
+        }
         List<CompletableFuture<Void>> wake;
         synchronized (s) {
-            s.inFlight = Math.max(0, s.inFlight - 1);
             wake = s.slotWaiters;
             s.slotWaiters = null;
         }
@@ -61,26 +76,28 @@ public final class InMemoryRouterState implements RouterState {
      */
     CompletableFuture<Void> whenBelow(String deploymentId, int max) {
         Slot s = slot(deploymentId);
-        synchronized (s) {
-            if (s.inFlight < max) {
-                return CompletableFuture.completedFuture(null);
-            }
-            if (s.slotWaiters == null) {
-                s.slotWaiters = new ArrayList<>(4);
-            }
-            s.slotWaiters.removeIf(CompletableFuture::isDone);
-            CompletableFuture<Void> waiter = new CompletableFuture<>();
-            s.slotWaiters.add(waiter);
-            return waiter;
+        if (s.inFlight < max) {
+            return CompletableFuture.completedFuture(null);
         }
+        CompletableFuture<Void> waiter = new CompletableFuture<>();
+        synchronized (s) {
+            List<CompletableFuture<Void>> waiters = s.slotWaiters;
+            if (waiters == null) {
+                waiters = new ArrayList<>(4);
+            }
+            waiters.removeIf(CompletableFuture::isDone);
+            waiters.add(waiter);
+            s.slotWaiters = waiters; // written again each time: the write release() must see, or this the count
+        }
+        if (s.inFlight < max) { // a release between the first look and the registration
+            waiter.complete(null);
+        }
+        return waiter;
     }
 
     @Override
     public int inFlight(String deploymentId) {
-        Slot s = slot(deploymentId);
-        synchronized (s) {
-            return s.inFlight;
-        }
+        return slot(deploymentId).inFlight;
     }
 
     @Override
@@ -95,10 +112,8 @@ public final class InMemoryRouterState implements RouterState {
 
     @Override
     public Optional<Instant> cooldownEnd(String deploymentId, Instant now) {
-        Slot s = slot(deploymentId);
-        synchronized (s) {
-            return s.cooldownEnd != null && s.cooldownEnd.isAfter(now) ? Optional.of(s.cooldownEnd) : Optional.empty();
-        }
+        Instant end = slot(deploymentId).cooldownEnd;
+        return end != null && end.isAfter(now) ? Optional.of(end) : Optional.empty();
     }
 
     @Override
@@ -164,27 +179,28 @@ public final class InMemoryRouterState implements RouterState {
     @Override
     public void recordLatency(String deploymentId, Duration latency) {
         Slot s = slot(deploymentId);
-        synchronized (s) {
-            if (s.latencies.size() == LATENCY_SAMPLES) {
-                s.latencies.removeFirst();
-            }
-            s.latencies.addLast(latency);
-        }
+        long nanos = latency.toNanos();
+        int i = (int) (LATENCIES_WRITTEN.getAndIncrement(s) % LATENCY_SAMPLES);
+        s.latencies.set(i, nanos);
     }
 
+    /**
+     * The mean of the last {@value #LATENCY_SAMPLES} latencies recorded. A latency whose place was taken but not yet
+     * written by a concurrent {@link #recordLatency} counts as the one it replaces (or 0 on the first round).
+     */
     @Override
     public Optional<Duration> latency(String deploymentId) {
         Slot s = slot(deploymentId);
-        synchronized (s) {
-            if (s.latencies.isEmpty()) {
-                return Optional.empty();
-            }
-            long sum = 0;
-            for (Duration d : s.latencies) {
-                sum += d.toNanos();
-            }
-            return Optional.of(Duration.ofNanos(sum / s.latencies.size()));
+        long written = s.latenciesWritten;
+        if (written == 0) {
+            return Optional.empty();
         }
+        int n = (int) Math.min(written, LATENCY_SAMPLES);
+        long sum = 0;
+        for (int i = 0; i < n; i++) {
+            sum += s.latencies.get(i);
+        }
+        return Optional.of(Duration.ofNanos(sum / n));
     }
 
     @Override
@@ -220,16 +236,30 @@ public final class InMemoryRouterState implements RouterState {
         return "InMemoryRouterState[" + slots.size() + " deployments]";
     }
 
-    /** One deployment's records; every access holds its monitor. */
+    private static final AtomicIntegerFieldUpdater<Slot> IN_FLIGHT =
+            AtomicIntegerFieldUpdater.newUpdater(Slot.class, "inFlight");
+    private static final AtomicLongFieldUpdater<Slot> LATENCIES_WRITTEN =
+            AtomicLongFieldUpdater.newUpdater(Slot.class, "latenciesWritten");
+
+    /**
+     * One deployment's records. The calls in flight, the cooldown's end and the latencies are read without a lock
+     * (the cooldown's end is written under the monitor, so that it only moves later); the rest is accessed under the
+     * monitor.
+     */
     private static final class Slot {
-        int inFlight;
-        /** Calls waiting for a parallel-request slot, woken all at once by the next release; null for none. */
-        List<CompletableFuture<Void>> slotWaiters;
-        Instant cooldownEnd;
+        volatile int inFlight;
+        /**
+         * Calls waiting for a parallel-request slot, woken all at once by the next release; null for none. Written
+         * under the monitor, read first without it.
+         */
+        volatile List<CompletableFuture<Void>> slotWaiters;
+        volatile Instant cooldownEnd;
         final ArrayDeque<Instant> failures = new ArrayDeque<>();
         final ArrayDeque<Use> usage = new ArrayDeque<>();
         long tokens;
-        final ArrayDeque<Duration> latencies = new ArrayDeque<>();
+        /** The last latencies in nanoseconds, a ring written at {@code latenciesWritten % LATENCY_SAMPLES}. */
+        final AtomicLongArray latencies = new AtomicLongArray(LATENCY_SAMPLES);
+        volatile long latenciesWritten;
 
         void expire(Instant now) {
             Instant from = now.minus(MINUTE);

@@ -24,7 +24,9 @@ final class Picker {
             return members;
         }
         List<Member> shuffled = new ArrayList<>(members);
-        Collections.shuffle(shuffled, new java.util.Random(random.nextLong()));
+        for (int i = shuffled.size() - 1; i > 0; i--) { // Fisher-Yates, drawing from the router's generator
+            Collections.swap(shuffled, i, random.nextInt(i + 1));
+        }
         switch (strategy) {
             case SIMPLE_SHUFFLE:
                 return weighted(shuffled, random);

@@ -4,6 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 class InMemoryRouterStateTest {
@@ -71,5 +77,73 @@ class InMemoryRouterStateTest {
         }
         assertThat(state.latency("a")).contains(Duration.ofMillis(100));
         assertThat(state.latency("b")).isEmpty();
+    }
+
+    @Test
+    void latencyBeforeTenSamplesIsTheMeanOfThoseRecorded() {
+        state.recordLatency("a", Duration.ofMillis(10));
+        state.recordLatency("a", Duration.ofMillis(30));
+
+        assertThat(state.latency("a")).contains(Duration.ofMillis(20));
+    }
+
+    @Test
+    void concurrentAcquiresNeverPassTheLimitAndReleasesBringTheCountBackToZero() throws Exception {
+        int threads = 8;
+        int max = 3;
+        AtomicInteger held = new AtomicInteger();
+        AtomicInteger mostHeld = new AtomicInteger();
+        CyclicBarrier start = new CyclicBarrier(threads);
+        List<Thread> workers = new ArrayList<>();
+        List<Throwable> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            Thread w = new Thread(() -> {
+                try {
+                    start.await();
+                    for (int i = 0; i < 20_000; i++) {
+                        if (state.tryAcquire("a", max)) {
+                            mostHeld.accumulateAndGet(held.incrementAndGet(), Math::max);
+                            held.decrementAndGet();
+                            state.release("a");
+                        }
+                    }
+                } catch (Throwable e) {
+                    failures.add(e);
+                }
+            });
+            workers.add(w);
+            w.start();
+        }
+        for (Thread w : workers) {
+            w.join(TimeUnit.SECONDS.toMillis(60));
+            assertThat(w.isAlive()).as("a worker still running after 60 s").isFalse();
+        }
+
+        assertThat(failures).isEmpty();
+        assertThat(mostHeld.get()).isBetween(1, max);
+        assertThat(state.inFlight("a")).isZero();
+    }
+
+    @Test
+    void aWaiterRegisteringWhileAReleaseRunsIsAlwaysWoken() throws Exception {
+        for (int round = 0; round < 2_000; round++) {
+            assertThat(state.tryAcquire("r", 1)).isTrue();
+            CyclicBarrier both = new CyclicBarrier(2);
+            Thread releaser = new Thread(() -> {
+                try {
+                    both.await();
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+                state.release("r");
+            });
+            releaser.start();
+            both.await();
+            CompletableFuture<Void> waiter = state.whenBelow("r", 1);
+            releaser.join(TimeUnit.SECONDS.toMillis(10));
+            // Either the waiter saw the slot free, or the release woke it: it never waits for a later release.
+            waiter.get(10, TimeUnit.SECONDS);
+            assertThat(state.inFlight("r")).isZero();
+        }
     }
 }
