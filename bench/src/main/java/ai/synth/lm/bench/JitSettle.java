@@ -39,10 +39,11 @@ final class JitSettle {
 
     /**
      * As {@link #await(long)}, waiting at least {@code minMs} however quiet the JIT looks. At 64 calls in flight on
-     * this 2-core machine, synth-lm's sync face ran at a third of its later rate for its first 8 to 12 s (calls per
-     * second and CPU per call read every second), while the compilers, short of CPU, reported under 5 % of some of
-     * those seconds: the quiet steps alone ended some warm-ups inside that phase, and those rounds measured a third
-     * of the rate of the others.
+     * this 2-core machine, synth-lm ran at a third of its later rate for its first 6 to 12 s (calls per second and CPU
+     * per call read every second), while the compilers reported under 5 % of some of those seconds: the quiet steps
+     * alone ended some warm-ups inside that phase, and those rounds measured a third of the rate of the others. Part
+     * of that phase is compilation, part the first pass through a heap not yet touched (see the full run's
+     * {@code -XX:+AlwaysPreTouch} in {@link Orchestrator}).
      */
     static long await(long minMs, long maxMs) throws InterruptedException {
         CompilationMXBean jit = ManagementFactory.getCompilationMXBean();

@@ -67,9 +67,10 @@ final class Markdown {
                 + " its end (no JSON) and closes it. It is this machine's own floor for that many fresh loopback"
                 + " connections at once, measured in the same run; the bars quote it, never compare with it.");
         line("");
-        line("Every client runs in its own fresh JVM per scenario and round (-Xms1g -Xmx1g, G1), warms up (in the"
+        line("Every client runs in its own fresh JVM per scenario and round (-Xms1g -Xmx1g, G1"
+                + (r.smoke ? "" : ", its heap touched at start-up") + "), warms up (in the"
                 + " throughput and streaming scenarios also until the JIT is quiet: 2 s in a row with less than 5 % of it compiling,"
-                + " at most 15 s more), then is measured; the order of the clients rotates each round. Figures are the median of " + r.rounds
+                + " at most 15 s more; at 64 in flight, at least 10 s), then is measured; the order of the clients rotates each round. Figures are the median of " + r.rounds
                 + " rounds, with the range over the rounds in brackets; **x synth-lm** is the client's median"
                 + " divided by synth-lm's from this same run. These machines are shared and noisy: compare ratios,"
                 + " not absolute times.");

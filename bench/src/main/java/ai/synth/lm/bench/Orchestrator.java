@@ -23,6 +23,13 @@ final class Orchestrator {
 
     static final List<String> HEAP = List.of("-Xms1g", "-Xmx1g", "-XX:+UseG1GC");
     /**
+     * Added to {@link #HEAP} in a full run: the JVM touches its whole heap at start-up instead of during the measured
+     * calls. Without it every client's first pass through G1's young generation (about 600 MB here) faulted its
+     * pages in one by one while calls ran; touching 1 GB takes this machine 2.3 s of system time, and the first
+     * seconds at 64 in flight ran at a third of the later rate until the first young collection.
+     */
+    static final String PRE_TOUCH = "-XX:+AlwaysPreTouch";
+    /**
      * How long a full run's throughput and streaming warm-ups may wait past their 2 s for the JIT to go quiet
      * ({@link JitSettle}):
      * without it a third to a half of the measured window's CPU was compilation, and a client with more code on its
@@ -195,6 +202,9 @@ final class Orchestrator {
         List<String> cmd = new ArrayList<>();
         cmd.add(java);
         cmd.addAll(s.jvm());
+        if (!smoke && s.jvm() == HEAP) {
+            cmd.add(PRE_TOUCH);
+        }
         cmd.addAll(trust);
         if (redisUrl != null) {
             cmd.add("-D" + BenchClient.REDIS_URL_PROPERTY + "=" + redisUrl);
