@@ -107,27 +107,31 @@ public final class Router implements UnifiedLMProvider {
      * An attempt on a deployment's synchronous face. A failure is thrown: the router releases the lease, with the
      * failure counted.
      */
-    private static final Attempt<ChatCompletion> SYNC_CHAT = (lease, routed) -> {
-        ChatCompletion answer = lease.member().provider().createChatCompletion(routed);
-        answered(lease, answer);
-        return CompletableFuture.completedFuture(answer);
+    private static final Attempt<ChatCompletion> SYNC_CHAT = new ChatAttempt() {
+        @Override
+        public CompletableFuture<ChatCompletion> start(Lease lease, ChatCompletionRequest routed) {
+            return CompletableFuture.completedFuture(lease.member().provider().createChatCompletion(routed));
+        }
     };
 
     /** An attempt on a deployment's asynchronous face; a failure is the router's to release, as above. */
-    private static final Attempt<ChatCompletion> ASYNC_CHAT = (lease, routed) -> lease.member().provider()
-            .createChatCompletionAsync(routed).whenComplete((answer, e) -> {
-                if (e == null) {
-                    answered(lease, answer);
-                }
-            });
-
-    /** Records a successful answer's latency and tokens and gives its slot back. */
-    private static void answered(Lease lease, ChatCompletion answer) {
-        lease.firstResponse();
-        if (answer.usage() != null) {
-            lease.settle(answer.usage().totalTokens());
+    private static final Attempt<ChatCompletion> ASYNC_CHAT = new ChatAttempt() {
+        @Override
+        public CompletableFuture<ChatCompletion> start(Lease lease, ChatCompletionRequest routed) {
+            return lease.member().provider().createChatCompletionAsync(routed);
         }
-        lease.release();
+    };
+
+    /** A chat completion's attempt: its answer's latency and tokens recorded, its slot given back. */
+    private abstract static class ChatAttempt implements Attempt<ChatCompletion> {
+        @Override
+        public void answered(Lease lease, ChatCompletion answer) {
+            lease.firstResponse();
+            if (answer.usage() != null) {
+                lease.settle(answer.usage().totalTokens());
+            }
+            lease.release();
+        }
     }
 
     /**

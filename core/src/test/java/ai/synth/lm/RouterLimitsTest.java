@@ -196,6 +196,23 @@ class RouterLimitsTest {
     }
 
     @Test
+    void cancellingAnAsyncCallInFlightCancelsItsRequestAndGivesItsSlotBack() {
+        LocalBackend a = fx.backend();
+        a.enqueue(ai.synth.lm.testserver.Fault.slowHeaders(Duration.ofMinutes(1)));
+        RouterState state = RouterState.inMemory();
+        Router router = fx.track(fx.router().state(state)
+                .deployment(deployment("chat", "a", a).maxParallelRequests(1).build()).build());
+        var call = router.createChatCompletionAsync(ask("chat"));
+        assertThat(state.inFlight("a")).isEqualTo(1);
+
+        call.cancel(true);
+
+        // the deployment's request was cancelled with the call, not left to hold the slot for the server's minute
+        assertThat(call).isCancelled();
+        assertThat(state.inFlight("a")).isZero();
+    }
+
+    @Test
     void wakesABlockedSyncCallWhenAnotherRouterOnTheSameStateReleasesTheSlot() throws Exception {
         LocalBackend a = fx.backend();
         RouterState shared = RouterState.inMemory();

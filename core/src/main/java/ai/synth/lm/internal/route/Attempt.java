@@ -14,6 +14,13 @@ public interface Attempt<T> {
     /** Starts the request (its model already set to the deployment's) on the lease's deployment. */
     CompletableFuture<T> start(Lease lease, ChatCompletionRequest request);
 
+    /**
+     * Called once the attempt succeeded, before the routed call completes with {@code result}: e.g. records its
+     * latency and gives its lease back. A failure thrown here fails the attempt. By default nothing (the attempt
+     * itself owns its lease from then on, as a stream does).
+     */
+    default void answered(Lease lease, T result) {}
+
     /** Disposes of a result nobody will use (the call was cancelled meanwhile); by default nothing. */
     default void discard(T result) {}
 }

@@ -39,7 +39,7 @@ public final class RouteCall<T> {
     private final ChatCompletionRequest request;
     private final Attempt<T> attempt;
     private final boolean blocking;
-    private final CompletableFuture<T> result = new CompletableFuture<>();
+    private final CompletableFuture<T> result;
     private final Instant deadline;
     /** Deployments this call keeps away from until the given instant; made at the first retry. */
     private Map<String, Instant> avoid;
@@ -60,19 +60,39 @@ public final class RouteCall<T> {
         this.request = request;
         this.attempt = attempt;
         this.blocking = blocking;
+        this.result = blocking ? new CompletableFuture<>() : new Outcome<>(this);
         this.deadline = core.clock().instant().plus(core.settings().deadline());
+    }
+
+    /**
+     * The future of an asynchronous call, as its caller holds it: cancelling it cancels the step in progress (the
+     * deployment's request, or the wait before the next pick). A subclass rather than a callback on the future, which
+     * would cost a completion stage on every call for the few that are cancelled.
+     */
+    private static final class Outcome<T> extends CompletableFuture<T> {
+        private final RouteCall<T> call;
+
+        Outcome(RouteCall<T> call) {
+            this.call = call;
+        }
+
+        @Override
+        public boolean cancel(boolean mayInterruptIfRunning) {
+            boolean cancelled = super.cancel(mayInterruptIfRunning);
+            if (isCancelled()) {
+                CompletableFuture<?> step = call.current;
+                if (step != null) {
+                    step.cancel(true);
+                }
+                call.dropDeadlineTimer();
+            }
+            return cancelled;
+        }
     }
 
     /** Starts a routed call of {@code request.model()}, a known group; the future is its outcome. */
     public static <T> CompletableFuture<T> run(RouterCore core, ChatCompletionRequest request, Attempt<T> attempt) {
         RouteCall<T> call = new RouteCall<>(core, request, attempt, false);
-        call.result.whenComplete((v, e) -> {
-            CompletableFuture<?> step = call.current;
-            if (call.result.isCancelled() && step != null) {
-                step.cancel(true);
-            }
-            call.dropDeadlineTimer();
-        });
         call.pick(request.model(), 0);
         return call.result;
     }
@@ -182,9 +202,7 @@ public final class RouteCall<T> {
         if (timer == null) {
             timer = core.scheduler().delay(Duration.between(now, deadline));
             deadlineTimer = timer;
-            if (result.isDone()) { // cancelled meanwhile, after the end dropped the timer it did not see yet
-                timer.cancel(false);
-            }
+            result.whenComplete((v, e) -> dropDeadlineTimer()); // at once if the call ended meanwhile
         }
         return timer;
     }
@@ -198,21 +216,31 @@ public final class RouteCall<T> {
             step = CompletableFuture.failedFuture(e);
         }
         if (blocking && step.isDone() && !step.isCompletedExceptionally()) {
-            succeeded(m, step.join()); // the usual blocking attempt: no callback to allocate
+            ended(group, retry, lease, step.join(), null); // the usual blocking attempt: no callback to allocate
             return;
         }
         current = step;
-        step.whenComplete((value, error) -> {
-            if (error == null) {
-                succeeded(m, value);
-            } else {
-                failed(group, retry, lease, unwrap(error));
-            }
-        });
+        if (result.isCancelled()) { // cancelled while the step started: Outcome.cancel saw the step before it
+            step.cancel(true);
+        }
+        step.whenComplete((value, error) -> ended(group, retry, lease, value, error));
     }
 
-    private void succeeded(Member m, T value) {
-        core.succeeded(m);
+    /** An attempt ended: its success is told to the attempt ({@link Attempt#answered}), then to the caller. */
+    private void ended(String group, int retry, Lease lease, T value, Throwable error) {
+        if (error == null) {
+            try {
+                attempt.answered(lease, value);
+            } catch (RuntimeException e) { // e.g. a shared state that failed to take the release
+                attempt.discard(value);
+                error = e;
+            }
+        }
+        if (error != null) {
+            failed(group, retry, lease, unwrap(error));
+            return;
+        }
+        core.succeeded(lease.member());
         if (!result.complete(value)) {
             attempt.discard(value);
         }
