@@ -66,6 +66,10 @@ final class Bars {
     }
 
     private void add(String bar, String figure, boolean met) {
+        if (figure.contains("NaN")) { // a row it needs was left out of this run (--rows), or produced nothing
+            figure = "not measured: a row it compares was not run or produced nothing";
+            met = false;
+        }
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("bar", (bar.startsWith("http") ? "" : "http ") + bar);
         m.put("figure", figure);

@@ -35,7 +35,8 @@ final class Markdown {
     private void header() {
         Map<String, Object> m = r.machine;
         line("# synth-lm benchmark" + (r.smoke ? " (smoke run: a few iterations, figures mean nothing)" : "")
-                + (r.only != null && !r.only.isBlank() ? " (partial run: --only " + r.only + ")" : ""));
+                + (r.only != null && !r.only.isBlank() ? " (partial run: --only " + r.only
+                        + (r.rows == null ? "" : " --rows " + r.rows) + ")" : r.rows == null ? "" : " (rows " + r.rows + ")"));
         line("");
         line("Run " + m.get("date") + " on " + m.get("cores") + " cores (" + m.get("cpu") + "), " + m.get("memory_gib")
                 + " GiB, " + m.get("os") + "; JDK " + m.get("jdk") + "; nginx " + m.get("nginx") + "; commit "
@@ -78,6 +79,9 @@ final class Markdown {
         line("| client | async face, concurrency and connection limits |");
         line("| --- | --- |");
         for (String client : BenchClient.ROWS) {
+            if (!r.ranRow(client)) {
+                continue;
+            }
             Map<String, String> limits = new java.util.LinkedHashMap<>(); // distinct text -> the schemes it held on
             for (Section t : r.sections) {
                 String l = r.summary(t, client).limits();
@@ -118,6 +122,9 @@ final class Markdown {
         line(rule.toString());
         Summary synth = r.summary(section, "synth-lm");
         for (String client : section.rows()) {
+            if (!r.ranRow(client)) {
+                continue;
+            }
             Summary s = r.summary(section, client);
             StringBuilder row = new StringBuilder("| " + BenchClient.label(client) + " |");
             if (s.good().isEmpty()) {

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -77,6 +78,8 @@ final class Orchestrator {
     private final List<Section> sections;
     private final boolean extras;
     private final String only;
+    /** The rows to run (null: every row of each section). */
+    private final Set<String> rows;
     private final Path baseline;
     private final Path jar;
     private final String java;
@@ -92,6 +95,7 @@ final class Orchestrator {
         this.smoke = o.smoke;
         this.rounds = o.rounds != null ? o.rounds : o.smoke ? 1 : 5;
         this.only = o.only;
+        this.rows = o.rows == null ? null : Set.copyOf(List.of(o.rows.split(",")));
         this.baseline = o.baseline;
         this.sections = Section.select(o.only).stream().filter(s -> bases.containsKey(s.scheme())).toList();
         this.extras = o.only == null || o.only.isBlank() || List.of(o.only.split(",")).contains("extras");
@@ -103,6 +107,15 @@ final class Orchestrator {
             throw new IllegalArgumentException("--only " + o.only + " selects nothing: name scenarios ("
                     + Table.ALL.stream().map(Table::scenario).toList() + "), schemes " + Section.SCHEMES
                     + ", scheme:scenario, or extras (start-up and JMH)");
+        }
+        if (rows != null) {
+            Set<String> known = new java.util.TreeSet<>();
+            sections.forEach(s -> known.addAll(s.rows()));
+            List<String> unknown = rows.stream().filter(r -> !known.contains(r)).sorted().toList();
+            if (!unknown.isEmpty()) {
+                throw new IllegalArgumentException("--rows names " + unknown + ", which the selected sections do not"
+                        + " run; their rows: " + known);
+            }
         }
     }
 
@@ -117,6 +130,7 @@ final class Orchestrator {
         boolean smoke;
         Integer rounds;
         String only;
+        String rows;
         Path baseline;
         String redisUrl;
     }
@@ -136,6 +150,7 @@ final class Orchestrator {
                 case "--smoke" -> o.smoke = true;
                 case "--rounds" -> o.rounds = Integer.parseInt(args[++i]);
                 case "--only" -> o.only = args[++i];
+                case "--rows" -> o.rows = args[++i];
                 case "--baseline" -> o.baseline = Path.of(args[++i]);
                 case "--redis-url" -> o.redisUrl = args[++i];
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
@@ -150,6 +165,7 @@ final class Orchestrator {
 
     int run() throws Exception {
         Report report = new Report(smoke, rounds, bases, sections, extras, only);
+        report.rows = rows == null ? null : String.join(",", new java.util.TreeSet<>(rows));
         report.baseline = Baseline.read(baseline);
         long started = System.nanoTime();
         for (Section s : sections) {
@@ -157,6 +173,9 @@ final class Orchestrator {
             int scenarioRounds = s.scenario().equals("inflight") && !smoke ? Math.min(rounds, 2) : rounds;
             for (int r = 0; r < scenarioRounds; r++) {
                 for (String client : rotated(s.rows(), r + sections.indexOf(s))) {
+                    if (rows != null && !rows.contains(client)) {
+                        continue;
+                    }
                     Map<String, Object> result = child(s, scenario, client, r);
                     report.add(s, client, result);
                     progress(s, client, r, scenarioRounds, result);
@@ -168,7 +187,7 @@ final class Orchestrator {
             report.jmh(new JmhRunner(java, jar, logs, smoke).run());
         }
         report.elapsedSeconds((System.nanoTime() - started) / 1e9);
-        String name = smoke ? "smoke" : only != null && !only.isBlank() ? "partial" : "latest";
+        String name = smoke ? "smoke" : only != null && !only.isBlank() || rows != null ? "partial" : "latest";
         Files.createDirectories(out);
         Files.writeString(out.resolve(name + ".md"), report.markdown(), StandardCharsets.UTF_8);
         Files.writeString(out.resolve(name + ".json"), report.json(), StandardCharsets.UTF_8);

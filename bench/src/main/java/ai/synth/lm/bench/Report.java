@@ -24,6 +24,8 @@ final class Report {
     final List<Section> sections;
     final boolean extras;
     final String only;
+    /** The rows this run was limited to (comma-separated), or null for every row of each section. */
+    String rows;
     /** The committed results the http figures are compared with; null when none. */
     Baseline baseline;
     final Map<String, Map<String, Summary>> results = new LinkedHashMap<>();
@@ -39,6 +41,11 @@ final class Report {
         this.sections = sections;
         this.extras = extras;
         this.only = only;
+    }
+
+    /** Whether this run ran {@code client}'s rows (all do unless {@code --rows} named others). */
+    boolean ranRow(String client) {
+        return rows == null || List.of(rows.split(",")).contains(client);
     }
 
     void add(Section section, String client, Map<String, Object> result) {
@@ -95,6 +102,9 @@ final class Report {
         List<String> missing = new ArrayList<>();
         for (Section t : sections) {
             for (String client : t.rows()) {
+                if (!ranRow(client)) {
+                    continue;
+                }
                 Summary s = summary(t, client);
                 double produced = s.good().isEmpty() ? 0 : s.median(t.table().producedKey());
                 if (client.equals(BenchClient.REDIS_ROUTER) && produced > 0
@@ -135,14 +145,15 @@ final class Report {
     int rowCount() {
         int rows = 0;
         for (Section t : sections) {
-            rows += t.rows().size();
+            rows += (int) t.rows().stream().filter(this::ranRow).count();
         }
         return rows + (extras ? 2 + BenchClient.CODECS.size() + 1 : 0);
     }
 
     String json() throws JsonProcessingException {
         Map<String, Object> out = new LinkedHashMap<>();
-        out.put("mode", smoke ? "smoke" : only != null && !only.isBlank() ? "partial: " + only : "full");
+        out.put("mode", (smoke ? "smoke" : only != null && !only.isBlank() ? "partial: " + only : "full")
+                + (rows == null ? "" : "; rows " + rows));
         out.put("machine", machine);
         out.put("rounds", rounds);
         out.put("elapsed_s", elapsedSeconds);
@@ -151,6 +162,9 @@ final class Report {
         for (Section t : sections) {
             Map<String, Object> clients = new LinkedHashMap<>();
             for (String client : t.rows()) {
+                if (!ranRow(client)) {
+                    continue;
+                }
                 clients.put(client, summary(t, client).toMap(t.table().columns()));
             }
             schemes.computeIfAbsent(t.scheme(), k -> new LinkedHashMap<>()).put(t.scenario(), clients);
@@ -192,7 +206,8 @@ final class Report {
 
     /** The sections run with both synth-lm rows (all but the batch scenario). */
     List<Section> abSections() {
-        return sections.stream().filter(s -> s.rows().contains("synth-lm-jdk")).toList();
+        return sections.stream().filter(s -> s.rows().contains("synth-lm-jdk") && ranRow("synth-lm-jdk")
+                && ranRow("synth-lm")).toList();
     }
 
     /** The transport synth-lm's row names in its limits ("carried by its X transport"), or "?". */
