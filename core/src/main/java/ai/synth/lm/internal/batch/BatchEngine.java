@@ -11,7 +11,6 @@ import java.time.Instant;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
@@ -29,7 +28,7 @@ public final class BatchEngine {
 
     private final BatchPlan plan;
     private final Tally tally = new Tally();
-    private final Semaphore permits;
+    private final Slots slots;
     private final CompletableFuture<Void> stop = new CompletableFuture<>();
     private final CompletableFuture<BatchSummary> result = new CompletableFuture<>();
     private final AtomicReference<Throwable> writeFailure = new AtomicReference<>();
@@ -43,7 +42,7 @@ public final class BatchEngine {
 
     public BatchEngine(BatchPlan plan) {
         this.plan = plan;
-        this.permits = new Semaphore(plan.concurrency());
+        this.slots = new Slots(plan.concurrency(), this::drain);
         this.gate = new RateGate(plan, "batch-" + runTag + "-");
     }
 
@@ -99,7 +98,7 @@ public final class BatchEngine {
             try {
                 readAll(input, resumed);
             } finally {
-                permits.acquireUninterruptibly(plan.concurrency());
+                slots.take(plan.concurrency());
             }
             Throwable failed = writeFailure.get();
             if (failed != null) {
@@ -164,11 +163,11 @@ public final class BatchEngine {
     }
 
     private void send(InputLine.Request line) {
-        permits.acquireUninterruptibly();
+        slots.take(1);
         String ticket = stop.isDone() ? null : gate.reserve(line.lineNumber(), line.request(), stop);
         if (stop.isDone()) {
             gate.settle(ticket, 0);
-            permits.release();
+            slots.free();
             return;
         }
         tally.inFlight.incrementAndGet();
@@ -182,26 +181,39 @@ public final class BatchEngine {
     }
 
     /**
-     * Makes the result's line and queues it; the call counts as done, and its permit is let go, only once the line is
-     * written ({@link #written}).
+     * Makes the result's line and queues it, for the reader to write when it waits for a permit, else writes it at
+     * once; the call counts as done, and its permit is let go, only once the line is written ({@link #written}).
      */
     private void finish(InputLine.Request line, String ticket, ChatCompletion completion, Throwable failure) {
+        ResultLog log;
         try {
             String id = resultId(line.lineNumber());
             if (failure == null) {
                 gate.settle(ticket, completion.usage() == null ? 0 : completion.usage().totalTokens());
                 Usage usage = completion.usage();
-                out.append(OutputLines.success(id, line.customId(), completion),
+                log = out;
+                log.queue(OutputLines.success(id, line.customId(), completion),
                         e -> written(e, () -> tally.success(usage)));
             } else {
                 gate.settle(ticket, 0);
                 String code = OutputLines.code(failure);
-                err.append(OutputLines.failure(id, line.customId(), failure),
+                log = err;
+                log.queue(OutputLines.failure(id, line.customId(), failure),
                         e -> written(e, () -> tally.failure(code)));
             }
         } catch (RuntimeException e) {
             written(e, null);
+            return;
         }
+        if (!slots.handedToWaiter()) {
+            log.drain();
+        }
+    }
+
+    /** Writes the lines queued for either file. */
+    private void drain() {
+        out.drain();
+        err.drain();
     }
 
     /** A result's line is written ({@code failure} null) or failed: counts it, lets its permit go, tells progress. */
@@ -215,7 +227,7 @@ public final class BatchEngine {
             }
         } finally {
             tally.inFlight.decrementAndGet();
-            permits.release();
+            slots.free();
         }
         report();
     }

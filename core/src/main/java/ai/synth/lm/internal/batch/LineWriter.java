@@ -48,8 +48,16 @@ final class LineWriter {
      * channel, or the failure that stopped it; it should not throw.
      */
     void append(byte[] json, Consumer<IOException> written) {
-        queue.add(new Line(json, written));
+        queue(json, written);
         drain();
+    }
+
+    /**
+     * Queues {@code json} (one line, without its newline) without writing it: the next {@link #drain()}, by any
+     * thread, writes it. The caller must see that one runs.
+     */
+    void queue(byte[] json, Consumer<IOException> written) {
+        queue.add(new Line(json, written));
     }
 
     /**
@@ -75,10 +83,10 @@ final class LineWriter {
     }
 
     /**
-     * Takes the writer's part while lines are queued and no one has it. The queue is read again after the part is
-     * let go, so a line queued by a thread that saw the part taken is never left behind.
+     * Writes the queued lines: takes the writer's part while lines are queued and no one has it. The queue is read
+     * again after the part is let go, so a line queued by a thread that saw the part taken is never left behind.
      */
-    private void drain() {
+    void drain() {
         while (!queue.isEmpty() && writing.compareAndSet(false, true)) {
             try {
                 writeQueued();

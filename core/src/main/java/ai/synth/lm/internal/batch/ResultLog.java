@@ -19,8 +19,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * An append-only JSONL file of results. Each line goes to the operating system as soon as it is made (lines made at
- * the same moment by several threads in one write, see {@link LineWriter}), and its owner hears of it only then, so
+ * An append-only JSONL file of results. Each line goes to the operating system as soon as it is made, or as soon as
+ * the thread it was queued for looks (lines made at the same moment by several threads in one write, see
+ * {@link LineWriter} and {@link Slots}), and its owner hears of it only then, so
  * a killed process leaves every line it counted behind; a half-written last line (a crash in the middle of a write,
  * a full disk) is cut off when the file is opened again.
  */
@@ -119,6 +120,16 @@ final class ResultLog implements Closeable {
      */
     void append(byte[] json, Consumer<IOException> written) {
         writer.append(json, written);
+    }
+
+    /** Queues one line (without its newline) for the next {@link #drain()}; see {@link LineWriter#queue}. */
+    void queue(byte[] json, Consumer<IOException> written) {
+        writer.queue(json, written);
+    }
+
+    /** Writes the queued lines, unless a write under way on another thread is writing them. */
+    void drain() {
+        writer.drain();
     }
 
     /**

@@ -1,0 +1,118 @@
+package ai.synth.lm.internal.batch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import org.junit.jupiter.api.Test;
+
+class SlotsTest {
+
+    /** Result lines queued for the reader: draining one frees its permit, as a written result does. */
+    private static final class Queued implements Runnable {
+        final ConcurrentLinkedQueue<String> lines = new ConcurrentLinkedQueue<>();
+        final ConcurrentLinkedQueue<String> writtenBy = new ConcurrentLinkedQueue<>();
+        final AtomicInteger runs = new AtomicInteger();
+        Slots slots;
+
+        @Override
+        public void run() {
+            runs.incrementAndGet();
+            String line;
+            while ((line = lines.poll()) != null) {
+                writtenBy.add(line + " by " + Thread.currentThread().getName());
+                slots.free();
+            }
+        }
+    }
+
+    private static Queued queued(int permits) {
+        Queued q = new Queued();
+        q.slots = new Slots(permits, q);
+        return q;
+    }
+
+    /** Waits, without sleeping, until {@code thread} is parked in {@link Slots#take}. */
+    private static void untilParked(Thread thread) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!(thread.getState() == Thread.State.WAITING && LockSupport.getBlocker(thread) instanceof Slots)) {
+            assertThat(System.nanoTime()).as("the reader parks waiting for a permit").isLessThan(deadline);
+            Thread.onSpinWait();
+        }
+    }
+
+    @Test
+    void aLineQueuedWhileNoReaderWaitsIsLeftToTheThreadThatQueuedIt() {
+        Queued q = queued(1);
+
+        q.slots.take(1);
+
+        assertThat(q.slots.handedToWaiter()).isFalse();
+    }
+
+    @Test
+    void aReaderWaitingForAPermitWritesTheLinesQueuedMeanwhileAndTakesThePermitTheyFree() throws Exception {
+        Queued q = queued(1);
+        q.slots.take(1);
+        CompletableFuture<Void> took = new CompletableFuture<>();
+        Thread reader = new Thread(() -> {
+            q.slots.take(1);
+            took.complete(null);
+        }, "reader");
+        reader.start();
+        untilParked(reader);
+
+        q.lines.add("line 1");
+        boolean handed = q.slots.handedToWaiter();
+        took.get(10, TimeUnit.SECONDS);
+        reader.join(10_000);
+
+        assertThat(handed).isTrue();
+        assertThat(q.writtenBy).containsExactly("line 1 by reader");
+        assertThat(q.slots.handedToWaiter()).as("the reader waits no more").isFalse();
+    }
+
+    @Test
+    void aPermitFreedElsewhereWakesTheWaitingReader() throws Exception {
+        Queued q = queued(2);
+        q.slots.take(1);
+        Thread reader = new Thread(() -> q.slots.take(2), "reader");
+        reader.start();
+        untilParked(reader);
+
+        q.slots.free();
+        reader.join(10_000);
+
+        assertThat(reader.isAlive()).isFalse();
+    }
+
+    @Test
+    void anInterruptedReaderGoesOnWaitingAndKeepsItsInterruptStatus() throws Exception {
+        Queued q = queued(1);
+        q.slots.take(1);
+        CompletableFuture<Boolean> interrupted = new CompletableFuture<>();
+        Thread reader = new Thread(() -> {
+            q.slots.take(1);
+            interrupted.complete(Thread.currentThread().isInterrupted());
+        }, "reader");
+        reader.start();
+        untilParked(reader);
+
+        reader.interrupt();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (q.runs.get() < 2) { // woken by the interrupt, it looked for lines once more
+            assertThat(System.nanoTime()).isLessThan(deadline);
+            Thread.onSpinWait();
+        }
+        untilParked(reader);
+        assertThat(interrupted).isNotDone();
+        q.slots.free();
+
+        assertThat(interrupted.get(10, TimeUnit.SECONDS)).isTrue();
+        // waiting, woken by the interrupt, woken by the permit, leaving: a reader spinning on its interrupt runs far more
+        assertThat(q.runs.get()).isBetween(4, 6);
+    }
+}
