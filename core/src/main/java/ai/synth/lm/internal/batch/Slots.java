@@ -71,7 +71,9 @@ final class Slots {
         if (w == null) {
             return false;
         }
-        LockSupport.unpark(w);
+        if (w != Thread.currentThread()) { // the reader freeing the permits of lines it wrote needs no waking
+            LockSupport.unpark(w);
+        }
         return true;
     }
 }
