@@ -25,6 +25,7 @@ final class InputReader implements InputSource {
     private static final JsonFactory JSON = JsonFactory.builder().build();
 
     private final LineReader lines;
+    private final ReusedParser reused = new ReusedParser();
     private final String model;
     private long lineNumber;
 
@@ -39,7 +40,9 @@ final class InputReader implements InputSource {
         while (lines.next()) {
             lineNumber++;
             if (!isBlank(lines.bytes(), lines.length())) {
-                return parse(lineNumber, lines.bytes(), lines.length(), model);
+                Object json = reused.read(lines.bytes(), lines.length());
+                return json instanceof Map ? request(lineNumber, RequestJson.object("line", json), model)
+                        : parse(lineNumber, lines.bytes(), lines.length(), model);
             }
         }
         return null;
@@ -71,6 +74,11 @@ final class InputReader implements InputSource {
         } catch (IOException | IllegalArgumentException e) {
             return new InputLine.Bad(n, null, MALFORMED, "line " + n + " is not a JSON object");
         }
+        return request(n, json, model);
+    }
+
+    /** Line {@code n}, read as the JSON object {@code json}. */
+    private static InputLine request(long n, Map<String, Object> json, String model) {
         boolean batchLine = json.containsKey("custom_id") || json.containsKey("body");
         String customId = batchLine ? idOf(json.get("custom_id")) : Long.toString(n);
         if (customId == null) {

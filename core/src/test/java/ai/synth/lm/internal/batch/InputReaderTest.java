@@ -51,6 +51,41 @@ class InputReaderTest {
                 bad -> assertThat(bad.message()).isEqualTo("line 1 is not valid JSON at column 15"));
     }
 
+    @Test
+    void eachLineReadsAsItWouldAloneWhateverCameBeforeIt() throws IOException {
+        String good = line("g", "hi \\\"there\\\" caf\u00e9").strip();
+        List<String> texts = List.of(good,
+                "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"bare\"}],\"temperature\":0.5,"
+                        + "\"seed\":12345678901234,\"x\":{\"n\":1e999,\"l\":[1,[2,{}]]}}",
+                "{\"custom_id\":\"cut\",\"body\":{\"model\":\"m\",\"messages\":[",
+                good,
+                "{\"custom_id\":\"inner\",\"body\":{\"model\":\"m\",\"messages\":[]},\"x\":{\"a\":{\"b\":1",
+                good,
+                good + " {\"custom_id\":\"second\"}",
+                good + "   \t",
+                good + "x",
+                good + "}",
+                "[1,2]", "\"text\"", "42", "nul", "}", "{\"custom_id\":\"open\"",
+                "\ufeff" + good,
+                "{\"custom_id\":\"dup\",\"custom_id\":\"dup2\",\"body\":{\"model\":\"a\",\"model\":\"b\","
+                        + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}}",
+                good);
+        ByteArrayOutputStream file = new ByteArrayOutputStream();
+        for (String text : texts) {
+            file.writeBytes((text + "\n").getBytes(StandardCharsets.UTF_8));
+        }
+
+        List<InputLine> lines = read(file.toByteArray());
+
+        assertThat(lines).hasSize(texts.size());
+        for (int i = 0; i < texts.size(); i++) {
+            byte[] alone = texts.get(i).getBytes(StandardCharsets.UTF_8);
+            assertThat(lines.get(i)).as(texts.get(i)).isEqualTo(InputReader.parse(i + 1, alone, alone.length, null));
+        }
+        assertThat(lines).filteredOn(InputLine.Request.class::isInstance).hasSizeGreaterThan(5);
+        assertThat(lines).filteredOn(InputLine.Bad.class::isInstance).hasSizeGreaterThan(5);
+    }
+
     private List<InputLine> read(byte[] bytes) throws IOException {
         Path file = Files.write(dir.resolve("in.jsonl"), bytes);
         List<InputLine> lines = new ArrayList<>();
