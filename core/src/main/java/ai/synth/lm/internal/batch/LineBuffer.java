@@ -1,5 +1,8 @@
 package ai.synth.lm.internal.batch;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import java.io.IOException;
 import java.io.OutputStream;
 import java.util.Arrays;
 
@@ -16,6 +19,7 @@ final class LineBuffer extends OutputStream {
 
     private byte[] bytes = new byte[START];
     private int count;
+    private JsonGenerator generator;
 
     private LineBuffer() {}
 
@@ -24,6 +28,24 @@ final class LineBuffer extends OutputStream {
         LineBuffer buffer = MINE.get();
         buffer.count = 0;
         return buffer;
+    }
+
+    /**
+     * This thread's generator writing into this buffer, made on first use and kept for the next line (one per line
+     * cost about as much as writing a short result): it writes each line as a root value with nothing between them.
+     * Drop it with {@link #dropGenerator()} after a line that failed half-way.
+     */
+    JsonGenerator generator(JsonFactory json) throws IOException {
+        if (generator == null) {
+            generator = json.createGenerator(this);
+            generator.setRootValueSeparator(null);
+        }
+        return generator;
+    }
+
+    /** Forgets the generator, which a line that failed half-way left in the middle of a value. */
+    void dropGenerator() {
+        generator = null;
     }
 
     @Override

@@ -121,11 +121,17 @@ final class OutputLines {
 
     private static byte[] write(Body body) {
         LineBuffer out = LineBuffer.get();
-        try (JsonGenerator g = JSON.createGenerator(out)) {
+        try {
+            JsonGenerator g = out.generator(JSON);
             body.write(g);
             g.writeEndObject();
+            g.flush();
         } catch (IOException e) {
+            out.dropGenerator();
             throw new UncheckedIOException(e);
+        } catch (RuntimeException | Error e) {
+            out.dropGenerator();
+            throw e;
         }
         return out.take();
     }
