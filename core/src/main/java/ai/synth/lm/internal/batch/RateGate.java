@@ -49,10 +49,18 @@ final class RateGate {
                 return ticket;
             }
             Duration wait = free.get().isAfter(now.plus(MAX_WAIT)) ? MAX_WAIT : Duration.between(now, free.get());
-            CompletableFuture.anyOf(plan.scheduler().delay(wait.compareTo(MIN_WAIT) < 0 ? MIN_WAIT : wait), stop)
-                    .join();
+            await(plan.scheduler().delay(wait.compareTo(MIN_WAIT) < 0 ? MIN_WAIT : wait), stop);
         }
         return null;
+    }
+
+    /** Waits for the timer or {@code stop}, whichever comes first; a timer no longer waited for is cancelled. */
+    private static void await(CompletableFuture<Void> timer, CompletableFuture<Void> stop) {
+        try {
+            CompletableFuture.anyOf(timer, stop).join();
+        } finally {
+            timer.cancel(false);
+        }
     }
 
     /** Replaces the reservation's estimate by the tokens used (0 when the call failed). */
