@@ -118,10 +118,10 @@ public final class CallEvents {
     public void outcome(ChatCompletion completion, Throwable error) {
         if (error == null) {
             completed(completion);
-        } else if (HttpEngine.unwrap(error) instanceof CancellationException) {
+        } else if (Futures.unwrap(error) instanceof CancellationException) {
             cancelled();
         } else {
-            ended(HttpEngine.unwrap(error));
+            ended(Futures.unwrap(error));
         }
     }
 

@@ -101,7 +101,7 @@ public final class ChunkStream implements Flow.Publisher<ChatCompletionChunk> {
         bridge.call = call;
         call.whenComplete((o, error) -> {
             if (error != null) {
-                Throwable cause = HttpEngine.unwrap(error);
+                Throwable cause = Futures.unwrap(error);
                 opened.completeExceptionally(cause);
                 bridge.fail(cause);
             } else {

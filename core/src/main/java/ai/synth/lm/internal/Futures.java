@@ -2,11 +2,20 @@ package ai.synth.lm.internal;
 
 import ai.synth.lm.SynthLMException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 
 /** The synchronous face over the asynchronous engine. */
 public final class Futures {
     private Futures() {}
+
+    /** The failure inside any {@link CompletionException} and {@link ExecutionException} wrapping it. */
+    public static Throwable unwrap(Throwable t) {
+        while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t;
+    }
 
     /**
      * Waits for the future and returns its value, rethrowing its failure as it is (a {@link SynthLMException} or
@@ -17,7 +26,7 @@ public final class Futures {
         try {
             return future.get();
         } catch (ExecutionException e) {
-            Throwable cause = HttpEngine.unwrap(e);
+            Throwable cause = unwrap(e);
             if (cause instanceof RuntimeException r) {
                 throw r;
             }

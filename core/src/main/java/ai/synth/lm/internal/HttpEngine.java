@@ -22,7 +22,6 @@ import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -166,7 +165,7 @@ public final class HttpEngine implements AutoCloseable {
                 (response, attempts) -> responses.openedBlocking(response, attempts, this, call), call);
         opened.whenComplete((s, e) -> {
             if (e != null) {
-                call.ended(unwrap(e));
+                call.ended(Futures.unwrap(e));
             }
         });
         return Futures.await(opened);
@@ -232,7 +231,7 @@ public final class HttpEngine implements AutoCloseable {
         }
         send.whenComplete((response, error) -> {
             if (error != null) {
-                out.completeExceptionally(unwrap(error));
+                out.completeExceptionally(Futures.unwrap(error));
             } else if (!out.complete(response)) {
                 response.discard();
             }
@@ -423,14 +422,6 @@ public final class HttpEngine implements AutoCloseable {
         openStreams.forEach(Runnable::run);
         timers.shutdownNow();
         transport.close();
-    }
-
-    static Throwable unwrap(Throwable t) {
-        while ((t instanceof CompletionException || t instanceof java.util.concurrent.ExecutionException)
-                && t.getCause() != null) {
-            t = t.getCause();
-        }
-        return t;
     }
 
     /** Turns a 2xx response into a result, or throws a {@link SynthLMException}. */

@@ -78,13 +78,13 @@ final class RetryingCall<T> {
             if (log.isDebugEnabled()) {
                 log.debug("{} {} {} -> {} in {} ms (attempt {})", engine.settings().provider(), request.method(),
                         request.uri().getPath(),
-                        error != null ? HttpEngine.unwrap(error).toString() : response.status(),
+                        error != null ? Futures.unwrap(error).toString() : response.status(),
                         (System.nanoTime() - started) / 1_000_000, attempt);
             }
             events.attempt(attempt, error == null ? response.status() : 0, started,
-                    error == null ? null : HttpEngine.unwrap(error));
+                    error == null ? null : Futures.unwrap(error));
             if (error != null) {
-                onFailure(attempt, HttpEngine.unwrap(error));
+                onFailure(attempt, Futures.unwrap(error));
             } else if (response.status() / 100 == 2) {
                 try {
                     if (!result.complete(onSuccess.handle(response, attempt))) {

@@ -179,7 +179,7 @@ public final class Warmer {
         private void onStart(Response response, Throwable error) {
             if (error != null) {
                 finish(Outcome.REJECTED, 0, "the warmup request failed: "
-                        + new Failures(settings).noResponse(HttpEngine.unwrap(error), 1).getMessage());
+                        + new Failures(settings).noResponse(Futures.unwrap(error), 1).getMessage());
                 return;
             }
             if (response.status() != 200) {
@@ -215,7 +215,7 @@ public final class Warmer {
                 return;
             }
             if (error != null || response.status() != 200) {
-                String why = error != null ? String.valueOf(HttpEngine.unwrap(error).getMessage())
+                String why = error != null ? String.valueOf(Futures.unwrap(error).getMessage())
                         : "HTTP " + response.status();
                 event("error", attempt, "status check failed (" + why + "); polling on");
             } else {

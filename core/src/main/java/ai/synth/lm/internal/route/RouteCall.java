@@ -16,7 +16,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,7 +47,8 @@ public final class RouteCall<T> {
     /** The groups this call has been routed to; made at the first fallback. */
     private Set<String> visited;
     private Deque<String> fallbackQueue;
-    private volatile CompletableFuture<?> current;
+    /** The step in progress: an attempt's future, or a wait before the next pick. */
+    volatile CompletableFuture<?> current;
     /**
      * Completes at the deadline; made when the call first waits for a parallel-request slot, and cancelled when the
      * call ends, so that its timer does not outlive the call.
@@ -60,34 +60,8 @@ public final class RouteCall<T> {
         this.request = request;
         this.attempt = attempt;
         this.blocking = blocking;
-        this.result = blocking ? new CompletableFuture<>() : new Outcome<>(this);
+        this.result = blocking ? new CompletableFuture<>() : new RouteOutcome<>(this);
         this.deadline = core.clock().instant().plus(core.settings().deadline());
-    }
-
-    /**
-     * The future of an asynchronous call, as its caller holds it: cancelling it cancels the step in progress (the
-     * deployment's request, or the wait before the next pick). A subclass rather than a callback on the future, which
-     * would cost a completion stage on every call for the few that are cancelled.
-     */
-    private static final class Outcome<T> extends CompletableFuture<T> {
-        private final RouteCall<T> call;
-
-        Outcome(RouteCall<T> call) {
-            this.call = call;
-        }
-
-        @Override
-        public boolean cancel(boolean mayInterruptIfRunning) {
-            boolean cancelled = super.cancel(mayInterruptIfRunning);
-            if (isCancelled()) {
-                CompletableFuture<?> step = call.current;
-                if (step != null) {
-                    step.cancel(true);
-                }
-                call.dropDeadlineTimer();
-            }
-            return cancelled;
-        }
     }
 
     /** Starts a routed call of {@code request.model()}, a known group; the future is its outcome. */
@@ -112,7 +86,7 @@ public final class RouteCall<T> {
     }
 
     /** Cancels the timer to the deadline, if one was made: the call no longer waits for it. */
-    private void dropDeadlineTimer() {
+    void dropDeadlineTimer() {
         CompletableFuture<Void> timer = deadlineTimer;
         if (timer != null) {
             timer.cancel(false);
@@ -153,14 +127,14 @@ public final class RouteCall<T> {
                     if (e == null) {
                         pick(group, retry);
                     } else {
-                        result.completeExceptionally(unwrap(e));
+                        result.completeExceptionally(Futures.unwrap(e));
                     }
                 });
                 return;
             }
             if (delay.isCompletedExceptionally()) {
                 delay.exceptionally(e -> {
-                    result.completeExceptionally(unwrap(e));
+                    result.completeExceptionally(Futures.unwrap(e));
                     return null;
                 });
                 return;
@@ -220,7 +194,7 @@ public final class RouteCall<T> {
             return;
         }
         current = step;
-        if (result.isCancelled()) { // cancelled while the step started: Outcome.cancel saw the step before it
+        if (result.isCancelled()) { // cancelled while the step started: RouteOutcome.cancel saw the step before it
             step.cancel(true);
         }
         step.whenComplete((value, error) -> ended(group, retry, lease, value, error));
@@ -237,7 +211,7 @@ public final class RouteCall<T> {
             }
         }
         if (error != null) {
-            failed(group, retry, lease, unwrap(error));
+            failed(group, retry, lease, Futures.unwrap(error));
             return;
         }
         core.succeeded(lease.member());
@@ -353,7 +327,7 @@ public final class RouteCall<T> {
             delay.get();
             return true;
         } catch (ExecutionException | CancellationException e) {
-            result.completeExceptionally(unwrap(e));
+            result.completeExceptionally(Futures.unwrap(e));
         } catch (InterruptedException e) {
             delay.cancel(true);
             Thread.currentThread().interrupt();
@@ -361,12 +335,5 @@ public final class RouteCall<T> {
                     + " cancelled", e));
         }
         return false;
-    }
-
-    private static Throwable unwrap(Throwable e) {
-        while ((e instanceof CompletionException || e instanceof ExecutionException) && e.getCause() != null) {
-            e = e.getCause();
-        }
-        return e;
     }
 }
