@@ -26,7 +26,13 @@ final class JitSettle {
      * @param minMs the least wait, however quiet the JIT looks
      * @param maxMs the most wait (0: none)
      */
-    record Settle(long minMs, long maxMs) {}
+    record Settle(long minMs, long maxMs) {
+        /** From a child's parameters {@code jit_settle_min_ms} and {@code jit_settle_max_ms} (each 0 when absent). */
+        static Settle of(java.util.Map<String, String> params) {
+            return new Settle(Long.parseLong(params.getOrDefault("jit_settle_min_ms", "0")),
+                    Long.parseLong(params.getOrDefault("jit_settle_max_ms", "0")));
+        }
+    }
 
     /**
      * Waits, {@value #STEP_MS} ms at a time, until {@value #QUIET_STEPS} steps in a row each saw less than

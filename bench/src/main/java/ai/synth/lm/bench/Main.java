@@ -69,8 +69,7 @@ public final class Main {
         long warmup = Long.parseLong(p.getOrDefault("warmup_ms", "1000"));
         long measure = Long.parseLong(p.getOrDefault("measure_ms", "1000"));
         int concurrency = Integer.parseInt(p.getOrDefault("concurrency", "64"));
-        long settle = Long.parseLong(p.getOrDefault("jit_settle_max_ms", "0"));
-        var throughputSettle = new JitSettle.Settle(Long.parseLong(p.getOrDefault("jit_settle_min_ms", "0")), settle);
+        JitSettle.Settle settle = JitSettle.Settle.of(p);
         if (name.equals(BenchClient.SOCKETS)) { // no client, only the in-flight scenario's floor
             if (!scenario.equals("inflight")) {
                 throw new IllegalArgumentException(name + " runs in the inflight scenario only, not " + scenario);
@@ -86,10 +85,10 @@ public final class Main {
         }
         BenchClient client = BenchClient.create(name, baseUrl);
         Map<String, Object> out = switch (scenario) {
-            case "latency", "latency_10k" -> Loads.latency(client, warmup, settle, measure);
-            case "throughput_sync" -> Loads.throughputSync(client, concurrency, warmup, throughputSettle, measure);
-            case "throughput_async" -> Loads.throughputAsync(client, concurrency, warmup, throughputSettle, measure);
-            case "streaming" -> Loads.streaming(client, warmup, settle, measure);
+            case "latency", "latency_10k" -> Loads.latency(client, warmup, settle.maxMs(), measure);
+            case "throughput_sync" -> Loads.throughputSync(client, concurrency, warmup, settle, measure);
+            case "throughput_async" -> Loads.throughputAsync(client, concurrency, warmup, settle, measure);
+            case "streaming" -> Loads.streaming(client, warmup, settle.maxMs(), measure);
             case "inflight" -> InFlight.run(client, Integer.parseInt(p.get("calls")),
                     Integer.parseInt(p.getOrDefault("warmup_calls", "0")), Long.parseLong(p.get("cap_ms")));
             default -> throw new IllegalArgumentException("unknown scenario " + scenario);
@@ -104,8 +103,7 @@ public final class Main {
     private static void batch(String name, String baseUrl, Map<String, String> p, int concurrency) throws Exception {
         int warmup = Integer.parseInt(p.getOrDefault("warmup_calls", "0"));
         int calls = Integer.parseInt(p.get("calls"));
-        var settle = new JitSettle.Settle(Long.parseLong(p.getOrDefault("jit_settle_min_ms", "0")),
-                Long.parseLong(p.getOrDefault("jit_settle_max_ms", "0")));
+        JitSettle.Settle settle = JitSettle.Settle.of(p);
         if (name.equals(BatchLoad.RUNNER)) {
             result(BatchLoad.runner(baseUrl, warmup, settle, calls, concurrency), BatchLoad.limits(concurrency));
         } else if (name.equals("synth-lm")) {
