@@ -3,6 +3,7 @@ package ai.synth.lm;
 import ai.synth.lm.internal.Futures;
 import ai.synth.lm.internal.HttpEngine;
 import ai.synth.lm.internal.ProviderSettings;
+import ai.synth.lm.internal.http.Response;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Flow;
@@ -33,6 +34,32 @@ abstract class AbstractProvider implements UnifiedLMProvider {
         Objects.requireNonNull(request, "request");
         return engine.chat(request);
     }
+
+    @Override
+    public RawResponse<ChatCompletion> createChatCompletionRaw(ChatCompletionRequest request) {
+        Objects.requireNonNull(request, "request");
+        engine.ensureOpen();
+        return engine.chatBlocking(request, RAW);
+    }
+
+    @Override
+    public CompletableFuture<RawResponse<ChatCompletion>> createChatCompletionRawAsync(ChatCompletionRequest request) {
+        Objects.requireNonNull(request, "request");
+        return engine.chat(request, RAW);
+    }
+
+    /** A chat call's completion with the status, header fields and body of the response it came in. */
+    private static final HttpEngine.ChatAnswer<RawResponse<ChatCompletion>> RAW = new HttpEngine.ChatAnswer<>() {
+        @Override
+        public RawResponse<ChatCompletion> of(ChatCompletion completion, Response response) {
+            return new RawResponse<>(completion, response.status(), response.headers(), response.bytes());
+        }
+
+        @Override
+        public ChatCompletion completion(RawResponse<ChatCompletion> answer) {
+            return answer.parsed();
+        }
+    };
 
     @Override
     public ChatCompletionStream streamChatCompletion(ChatCompletionRequest request) {

@@ -2,6 +2,7 @@ package ai.synth.lm;
 
 import ai.synth.lm.internal.Futures;
 import ai.synth.lm.internal.route.Attempt;
+import ai.synth.lm.internal.route.ChatAttempts;
 import ai.synth.lm.internal.route.Lease;
 import ai.synth.lm.internal.route.Member;
 import ai.synth.lm.internal.route.RouteCall;
@@ -89,7 +90,7 @@ public final class Router implements UnifiedLMProvider {
     @Override
     public ChatCompletion createChatCompletion(ChatCompletionRequest request) {
         check(request);
-        return RouteCall.call(core, request, SYNC_CHAT);
+        return RouteCall.call(core, request, ChatAttempts.SYNC_CHAT);
     }
 
     /**
@@ -100,38 +101,30 @@ public final class Router implements UnifiedLMProvider {
     @Override
     public CompletableFuture<ChatCompletion> createChatCompletionAsync(ChatCompletionRequest request) {
         check(request);
-        return RouteCall.run(core, request, ASYNC_CHAT);
+        return RouteCall.run(core, request, ChatAttempts.ASYNC_CHAT);
     }
 
     /**
-     * An attempt on a deployment's synchronous face. A failure is thrown: the router releases the lease, with the
-     * failure counted.
+     * Routes a chat completion as {@link #createChatCompletion(ChatCompletionRequest)} does and returns it with the
+     * HTTP response of the deployment that answered: its status, header fields and body as sent.
+     *
+     * @throws IllegalArgumentException if {@code request.model()} is not a model group of this router
      */
-    private static final Attempt<ChatCompletion> SYNC_CHAT = new ChatAttempt() {
-        @Override
-        public CompletableFuture<ChatCompletion> start(Lease lease, ChatCompletionRequest routed) {
-            return CompletableFuture.completedFuture(lease.member().provider().createChatCompletion(routed));
-        }
-    };
+    @Override
+    public RawResponse<ChatCompletion> createChatCompletionRaw(ChatCompletionRequest request) {
+        check(request);
+        return RouteCall.call(core, request, ChatAttempts.SYNC_RAW);
+    }
 
-    /** An attempt on a deployment's asynchronous face; a failure is the router's to release, as above. */
-    private static final Attempt<ChatCompletion> ASYNC_CHAT = new ChatAttempt() {
-        @Override
-        public CompletableFuture<ChatCompletion> start(Lease lease, ChatCompletionRequest routed) {
-            return lease.member().provider().createChatCompletionAsync(routed);
-        }
-    };
-
-    /** A chat completion's attempt: its answer's latency and tokens recorded, its slot given back. */
-    private abstract static class ChatAttempt implements Attempt<ChatCompletion> {
-        @Override
-        public void answered(Lease lease, ChatCompletion answer) {
-            lease.firstResponse();
-            if (answer.usage() != null) {
-                lease.settle(answer.usage().totalTokens());
-            }
-            lease.release();
-        }
+    /**
+     * The asynchronous face of {@link #createChatCompletionRaw}.
+     *
+     * @throws IllegalArgumentException if {@code request.model()} is not a model group of this router
+     */
+    @Override
+    public CompletableFuture<RawResponse<ChatCompletion>> createChatCompletionRawAsync(ChatCompletionRequest request) {
+        check(request);
+        return RouteCall.run(core, request, ChatAttempts.ASYNC_RAW);
     }
 
     /**

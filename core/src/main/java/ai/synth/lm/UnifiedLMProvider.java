@@ -58,6 +58,32 @@ public interface UnifiedLMProvider extends AutoCloseable {
     }
 
     /**
+     * Sends a chat completion request and returns its answer together with the HTTP response it came in: status,
+     * header fields (e.g. {@code x-request-id}, rate-limit headers) and the body exactly as the server sent it. The
+     * same call as {@link #createChatCompletion(ChatCompletionRequest)}: the same retries, the same exceptions.
+     *
+     * <pre>{@code
+     * RawResponse<ChatCompletion> raw = provider.createChatCompletionRaw(request);
+     * log.info("request {} answered: {}", raw.requestId().orElse("-"), raw.parsed().content());
+     * }</pre>
+     *
+     * <p>The default, for a provider that does not speak HTTP itself, wraps {@link #createChatCompletion} with
+     * {@link RawResponse#withoutHttp}.
+     */
+    default RawResponse<ChatCompletion> createChatCompletionRaw(ChatCompletionRequest request) {
+        return RawResponse.withoutHttp(createChatCompletion(request));
+    }
+
+    /**
+     * The asynchronous face of {@link #createChatCompletionRaw}. The default wraps
+     * {@link #createChatCompletionAsync(ChatCompletionRequest)} with {@link RawResponse#withoutHttp}.
+     */
+    default CompletableFuture<RawResponse<ChatCompletion>> createChatCompletionRawAsync(
+            ChatCompletionRequest request) {
+        return createChatCompletionAsync(request).thenApply(RawResponse::withoutHttp);
+    }
+
+    /**
      * Sends a chat completion and reads the answer as {@code type}, a record or class. When the request has no
      * response format, it asks for {@link ResponseFormat#of(Class)} of the type (a strict JSON schema); a format
      * the request has is kept.

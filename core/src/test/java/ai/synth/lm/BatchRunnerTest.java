@@ -11,6 +11,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import ai.synth.lm.testserver.Fault;
 import ai.synth.lm.testserver.LocalBackend;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -103,6 +104,23 @@ class BatchRunnerTest {
         assertThat(result.get("error").isNull()).isTrue();
         assertThat(backend.lastRequest().bodyJson()).containsEntry("max_tokens", 20);
         assertThat(Files.readString(errors())).isEmpty();
+    }
+
+    @Test
+    void theBodyIsTheResponseAsTheServerSentItWithItsRequestId() throws IOException {
+        String sent = "{\n  \"id\": \"chatcmpl-1\",\n  \"object\": \"chat.completion\",\n  \"created\": 1,\n"
+                + "  \"model\": \"m\",\n  \"choices\": [{\"index\": 0, \"message\": {\"role\": \"assistant\","
+                + " \"content\": \"hi\", \"refusal\": null}, \"logprobs\": null, \"finish_reason\": \"stop\"}],\n"
+                + "  \"usage\": {\"prompt_tokens\": 2, \"completion_tokens\": 1, \"total_tokens\": 3},\n"
+                + "  \"service_tier\": \"default\"\n}\n";
+        backend.enqueue(Fault.body(200, "application/json", sent));
+
+        runner(write(dir.resolve("in.jsonl"), line("only", "Say hello") + "\n")).build().run();
+
+        JsonNode result = results(out()).get(0);
+        assertThat(result.at("/response/request_id").asText()).startsWith("req_local_");
+        assertThat(result.at("/response/body")).isEqualTo(new ObjectMapper().readTree(sent));
+        assertThat(result.at("/response/body/choices/0/logprobs").isNull()).isTrue();
     }
 
     @Test

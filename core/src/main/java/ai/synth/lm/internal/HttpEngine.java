@@ -53,6 +53,8 @@ public final class HttpEngine implements AutoCloseable {
     final RetryPolicy retries;
     final Failures failures;
     private final Responses responses;
+    /** Reads a 2xx response's completion; made once, not per call. */
+    private final SuccessHandler<ChatCompletion> completions;
     private final ScheduledThreadPoolExecutor timers;
     private final Deadlines deadlines;
     private final Set<Runnable> openStreams = ConcurrentHashMap.newKeySet();
@@ -74,6 +76,7 @@ public final class HttpEngine implements AutoCloseable {
         this.retries = new RetryPolicy(settings.maxRetries(), settings.clock());
         this.failures = new Failures(settings);
         this.responses = new Responses(settings, failures);
+        this.completions = responses::completion;
         this.timers = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "synth-lm-timeouts-" + settings.provider());
             t.setDaemon(true);
@@ -110,26 +113,31 @@ public final class HttpEngine implements AutoCloseable {
 
     /** Sends a chat completion, retrying as the contract says. */
     public CompletableFuture<ChatCompletion> chat(ChatCompletionRequest request) {
+        return chat(request, COMPLETION);
+    }
+
+    /** Sends a chat completion as {@link #chat(ChatCompletionRequest)} does; {@code answer} makes what it yields. */
+    public <T> CompletableFuture<T> chat(ChatCompletionRequest request, ChatAnswer<T> answer) {
         byte[] body = JsonCodec.writeRequest(request, false);
         ensureOpen();
         CallEvents call = settings.events().start(request, false);
         Request http = call.headers(post(chatUri, body));
-        CompletableFuture<ChatCompletion> attempts = new CompletableFuture<>();
-        new RetryingCall<>(this, http, BodyMode.WHOLE, responses::completion, attempts, call).attempt(1);
+        CompletableFuture<T> attempts = new CompletableFuture<>();
+        new RetryingCall<>(this, http, BodyMode.WHOLE, answering(answer), attempts, call).attempt(1);
         if (call == CallEvents.NONE) {
             return attempts;
         }
         // The call's end is told before its caller sees the outcome; a caller's cancel still reaches the attempts.
-        CompletableFuture<ChatCompletion> result = new CompletableFuture<>();
-        attempts.whenComplete((answer, error) -> {
-            call.outcome(answer, error);
+        CompletableFuture<T> result = new CompletableFuture<>();
+        attempts.whenComplete((value, error) -> {
+            call.outcome(error == null ? answer.completion(value) : null, error);
             if (error != null) {
                 result.completeExceptionally(error);
             } else {
-                result.complete(answer);
+                result.complete(value);
             }
         });
-        result.whenComplete((answer, error) -> {
+        result.whenComplete((value, error) -> {
             if (result.isCancelled()) {
                 attempts.cancel(true);
             }
@@ -143,13 +151,27 @@ public final class HttpEngine implements AutoCloseable {
      * call's time on loopback with the JDK client); waits between retries block the caller too.
      */
     public ChatCompletion chatBlocking(ChatCompletionRequest request) {
+        return chatBlocking(request, COMPLETION);
+    }
+
+    /** {@link #chatBlocking(ChatCompletionRequest)}, with {@code answer} making what it yields. */
+    public <T> T chatBlocking(ChatCompletionRequest request, ChatAnswer<T> answer) {
         byte[] body = JsonCodec.writeRequest(request, false);
         CallEvents call = settings.events().start(request, false);
         Request http = call.headers(post(chatUri, body));
-        CompletableFuture<ChatCompletion> result = RetryingCall.blocking(this, http, BodyMode.WHOLE,
-                responses::completion, call);
-        result.whenComplete(call::outcome); // already complete: told on this thread, before returning
+        CompletableFuture<T> result = RetryingCall.blocking(this, http, BodyMode.WHOLE, answering(answer), call);
+        // already complete: told on this thread, before returning
+        result.whenComplete((value, error) -> call.outcome(error == null ? answer.completion(value) : null, error));
         return Futures.await(result);
+    }
+
+    private <T> SuccessHandler<T> answering(ChatAnswer<T> answer) {
+        if (answer == COMPLETION) {
+            @SuppressWarnings("unchecked")
+            SuccessHandler<T> plain = (SuccessHandler<T>) completions;
+            return plain;
+        }
+        return (response, attempts) -> answer.of(responses.completion(response, attempts), response);
     }
 
     /**
@@ -430,5 +452,30 @@ public final class HttpEngine implements AutoCloseable {
         /** The result of a successful attempt. */
         T handle(Response response, int attempts);
     }
+
+    /**
+     * What a chat call yields, made from the completion read from a 2xx response and that response: the completion
+     * itself ({@link #COMPLETION}), or the completion with its status, header fields and body.
+     */
+    public interface ChatAnswer<T> {
+        /** The call's result. */
+        T of(ChatCompletion completion, Response response);
+
+        /** The completion in a result, for the call's listener. */
+        ChatCompletion completion(T answer);
+    }
+
+    /** A chat call yielding the completion alone. */
+    public static final ChatAnswer<ChatCompletion> COMPLETION = new ChatAnswer<>() {
+        @Override
+        public ChatCompletion of(ChatCompletion completion, Response response) {
+            return completion;
+        }
+
+        @Override
+        public ChatCompletion completion(ChatCompletion answer) {
+            return answer;
+        }
+    };
 
 }

@@ -55,11 +55,10 @@ final class Responses {
     /** The completion in a 2xx body; an error object or a body that is not a completion throws. */
     ChatCompletion completion(Response response, int attempts) {
         byte[] body = response.bytes();
-        String requestId = response.headers().firstValue("x-request-id").orElse(null);
         if (body == null || body.length == 0) {
             throw new InvalidResponseException(settings.provider() + " answered HTTP " + response.status()
                     + " with an empty body instead of a chat completion", null, settings.provider(),
-                    response.status(), requestId, attempts);
+                    response.status(), requestId(response), attempts);
         }
         ChatCompletion completion;
         try {
@@ -68,11 +67,16 @@ final class Responses {
             throw new InvalidResponseException(settings.provider() + " answered HTTP " + response.status()
                     + " with a body that is not a valid chat completion (" + body.length + " bytes): "
                     + failures.scrub(e.getMessage()), failures.keyFreeCause(e), settings.provider(),
-                    response.status(), requestId, attempts);
+                    response.status(), requestId(response), attempts);
         }
         if (completion.choices().isEmpty() && completion.additionalProperties().containsKey("error")) {
             throw failures.status(response, body, attempts);
         }
         return completion;
+    }
+
+    /** The backend's request id, looked up only for an error: a success does not pay for the header scan. */
+    private static String requestId(Response response) {
+        return response.headers().firstValue("x-request-id").orElse(null);
     }
 }

@@ -2,6 +2,7 @@ package ai.synth.lm.internal.batch;
 
 import ai.synth.lm.BatchSummary;
 import ai.synth.lm.ChatCompletion;
+import ai.synth.lm.RawResponse;
 import ai.synth.lm.Usage;
 import ai.synth.lm.internal.Futures;
 import java.io.IOException;
@@ -171,28 +172,29 @@ public final class BatchEngine {
             return;
         }
         tally.inFlight.incrementAndGet();
-        CompletableFuture<ChatCompletion> call;
+        CompletableFuture<RawResponse<ChatCompletion>> call;
         try {
-            call = plan.provider().createChatCompletionAsync(line.request());
+            call = plan.provider().createChatCompletionRawAsync(line.request());
         } catch (RuntimeException e) {
             call = CompletableFuture.failedFuture(e);
         }
-        call.whenComplete((completion, failure) -> finish(line, ticket, completion, failure));
+        call.whenComplete((answer, failure) -> finish(line, ticket, answer, failure));
     }
 
     /**
      * Makes the result's line and queues it, for the reader to write when it waits for a permit, else writes it at
      * once; the call counts as done, and its permit is let go, only once the line is written ({@link #written}).
      */
-    private void finish(InputLine.Request line, String ticket, ChatCompletion completion, Throwable failure) {
+    private void finish(InputLine.Request line, String ticket, RawResponse<ChatCompletion> answer,
+            Throwable failure) {
         ResultLog log;
         try {
             String id = resultId(line.lineNumber());
             if (failure == null) {
-                gate.settle(ticket, completion.usage() == null ? 0 : completion.usage().totalTokens());
-                Usage usage = completion.usage();
+                Usage usage = answer.parsed().usage();
+                gate.settle(ticket, usage == null ? 0 : usage.totalTokens());
                 log = out;
-                log.queue(OutputLines.success(id, line.customId(), completion),
+                log.queue(OutputLines.success(id, line.customId(), answer),
                         e -> written(e, () -> tally.success(usage)));
             } else {
                 gate.settle(ticket, 0);

@@ -2,8 +2,10 @@ package ai.synth.lm.internal.batch;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
 import java.util.Arrays;
 
 /**
@@ -59,6 +61,44 @@ final class LineBuffer extends OutputStream {
         room(len);
         System.arraycopy(b, off, bytes, count, len);
         count += len;
+    }
+
+    /** Appends text known to be ASCII, such as a line's fixed JSON. */
+    void ascii(String text) {
+        int n = text.length();
+        room(n);
+        for (int i = 0; i < n; i++) {
+            bytes[count++] = (byte) text.charAt(i);
+        }
+    }
+
+    /** Appends {@code text} as a JSON string (quoted, escaped, UTF-8), or {@code null}. */
+    void quoted(String text) {
+        if (text == null) {
+            ascii("null");
+            return;
+        }
+        byte[] escaped = JsonStringEncoder.getInstance().quoteAsUTF8(text);
+        room(escaped.length + 2);
+        bytes[count++] = '"';
+        System.arraycopy(escaped, 0, bytes, count, escaped.length);
+        count += escaped.length;
+        bytes[count++] = '"';
+    }
+
+    /**
+     * Appends what remains of {@code json} without its CR and LF bytes: JSON text may break lines only between
+     * tokens (inside a string a line break is always escaped), so the text keeps its meaning on one line.
+     */
+    void writeWithoutLineBreaks(ByteBuffer json) {
+        int end = json.limit();
+        room(end - json.position());
+        for (int i = json.position(); i < end; i++) {
+            byte b = json.get(i);
+            if (b != '\n' && b != '\r') {
+                bytes[count++] = b;
+            }
+        }
     }
 
     /** What was written since {@link #get()}, in an array of its own. */

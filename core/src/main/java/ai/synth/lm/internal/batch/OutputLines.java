@@ -5,6 +5,7 @@ import ai.synth.lm.AuthenticationException;
 import ai.synth.lm.ChatCompletion;
 import ai.synth.lm.ConnectionException;
 import ai.synth.lm.InvalidResponseException;
+import ai.synth.lm.RawResponse;
 import ai.synth.lm.RateLimitException;
 import ai.synth.lm.RequestTimeoutException;
 import ai.synth.lm.SynthLMException;
@@ -13,6 +14,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
 
@@ -26,17 +28,59 @@ final class OutputLines {
 
     private static final JsonFactory JSON = JsonFactory.builder().build();
 
-    static byte[] success(String id, String customId, ChatCompletion completion) {
-        return write(g -> {
-            start(g, id, customId);
-            g.writeObjectFieldStart("response");
-            g.writeNumberField("status_code", 200);
-            g.writeNullField("request_id");
-            g.writeFieldName("body");
-            CompletionJson.write(g, completion);
-            g.writeEndObject();
-            g.writeNullField("error");
-        });
+    /**
+     * A completed request. The body is the response's own bytes when there are some (line breaks left out, which
+     * JSON needs only between tokens), so fields this library does not model, and nulls, are kept as the server sent
+     * them; a provider that did not speak HTTP has its completion written back in the OpenAI shape instead.
+     */
+    static byte[] success(String id, String customId, RawResponse<ChatCompletion> answer) {
+        ByteBuffer body = answer.bodyBuffer();
+        int start = objectStart(body);
+        String requestId = answer.requestId().orElse(null);
+        if (start < 0) {
+            return write(g -> {
+                start(g, id, customId);
+                g.writeObjectFieldStart("response");
+                g.writeNumberField("status_code", answer.statusCode());
+                g.writeStringField("request_id", requestId);
+                g.writeFieldName("body");
+                CompletionJson.write(g, answer.parsed());
+                g.writeEndObject();
+                g.writeNullField("error");
+            });
+        }
+        LineBuffer out = LineBuffer.get();
+        out.ascii("{\"id\":");
+        out.quoted(id);
+        out.ascii(",\"custom_id\":");
+        out.quoted(customId);
+        out.ascii(",\"response\":{\"status_code\":");
+        out.ascii(Integer.toString(answer.statusCode()));
+        out.ascii(",\"request_id\":");
+        out.quoted(requestId);
+        out.ascii(",\"body\":");
+        out.writeWithoutLineBreaks(body.position(start));
+        out.ascii("},\"error\":null}");
+        return out.take();
+    }
+
+    /**
+     * Where the body's JSON object starts, after a byte order mark and whitespace; -1 when it does not start with
+     * one (no body, or one in UTF-16), which is then written back from the parsed completion. A body that reached
+     * here was read as one JSON object with nothing after it, by a parser that takes no comments or unescaped
+     * control characters, so from its brace on it is a JSON object as it stands.
+     */
+    static int objectStart(ByteBuffer body) {
+        int i = body.position();
+        int end = body.limit();
+        if (end - i >= 3 && body.get(i) == (byte) 0xEF && body.get(i + 1) == (byte) 0xBB
+                && body.get(i + 2) == (byte) 0xBF) {
+            i += 3;
+        }
+        while (i < end && (body.get(i) == ' ' || body.get(i) == '\t' || body.get(i) == '\n' || body.get(i) == '\r')) {
+            i++;
+        }
+        return i < end && body.get(i) == '{' ? i : -1;
     }
 
     /** A request that failed after its retries: the last HTTP status and error body when there was one. */

@@ -11,6 +11,7 @@ import ai.synth.lm.ToolChoice;
 import ai.synth.lm.Usage;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import java.io.ByteArrayOutputStream;
@@ -145,9 +146,9 @@ public final class JsonCodec {
     }
 
     /**
-     * Reads a chat completion.
+     * Reads a chat completion: the body must be one JSON object, with nothing but whitespace after it.
      *
-     * @throws IOException if the body is not a JSON object
+     * @throws IOException if the body is not one JSON object
      */
     public static ChatCompletion readCompletion(byte[] body) throws IOException {
         try (JsonParser p = FACTORY.createParser(body)) {
@@ -170,6 +171,9 @@ public final class JsonCodec {
                     case "usage" -> usage = t == JsonToken.VALUE_NULL ? null : readUsage(p, t);
                     default -> extra = JsonValueIO.put(extra, name, JsonValueIO.read(p, t));
                 }
+            }
+            if (p.nextToken() != null) { // the body is then not one JSON object, so it cannot be passed on as one
+                throw new JsonParseException(p, "content after the completion's closing brace");
             }
             return new ChatCompletion(id, object, created, model, choices, usage, fingerprint, extra);
         }
