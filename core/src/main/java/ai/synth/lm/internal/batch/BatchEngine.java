@@ -13,6 +13,7 @@ import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,6 +37,8 @@ public final class BatchEngine {
     private final String runTag = Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 16);
     private final RateGate gate;
     private final Set<String> seen = new HashSet<>();
+    /** Result lines queued and not yet written. */
+    private final AtomicLong queued = new AtomicLong();
     private volatile Instant started;
     private volatile boolean inputExhausted;
     private volatile ResultLog out;
@@ -188,6 +191,7 @@ public final class BatchEngine {
     private void finish(InputLine.Request line, String ticket, RawResponse<ChatCompletion> answer,
             Throwable failure) {
         ResultLog log;
+        long waiting = queued.incrementAndGet(); // before the line is queued: the reader may write it at once
         try {
             String id = resultId(line.lineNumber());
             if (failure == null) {
@@ -207,7 +211,7 @@ public final class BatchEngine {
             written(e, null);
             return;
         }
-        if (!slots.handedToWaiter()) {
+        if (!slots.handedToWaiter(waiting, tally.inFlight.get())) {
             log.drain();
         }
     }
@@ -228,6 +232,7 @@ public final class BatchEngine {
                 cancel();
             }
         } finally {
+            queued.decrementAndGet(); // before the call stops counting as unwritten; see Slots.handedToWaiter
             tally.inFlight.decrementAndGet();
             slots.free();
         }

@@ -50,7 +50,7 @@ class SlotsTest {
 
         q.slots.take(1);
 
-        assertThat(q.slots.handedToWaiter()).isFalse();
+        assertThat(q.slots.handedToWaiter(1, 1)).isFalse();
     }
 
     @Test
@@ -66,13 +66,13 @@ class SlotsTest {
         untilParked(reader);
 
         q.lines.add("line 1");
-        boolean handed = q.slots.handedToWaiter();
+        boolean handed = q.slots.handedToWaiter(1, 1);
         took.get(10, TimeUnit.SECONDS);
         reader.join(10_000);
 
         assertThat(handed).isTrue();
         assertThat(q.writtenBy).containsExactly("line 1 by reader");
-        assertThat(q.slots.handedToWaiter()).as("the reader waits no more").isFalse();
+        assertThat(q.slots.handedToWaiter(1, 1)).as("the reader waits no more").isFalse();
     }
 
     @Test
@@ -114,5 +114,67 @@ class SlotsTest {
         assertThat(interrupted.get(10, TimeUnit.SECONDS)).isTrue();
         // waiting, woken by the interrupt, woken by the permit, leaving: a reader spinning on its interrupt runs far more
         assertThat(q.runs.get()).isBetween(4, 6);
+    }
+
+    @Test
+    void withManyInFlightAWaitingReaderIsWokenOnceAnEighthOfThemWaitAndWritesThemTogether() throws Exception {
+        Queued q = queued(64);
+        q.slots.take(64);
+        CompletableFuture<Void> took = new CompletableFuture<>();
+        Thread reader = new Thread(() -> {
+            q.slots.take(1);
+            took.complete(null);
+        }, "reader");
+        reader.start();
+        untilParked(reader);
+        int runsWhileParked = q.runs.get();
+
+        for (int i = 1; i < 8; i++) {
+            q.lines.add("line " + i);
+            assertThat(q.slots.handedToWaiter(i, 64)).isTrue();
+        }
+        assertThat(reader.getState()).as("7 of 64 waiting: the reader sleeps on").isEqualTo(Thread.State.WAITING);
+        assertThat(q.runs.get()).isEqualTo(runsWhileParked);
+        q.lines.add("line 8");
+        assertThat(q.slots.handedToWaiter(8, 64)).isTrue();
+        took.get(10, TimeUnit.SECONDS);
+        reader.join(10_000);
+
+        assertThat(q.slots.batch()).isEqualTo(8);
+        assertThat(q.writtenBy).hasSize(8).allMatch(line -> line.endsWith(" by reader"));
+    }
+
+    @Test
+    void aWaitingReaderIsWokenWhenTheQueuedLinesAreAllTheCallsLeft() throws Exception {
+        Queued q = queued(64);
+        q.slots.take(64);
+        CompletableFuture<Void> took = new CompletableFuture<>();
+        Thread reader = new Thread(() -> {
+            q.slots.take(64);
+            took.complete(null);
+        }, "reader");
+        reader.start();
+        untilParked(reader);
+
+        q.lines.add("line 1");
+        q.lines.add("line 2");
+        assertThat(q.slots.handedToWaiter(2, 3)).isTrue();
+        assertThat(reader.getState()).isEqualTo(Thread.State.WAITING);
+        q.lines.add("line 3");
+        assertThat(q.slots.handedToWaiter(3, 3)).isTrue();
+        for (int i = 4; i <= 64; i++) { // the job's last permits, as written lines give them back
+            q.slots.free();
+        }
+        took.get(10, TimeUnit.SECONDS);
+
+        assertThat(q.writtenBy).containsExactly("line 1 by reader", "line 2 by reader", "line 3 by reader");
+    }
+
+    @Test
+    void withFewPermitsEveryLineWakesTheReader() {
+        assertThat(queued(1).slots.batch()).isEqualTo(1);
+        assertThat(queued(15).slots.batch()).isEqualTo(1);
+        assertThat(queued(16).slots.batch()).isEqualTo(2);
+        assertThat(queued(1000).slots.batch()).isEqualTo(16);
     }
 }
