@@ -51,6 +51,15 @@ final class ReadmeExamples {
         return response;
     }
 
+    static String rawResponse(UnifiedLMProvider provider, ChatCompletionRequest request) {
+        RawResponse<ChatCompletion> raw = provider.createChatCompletionRaw(request);
+        String requestId = raw.requestId().orElse("-");
+        raw.header("x-ratelimit-remaining-requests").ifPresent(left -> System.out.println(left + " requests left"));
+        byte[] asSent = raw.body();            // or raw.bodyBuffer(), read-only and without a copy
+        ChatCompletion completion = raw.parsed();
+        return requestId + " " + asSent.length + " " + completion.content();
+    }
+
     static List<ChatCompletion> oneShot() {
         List<ChatMessage> messages = List.of(ChatMessage.user("Hello!"));
         ChatCompletion once = SynthLM.createChatCompletion("Qwen/Qwen2.5-7B-Instruct", messages);

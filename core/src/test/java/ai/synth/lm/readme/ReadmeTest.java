@@ -96,6 +96,17 @@ class ReadmeTest {
     }
 
     @Test
+    void rawResponseHasTheRequestIdAndTheBodyAsSent() {
+        try (SynthProvider provider = new SynthProvider(config)) {
+            String out = ReadmeExamples.rawResponse(provider, ChatCompletionRequest.of("Qwen/Qwen2.5-7B-Instruct",
+                    List.of(ChatMessage.user("Hello!"))));
+
+            assertThat(out).startsWith("req_local_").contains("Hello!");
+            assertThat(Integer.parseInt(out.split(" ")[1])).isGreaterThan(100);
+        }
+    }
+
+    @Test
     void oneShotsAndProviderSwitchingReadTheDotenvFile() {
         assertThat(ReadmeExamples.oneShot()).hasSize(2).allSatisfy(r -> assertThat(r.content()).contains("Hello!"));
         List<ChatCompletion> answers = ReadmeExamples.providerSwitching();
