@@ -44,6 +44,25 @@ class SlotsTest {
         }
     }
 
+    /** A reader thread that took {@code n} permits once {@code took} completes; parked when this returns. */
+    private record Reader(Thread thread, CompletableFuture<Void> took) {
+        static Reader waitingFor(Queued q, int n) {
+            CompletableFuture<Void> took = new CompletableFuture<>();
+            Thread thread = new Thread(() -> {
+                q.slots.take(n);
+                took.complete(null);
+            }, "reader");
+            thread.start();
+            untilParked(thread);
+            return new Reader(thread, took);
+        }
+
+        void end() throws Exception {
+            took.get(10, TimeUnit.SECONDS);
+            thread.join(10_000);
+        }
+    }
+
     @Test
     void aLineQueuedWhileNoReaderWaitsIsLeftToTheThreadThatQueuedIt() {
         Queued q = queued(1);
@@ -57,18 +76,11 @@ class SlotsTest {
     void aReaderWaitingForAPermitWritesTheLinesQueuedMeanwhileAndTakesThePermitTheyFree() throws Exception {
         Queued q = queued(1);
         q.slots.take(1);
-        CompletableFuture<Void> took = new CompletableFuture<>();
-        Thread reader = new Thread(() -> {
-            q.slots.take(1);
-            took.complete(null);
-        }, "reader");
-        reader.start();
-        untilParked(reader);
+        Reader reader = Reader.waitingFor(q, 1);
 
         q.lines.add("line 1");
         boolean handed = q.slots.handedToWaiter(1, 1);
-        took.get(10, TimeUnit.SECONDS);
-        reader.join(10_000);
+        reader.end();
 
         assertThat(handed).isTrue();
         assertThat(q.writtenBy).containsExactly("line 1 by reader");
@@ -120,25 +132,18 @@ class SlotsTest {
     void withManyInFlightAWaitingReaderIsWokenOnceAnEighthOfThemWaitAndWritesThemTogether() throws Exception {
         Queued q = queued(64);
         q.slots.take(64);
-        CompletableFuture<Void> took = new CompletableFuture<>();
-        Thread reader = new Thread(() -> {
-            q.slots.take(1);
-            took.complete(null);
-        }, "reader");
-        reader.start();
-        untilParked(reader);
+        Reader reader = Reader.waitingFor(q, 1);
         int runsWhileParked = q.runs.get();
 
         for (int i = 1; i < 8; i++) {
             q.lines.add("line " + i);
             assertThat(q.slots.handedToWaiter(i, 64)).isTrue();
         }
-        assertThat(reader.getState()).as("7 of 64 waiting: the reader sleeps on").isEqualTo(Thread.State.WAITING);
+        assertThat(reader.thread().getState()).as("7 of 64 waiting: the reader sleeps on").isEqualTo(Thread.State.WAITING);
         assertThat(q.runs.get()).isEqualTo(runsWhileParked);
         q.lines.add("line 8");
         assertThat(q.slots.handedToWaiter(8, 64)).isTrue();
-        took.get(10, TimeUnit.SECONDS);
-        reader.join(10_000);
+        reader.end();
 
         assertThat(q.slots.batch()).isEqualTo(8);
         assertThat(q.writtenBy).hasSize(8).allMatch(line -> line.endsWith(" by reader"));
@@ -148,24 +153,18 @@ class SlotsTest {
     void aWaitingReaderIsWokenWhenTheQueuedLinesAreAllTheCallsLeft() throws Exception {
         Queued q = queued(64);
         q.slots.take(64);
-        CompletableFuture<Void> took = new CompletableFuture<>();
-        Thread reader = new Thread(() -> {
-            q.slots.take(64);
-            took.complete(null);
-        }, "reader");
-        reader.start();
-        untilParked(reader);
+        Reader reader = Reader.waitingFor(q, 64);
 
         q.lines.add("line 1");
         q.lines.add("line 2");
         assertThat(q.slots.handedToWaiter(2, 3)).isTrue();
-        assertThat(reader.getState()).isEqualTo(Thread.State.WAITING);
+        assertThat(reader.thread().getState()).isEqualTo(Thread.State.WAITING);
         q.lines.add("line 3");
         assertThat(q.slots.handedToWaiter(3, 3)).isTrue();
         for (int i = 4; i <= 64; i++) { // the job's last permits, as written lines give them back
             q.slots.free();
         }
-        took.get(10, TimeUnit.SECONDS);
+        reader.end();
 
         assertThat(q.writtenBy).containsExactly("line 1 by reader", "line 2 by reader", "line 3 by reader");
     }
