@@ -1,5 +1,6 @@
 package ai.synth.lm;
 
+import ai.synth.lm.internal.ChatAnswer;
 import ai.synth.lm.internal.Futures;
 import ai.synth.lm.internal.HttpEngine;
 import ai.synth.lm.internal.ProviderSettings;
@@ -49,7 +50,7 @@ abstract class AbstractProvider implements UnifiedLMProvider {
     }
 
     /** A chat call's completion with the status, header fields and body of the response it came in. */
-    private static final HttpEngine.ChatAnswer<RawResponse<ChatCompletion>> RAW = new HttpEngine.ChatAnswer<>() {
+    private static final ChatAnswer<RawResponse<ChatCompletion>> RAW = new ChatAnswer<>() {
         @Override
         public RawResponse<ChatCompletion> of(ChatCompletion completion, Response response) {
             return new RawResponse<>(completion, response.status(), response.headers(), response.bytes());

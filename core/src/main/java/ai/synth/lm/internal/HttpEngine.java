@@ -26,8 +26,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -113,7 +111,7 @@ public final class HttpEngine implements AutoCloseable {
 
     /** Sends a chat completion, retrying as the contract says. */
     public CompletableFuture<ChatCompletion> chat(ChatCompletionRequest request) {
-        return chat(request, COMPLETION);
+        return chat(request, ChatAnswer.COMPLETION);
     }
 
     /** Sends a chat completion as {@link #chat(ChatCompletionRequest)} does; {@code answer} makes what it yields. */
@@ -151,7 +149,7 @@ public final class HttpEngine implements AutoCloseable {
      * call's time on loopback with the JDK client); waits between retries block the caller too.
      */
     public ChatCompletion chatBlocking(ChatCompletionRequest request) {
-        return chatBlocking(request, COMPLETION);
+        return chatBlocking(request, ChatAnswer.COMPLETION);
     }
 
     /** {@link #chatBlocking(ChatCompletionRequest)}, with {@code answer} making what it yields. */
@@ -166,7 +164,7 @@ public final class HttpEngine implements AutoCloseable {
     }
 
     private <T> SuccessHandler<T> answering(ChatAnswer<T> answer) {
-        if (answer == COMPLETION) {
+        if (answer == ChatAnswer.COMPLETION) {
             @SuppressWarnings("unchecked")
             SuccessHandler<T> plain = (SuccessHandler<T>) completions;
             return plain;
@@ -313,51 +311,6 @@ public final class HttpEngine implements AutoCloseable {
         }
     }
 
-    /** The state of one blocking attempt, shared with whoever ends it early. */
-    private final class BlockingAttempt {
-        private static final int RUNNING = 0, DONE = 1, INTERRUPTING = 2, INTERRUPTED = 3;
-        private final Thread caller;
-        private final AtomicInteger state = new AtomicInteger(RUNNING);
-        private final AtomicReference<Runnable> abort = new AtomicReference<>();
-        final AtomicReference<RuntimeException> ended = new AtomicReference<>();
-
-        BlockingAttempt(Thread caller) {
-            this.caller = caller;
-        }
-
-        /** The transport's way to end the exchange; run at once if the attempt already ended. */
-        void onAbort(Runnable action) {
-            abort.set(action);
-            if (ended.get() != null) {
-                action.run();
-            }
-        }
-
-        /** Ends the attempt with {@code cause}: runs the transport's abort action, or else interrupts the caller. */
-        void end(RuntimeException cause) {
-            if (!ended.compareAndSet(null, cause)) {
-                return;
-            }
-            Runnable action = abort.get();
-            if (action != null) {
-                action.run();
-            } else if (state.compareAndSet(RUNNING, INTERRUPTING)) {
-                caller.interrupt();
-                state.set(INTERRUPTED);
-            }
-        }
-
-        /** On the caller's thread, leaving: an interrupt this attempt sent is waited for and cleared. */
-        void finish() {
-            if (!state.compareAndSet(RUNNING, DONE)) {
-                while (state.get() != INTERRUPTED) {
-                    Thread.onSpinWait();
-                }
-                Thread.interrupted();
-            }
-        }
-    }
-
     /** The library's own marker inside the JDK's wrapping {@link IOException}, else the exception itself. */
     private static Throwable causeOf(IOException e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
@@ -452,30 +405,4 @@ public final class HttpEngine implements AutoCloseable {
         /** The result of a successful attempt. */
         T handle(Response response, int attempts);
     }
-
-    /**
-     * What a chat call yields, made from the completion read from a 2xx response and that response: the completion
-     * itself ({@link #COMPLETION}), or the completion with its status, header fields and body.
-     */
-    public interface ChatAnswer<T> {
-        /** The call's result. */
-        T of(ChatCompletion completion, Response response);
-
-        /** The completion in a result, for the call's listener. */
-        ChatCompletion completion(T answer);
-    }
-
-    /** A chat call yielding the completion alone. */
-    public static final ChatAnswer<ChatCompletion> COMPLETION = new ChatAnswer<>() {
-        @Override
-        public ChatCompletion of(ChatCompletion completion, Response response) {
-            return completion;
-        }
-
-        @Override
-        public ChatCompletion completion(ChatCompletion answer) {
-            return answer;
-        }
-    };
-
 }
