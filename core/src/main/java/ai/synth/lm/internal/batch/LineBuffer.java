@@ -87,16 +87,29 @@ final class LineBuffer extends OutputStream {
     }
 
     /**
-     * Appends what remains of {@code json} without its CR and LF bytes: JSON text may break lines only between
-     * tokens (inside a string a line break is always escaped), so the text keeps its meaning on one line.
+     * Appends what remains of {@code json}, one JSON value, without the whitespace between its tokens: the same
+     * value on one line, in as few bytes as it can take. Inside a string every byte is kept (a line break there is
+     * always escaped, and bytes of a UTF-8 sequence are never ASCII); the input must be valid JSON.
      */
-    void writeWithoutLineBreaks(ByteBuffer json) {
+    void writeCompact(ByteBuffer json) {
         int end = json.limit();
         room(end - json.position());
+        boolean inString = false;
+        boolean escaped = false;
         for (int i = json.position(); i < end; i++) {
             byte b = json.get(i);
-            if (b != '\n' && b != '\r') {
+            if (inString) {
                 bytes[count++] = b;
+                if (escaped) {
+                    escaped = false;
+                } else if (b == '\\') {
+                    escaped = true;
+                } else if (b == '"') {
+                    inString = false;
+                }
+            } else if (b != ' ' && b != '\n' && b != '\r' && b != '\t') {
+                bytes[count++] = b;
+                inString = b == '"';
             }
         }
     }

@@ -29,8 +29,8 @@ final class OutputLines {
     private static final JsonFactory JSON = JsonFactory.builder().build();
 
     /**
-     * A completed request. The body is the response's own bytes when there are some (line breaks left out, which
-     * JSON needs only between tokens), so fields this library does not model, and nulls, are kept as the server sent
+     * A completed request. The body is the response's own JSON when there is some (the whitespace between its tokens
+     * left out, so it takes one line), so fields this library does not model, and nulls, are kept as the server sent
      * them; a provider that did not speak HTTP has its completion written back in the OpenAI shape instead.
      */
     static byte[] success(String id, String customId, RawResponse<ChatCompletion> answer) {
@@ -59,7 +59,7 @@ final class OutputLines {
         out.ascii(",\"request_id\":");
         out.quoted(requestId);
         out.ascii(",\"body\":");
-        out.writeWithoutLineBreaks(body.position(start));
+        out.writeCompact(body.position(start));
         out.ascii("},\"error\":null}");
         return out.take();
     }

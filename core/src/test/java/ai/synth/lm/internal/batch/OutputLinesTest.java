@@ -67,7 +67,10 @@ class OutputLinesTest {
     void aSuccessCarriesTheResponseBodyAsSentOnOneLineWithNullsAndUnmodelledFields() throws IOException {
         byte[] line = OutputLines.success("batch_req_1", "q1", raw(PRETTY, "req_abc"));
 
-        assertThat(new String(line, StandardCharsets.UTF_8)).doesNotContain("\n").doesNotContain("\r");
+        String text = new String(line, StandardCharsets.UTF_8);
+        assertThat(text).doesNotContain("\n").doesNotContain("\r").doesNotContain(": ").doesNotContain(", \"")
+                .contains("\"body\":{\"id\":\"c9\",\"object\":\"chat.completion\",\"created\":1,")
+                .contains("\"content\":\"a\\nb \\\"q\\\" \u00e9\",\"refusal\":null}");
         @SuppressWarnings("unchecked")
         Map<String, Object> json = (Map<String, Object>) JsonValueIO.parse(line);
         @SuppressWarnings("unchecked")
@@ -101,5 +104,16 @@ class OutputLinesTest {
         assertThat(OutputLines.objectStart(ByteBuffer.wrap(new byte[0]))).isEqualTo(-1);
         assertThat(OutputLines.objectStart(ByteBuffer.wrap(new byte[] {(byte) 0xFF, (byte) 0xFE, '{', 0})))
                 .isEqualTo(-1);
+    }
+
+    @Test
+    void compactingKeepsEveryByteOfAStringEvenOneEndingInABackslash() {
+        String json = "{ \"a\" : \"back\\\\\" ,\n\t\"b\" : [ 1 , 2 ] , \"c\" : \" x \\\" y \" }";
+        LineBuffer out = LineBuffer.get();
+
+        out.writeCompact(ByteBuffer.wrap(json.getBytes(StandardCharsets.UTF_8)));
+
+        assertThat(new String(out.take(), StandardCharsets.UTF_8))
+                .isEqualTo("{\"a\":\"back\\\\\",\"b\":[1,2],\"c\":\" x \\\" y \"}");
     }
 }
