@@ -76,19 +76,19 @@ final class RequestJson {
         List<ChatMessage> out = new ArrayList<>();
         int i = 0;
         for (Object item : list("messages", v)) {
-            Map<String, Object> m = object("messages[" + i + "]", item);
-            String role = string("messages[" + i + "].role", m.get("role"));
+            Map<String, Object> m = object(new At(i, ""), item);
+            String role = string(new At(i, ".role"), m.get("role"));
             Object content = m.get("content");
-            String where = "messages[" + i + "].content";
+            At where = new At(i, ".content");
             out.add(switch (role) {
                 case "system", "developer" -> ChatMessage.system(text(where, content));
                 case "user" -> content instanceof List<?> parts ? ChatMessage.user(parts(where, parts))
                         : ChatMessage.user(string(where, content));
                 case "assistant" -> new AssistantMessage(content == null ? null : text(where, content), null,
                         toolCalls(m.get("tool_calls")), null, Map.of());
-                case "tool" -> ChatMessage.tool(string("messages[" + i + "].tool_call_id", m.get("tool_call_id")),
+                case "tool" -> ChatMessage.tool(string(new At(i, ".tool_call_id"), m.get("tool_call_id")),
                         text(where, content));
-                default -> throw new IllegalArgumentException("messages[" + i + "].role must be system, developer, "
+                default -> throw new IllegalArgumentException(new At(i, ".role") + " must be system, developer, "
                         + "user, assistant or tool");
             });
             i++;
@@ -96,8 +96,19 @@ final class RequestJson {
         return out;
     }
 
+    /**
+     * Where in a request a message's field is, for an error message: made as text only when one is thrown, since
+     * the paths of a file's every message would otherwise be concatenated for nothing.
+     */
+    private record At(int message, String field) {
+        @Override
+        public String toString() {
+            return "messages[" + message + "]" + field;
+        }
+    }
+
     /** Text content, or an array of text parts joined. */
-    private static String text(String where, Object content) {
+    private static String text(Object where, Object content) {
         if (!(content instanceof List<?> parts)) {
             return string(where, content);
         }
@@ -111,7 +122,7 @@ final class RequestJson {
         return sb.toString();
     }
 
-    private static List<ContentPart> parts(String where, List<?> parts) {
+    private static List<ContentPart> parts(Object where, List<?> parts) {
         List<ContentPart> out = new ArrayList<>();
         for (Object item : parts) {
             Map<String, Object> part = object(where + "[]", item);
@@ -184,28 +195,28 @@ final class RequestJson {
         return out;
     }
 
-    private static String string(String name, Object v) {
+    private static String string(Object name, Object v) {
         if (v instanceof String s) {
             return s;
         }
         throw new IllegalArgumentException("\"" + name + "\" must be a string");
     }
 
-    private static Number number(String name, Object v) {
+    private static Number number(Object name, Object v) {
         if (v instanceof Number n) {
             return n;
         }
         throw new IllegalArgumentException("\"" + name + "\" must be a number");
     }
 
-    private static Boolean bool(String name, Object v) {
+    private static Boolean bool(Object name, Object v) {
         if (v instanceof Boolean b) {
             return b;
         }
         throw new IllegalArgumentException("\"" + name + "\" must be true or false");
     }
 
-    private static List<?> list(String name, Object v) {
+    private static List<?> list(Object name, Object v) {
         if (v instanceof List<?> l) {
             return l;
         }
@@ -213,7 +224,7 @@ final class RequestJson {
     }
 
     @SuppressWarnings("unchecked")
-    static Map<String, Object> object(String name, Object v) {
+    static Map<String, Object> object(Object name, Object v) {
         if (v instanceof Map<?, ?> m) {
             return (Map<String, Object>) m;
         }

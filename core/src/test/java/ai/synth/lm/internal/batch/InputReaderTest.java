@@ -52,6 +52,20 @@ class InputReaderTest {
     }
 
     @Test
+    void aMessageThatIsWrongIsNamedByItsPlaceInTheLine() throws IOException {
+        String head = "{\"custom_id\":\"x\",\"body\":{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"ok\"},";
+        List<InputLine> lines = read((head + "{\"role\":7,\"content\":\"a\"}]}}\n"
+                + head + "{\"role\":\"user\",\"content\":3}]}}\n"
+                + head + "{\"role\":\"robot\",\"content\":\"a\"}]}}\n").getBytes(StandardCharsets.UTF_8));
+
+        assertThat(lines).hasSize(3).allSatisfy(line -> assertThat(line).isInstanceOf(InputLine.Bad.class));
+        assertThat(((InputLine.Bad) lines.get(0)).message()).contains("\"messages[1].role\" must be a string");
+        assertThat(((InputLine.Bad) lines.get(1)).message()).contains("\"messages[1].content\" must be a string");
+        assertThat(((InputLine.Bad) lines.get(2)).message())
+                .contains("messages[1].role must be system, developer, user, assistant or tool");
+    }
+
+    @Test
     void eachLineReadsAsItWouldAloneWhateverCameBeforeIt() throws IOException {
         String good = line("g", "hi \\\"there\\\" caf\u00e9").strip();
         List<String> texts = List.of(good,
