@@ -48,29 +48,53 @@ final class Http1 {
     static byte[] encode(Request request, Proxies.Route viaProxy) {
         byte[] body = request.body() != null || request.method().equals("GET") ? request.body() : new byte[0];
         URI uri = request.uri();
-        StringBuilder head = new StringBuilder(256);
-        String target = viaProxy == null ? target(uri) : "http://" + authority(uri) + target(uri);
-        head.append(request.method()).append(' ').append(target).append(" HTTP/1.1\r\nHost: ")
-                .append(authority(uri)).append("\r\n");
-        if (viaProxy != null && viaProxy.authorization() != null) {
-            head.append("Proxy-Authorization: ").append(viaProxy.authorization()).append("\r\n");
-        }
+        String authority = authority(uri);
+        String target = viaProxy == null ? target(uri) : "http://" + authority + target(uri);
+        String proxyAuth = viaProxy == null ? null : viaProxy.authorization();
+        String length = body == null ? null : Integer.toString(body.length);
         Headers headers = request.headers();
+        // The head's size first, so that head and body go into one array of their exact size with no copy between
+        int size = request.method().length() + 1 + target.length() + " HTTP/1.1\r\nHost: ".length() + authority.length()
+                + 2 + (proxyAuth == null ? 0 : "Proxy-Authorization: ".length() + proxyAuth.length() + 2)
+                + (length == null ? 0 : "Content-Length: ".length() + length.length() + 2) + 2
+                + (body == null ? 0 : body.length);
         for (int i = 0; i < headers.size(); i++) {
-            head.append(headers.name(i)).append(": ").append(headers.value(i)).append("\r\n");
+            size += headers.name(i).length() + 2 + headers.value(i).length() + 2;
         }
+        Ascii out = new Ascii(new byte[size]);
+        out.put(request.method()).put(" ").put(target).put(" HTTP/1.1\r\nHost: ").put(authority).put("\r\n");
+        if (proxyAuth != null) {
+            out.put("Proxy-Authorization: ").put(proxyAuth).put("\r\n");
+        }
+        for (int i = 0; i < headers.size(); i++) {
+            out.put(headers.name(i)).put(": ").put(headers.value(i)).put("\r\n");
+        }
+        if (length != null) {
+            out.put("Content-Length: ").put(length).put("\r\n");
+        }
+        out.put("\r\n");
         if (body != null) {
-            head.append("Content-Length: ").append(body.length).append("\r\n");
+            System.arraycopy(body, 0, out.bytes, out.at, body.length);
         }
-        head.append("\r\n");
-        byte[] headBytes = head.toString().getBytes(StandardCharsets.ISO_8859_1);
-        if (body == null || body.length == 0) {
-            return headBytes;
+        return out.bytes;
+    }
+
+    /** Writes text into a byte array as ISO-8859-1 does: one byte a character, {@code ?} for one it cannot hold. */
+    private static final class Ascii {
+        final byte[] bytes;
+        int at;
+
+        Ascii(byte[] bytes) {
+            this.bytes = bytes;
         }
-        byte[] all = new byte[headBytes.length + body.length];
-        System.arraycopy(headBytes, 0, all, 0, headBytes.length);
-        System.arraycopy(body, 0, all, headBytes.length, body.length);
-        return all;
+
+        Ascii put(String text) {
+            for (int i = 0, n = text.length(); i < n; i++) {
+                char c = text.charAt(i);
+                bytes[at++] = c <= 0xFF ? (byte) c : (byte) '?';
+            }
+            return this;
+        }
     }
 
     /** A {@code CONNECT} request asking {@code proxy} for a tunnel to {@code host}:{@code port}. */

@@ -42,15 +42,15 @@ final class Http1Decoder {
      */
     boolean head(ByteBuffer in) throws IOException {
         while (state == State.STATUS || state == State.HEADERS) {
-            String text = readLine(in);
-            if (text == null) {
+            int n = readLine(in);
+            if (n < 0) {
                 return false;
             }
             if (state == State.STATUS) {
-                parseStatus(text);
+                parseStatus(lineText(n));
                 state = State.HEADERS;
-            } else if (!text.isEmpty()) {
-                addField(text);
+            } else if (n > 0) {
+                addField(n);
             } else if (status == 101) {
                 throw new ProtocolException("Unexpected 101 Switching Protocols: no upgrade was asked for");
             } else if (status / 100 == 1) {
@@ -80,31 +80,31 @@ final class Http1Decoder {
                 case UNTIL_CLOSE:
                     return in.remaining();
                 case SIZE: {
-                    String text = readLine(in);
-                    if (text == null) {
+                    int n = readLine(in);
+                    if (n < 0) {
                         return 0;
                     }
-                    remaining = chunkSize(text);
+                    remaining = chunkSize(n);
                     state = remaining == 0 ? State.TRAILERS : State.DATA;
                     continue;
                 }
                 case DATA_END: {
-                    String text = readLine(in);
-                    if (text == null) {
+                    int n = readLine(in);
+                    if (n < 0) {
                         return 0;
                     }
-                    if (!text.isEmpty()) {
+                    if (n > 0) {
                         throw new ProtocolException("Malformed chunked body: no line end after a chunk");
                     }
                     state = State.SIZE;
                     continue;
                 }
                 case TRAILERS: {
-                    String text = readLine(in);
-                    if (text == null) {
+                    int n = readLine(in);
+                    if (n < 0) {
                         return 0;
                     }
-                    if (text.isEmpty()) {
+                    if (n == 0) {
                         state = State.DONE;
                     }
                     continue;
@@ -247,29 +247,77 @@ final class Http1Decoder {
         }
     }
 
-    private void addField(String text) throws ProtocolException {
-        int colon = text.indexOf(':');
+    /**
+     * The header field in the first {@code n} bytes of {@link #line}: its name and value made straight from the
+     * bytes, blanks (anything up to a space) around each left out, as {@link String#trim()} would.
+     */
+    private void addField(int n) throws ProtocolException {
+        int colon = indexOf(':', n);
         if (colon <= 0) {
-            throw new ProtocolException("Malformed header line in the response: " + printable(text));
+            throw new ProtocolException("Malformed header line in the response: " + printable(lineText(n)));
         }
-        fields.add(text.substring(0, colon).trim(), text.substring(colon + 1).trim());
+        fields.add(trimmed(0, colon), trimmed(colon + 1, n));
     }
 
-    private static long chunkSize(String text) throws ProtocolException {
-        int end = text.indexOf(';');
-        String hex = (end < 0 ? text : text.substring(0, end)).trim();
-        if (hex.isEmpty() || hex.length() > 15 || !hex.chars().allMatch(c -> Character.digit(c, 16) >= 0)) {
-            throw new ProtocolException("Malformed chunk size: " + printable(text));
+    /** The size of the chunk whose size line is the first {@code n} bytes of {@link #line}; extensions ignored. */
+    private long chunkSize(int n) throws ProtocolException {
+        int end = indexOf(';', n);
+        int from = 0;
+        int to = end < 0 ? n : end;
+        while (from < to && blank(line[from])) {
+            from++;
         }
-        try {
-            return Long.parseLong(hex, 16);
-        } catch (NumberFormatException e) {
-            throw new ProtocolException("Malformed chunk size: " + printable(text));
+        while (to > from && blank(line[to - 1])) {
+            to--;
         }
+        if (from == to || to - from > 15) { // 15 hex digits cannot overflow a long
+            throw new ProtocolException("Malformed chunk size: " + printable(lineText(n)));
+        }
+        long size = 0;
+        for (int i = from; i < to; i++) {
+            int digit = Character.digit(line[i] & 0xFF, 16);
+            if (digit < 0) {
+                throw new ProtocolException("Malformed chunk size: " + printable(lineText(n)));
+            }
+            size = size << 4 | digit;
+        }
+        return size;
     }
 
-    /** The next line without its CR LF, or null if it is not complete yet (its start is kept). */
-    private String readLine(ByteBuffer in) throws ProtocolException {
+    private int indexOf(char c, int n) {
+        for (int i = 0; i < n; i++) {
+            if (line[i] == c) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** Bytes {@code from} to {@code to} of {@link #line} as text, without the blanks around them. */
+    private String trimmed(int from, int to) {
+        while (from < to && blank(line[from])) {
+            from++;
+        }
+        while (to > from && blank(line[to - 1])) {
+            to--;
+        }
+        return new String(line, from, to - from, StandardCharsets.ISO_8859_1);
+    }
+
+    /** A byte {@link String#trim()} removes: a space or a control character. */
+    private static boolean blank(byte b) {
+        return (b & 0xFF) <= ' ';
+    }
+
+    private String lineText(int n) {
+        return new String(line, 0, n, StandardCharsets.ISO_8859_1);
+    }
+
+    /**
+     * Reads the next line into {@link #line} and returns its length without its CR LF, or -1 if it is not complete
+     * yet (its start is kept).
+     */
+    private int readLine(ByteBuffer in) throws ProtocolException {
         while (in.hasRemaining()) {
             byte b = in.get();
             if (state == State.STATUS || state == State.HEADERS) {
@@ -280,7 +328,7 @@ final class Http1Decoder {
             if (b == '\n') {
                 int n = lineLength > 0 && line[lineLength - 1] == '\r' ? lineLength - 1 : lineLength;
                 lineLength = 0;
-                return new String(line, 0, n, StandardCharsets.ISO_8859_1);
+                return n;
             }
             if (lineLength == line.length) {
                 if (line.length >= MAX_LINE) {
@@ -290,7 +338,7 @@ final class Http1Decoder {
             }
             line[lineLength++] = b;
         }
-        return null;
+        return -1;
     }
 
     private static String printable(String text) {

@@ -395,10 +395,13 @@ class Http1DecoderTest {
     @Test
     void keepsRepeatedFieldsInOrderAndLooksNamesUpIgnoringCase() throws IOException {
         Decoded d = decode("HTTP/1.1 200 OK\r\nSet-Cookie: a=1\r\nset-cookie: b=2\r\nX-Spaced:   v  \r\n"
-                + "Content-Length: 0\r\n\r\n", false);
+                + "X-Tabbed \t:\t in  side \t\r\nX-Empty:\r\nX-Latin: caf\u00e9\r\nContent-Length: 0\r\n\r\n", false);
 
         assertThat(d.headers().allValues("SET-COOKIE")).containsExactly("a=1", "b=2");
         assertThat(d.headers().firstValue("x-spaced")).hasValue("v");
+        assertThat(d.headers().firstValue("x-tabbed")).hasValue("in  side");
+        assertThat(d.headers().firstValue("x-empty")).hasValue("");
+        assertThat(d.headers().firstValue("x-latin")).hasValue("caf\u00e9");
     }
 
     @Test
