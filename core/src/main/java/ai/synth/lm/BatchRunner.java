@@ -30,9 +30,10 @@ import java.util.function.Consumer;
  * per request in the shape of OpenAI's {@code BatchRequestOutput}, in the order results arrive; requests that
  * failed after the provider's retries, malformed lines (by line number, never quoting the line) and repeated
  * {@code custom_id}s go to the errors file in the same shape. <b>Resume</b>: each line is handed to the operating
- * system as soon as its result arrives; running the same job again skips every {@code custom_id} already in the
- * output or errors file and cuts off a half-written last line, so after a crash only the requests that were in
- * flight are sent again. Delete the errors file to send its failed requests again.
+ * system within a few milliseconds of its result's arrival (results that arrive together go in one write), and a
+ * request holds its slot of the concurrency until then; running the same job again skips every {@code custom_id}
+ * already in the output or errors file and cuts off a half-written last line, so after a crash only the requests
+ * in flight or not yet written, at most the concurrency, are sent again. Delete the errors file to send its failed requests again.
  *
  * <p>Immutable and thread-safe; each {@link #start()} is a new job. Only one job may write an output file at a
  * time: a second one, in this JVM or another, fails with {@link java.io.UncheckedIOException} saying so.

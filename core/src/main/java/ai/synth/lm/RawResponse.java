@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -24,7 +25,7 @@ import java.util.TreeMap;
  *
  * <p>A provider that does not itself speak HTTP (a test double, a wrapper without the default implementation
  * overridden) answers with status 200, no header fields and an empty body. Immutable and thread-safe; its
- * {@link #toString()} shows the status, the request id and the body's size, never a header value or the body.
+ * {@link #toString()} shows the status, the request id and the body's size, no other header value and never the body.
  *
  * @param <T> the type of the parsed answer
  */
@@ -90,7 +91,7 @@ public final class RawResponse<T> {
     public Map<String, List<String>> headers() {
         Map<String, List<String>> map = new TreeMap<>();
         for (int i = 0; i < headers.size(); i++) {
-            map.computeIfAbsent(headers.name(i).toLowerCase(java.util.Locale.ROOT), n -> new ArrayList<>(1))
+            map.computeIfAbsent(headers.name(i).toLowerCase(Locale.ROOT), n -> new ArrayList<>(1))
                     .add(headers.value(i));
         }
         map.replaceAll((name, values) -> List.copyOf(values));

@@ -2,7 +2,11 @@ package ai.synth.lm.internal.batch;
 
 import ai.synth.lm.BatchSummary;
 import ai.synth.lm.ChatCompletion;
+import ai.synth.lm.OpenAIProvider;
 import ai.synth.lm.RawResponse;
+import ai.synth.lm.Router;
+import ai.synth.lm.SynthProvider;
+import ai.synth.lm.UnifiedLMProvider;
 import ai.synth.lm.Usage;
 import ai.synth.lm.internal.Futures;
 import java.io.IOException;
@@ -21,7 +25,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs one batch: reads the input a line at a time on its own thread, sends each new request through the
  * provider's async face with at most {@code concurrency} in flight and within the minute budget, and appends each
- * result to the output or errors file the moment it arrives. Lines an earlier run settled are skipped.
+ * result to the output or errors file within a few milliseconds of its arrival (see {@link Slots}), holding the
+ * request's permit until then. Lines an earlier run settled are skipped.
  */
 public final class BatchEngine {
 
@@ -36,6 +41,8 @@ public final class BatchEngine {
     private final AtomicReference<Throwable> writeFailure = new AtomicReference<>();
     private final String runTag = Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 16);
     private final RateGate gate;
+    /** Whether the provider's answers come from this library's HTTP engine, whose bodies can go out as they came. */
+    private final boolean bodiesChecked;
     private final Set<String> seen = new HashSet<>();
     /** Result lines queued and not yet written. */
     private final AtomicLong queued = new AtomicLong();
@@ -48,6 +55,8 @@ public final class BatchEngine {
         this.plan = plan;
         this.slots = new Slots(plan.concurrency(), this::drain);
         this.gate = new RateGate(plan, "batch-" + runTag + "-");
+        UnifiedLMProvider p = plan.provider();
+        this.bodiesChecked = p instanceof OpenAIProvider || p instanceof SynthProvider || p instanceof Router;
     }
 
     /** Starts the job over the plan's input file on a thread of its own. */
@@ -198,7 +207,7 @@ public final class BatchEngine {
                 Usage usage = answer.parsed().usage();
                 gate.settle(ticket, usage == null ? 0 : usage.totalTokens());
                 log = out;
-                log.queue(OutputLines.success(id, line.customId(), answer),
+                log.queue(OutputLines.success(id, line.customId(), answer, bodiesChecked),
                         e -> written(e, () -> tally.success(usage)));
             } else {
                 gate.settle(ticket, 0);
@@ -207,7 +216,7 @@ public final class BatchEngine {
                 log.queue(OutputLines.failure(id, line.customId(), failure),
                         e -> written(e, () -> tally.failure(code)));
             }
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) { // the line is lost: the run fails, and the permit is let go all the same
             written(e, null);
             return;
         }
@@ -223,7 +232,7 @@ public final class BatchEngine {
     }
 
     /** A result's line is written ({@code failure} null) or failed: counts it, lets its permit go, tells progress. */
-    private void written(Exception failure, Runnable count) {
+    private void written(Throwable failure, Runnable count) {
         try {
             if (failure == null) {
                 count.run();

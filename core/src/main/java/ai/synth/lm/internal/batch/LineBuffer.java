@@ -2,7 +2,6 @@ package ai.synth.lm.internal.batch;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
@@ -72,24 +71,59 @@ final class LineBuffer extends OutputStream {
         }
     }
 
-    /** Appends {@code text} as a JSON string (quoted, escaped, UTF-8), or {@code null}. */
+    /**
+     * Appends {@code text} as a JSON string (quoted, UTF-8), or {@code null}: quotes, backslashes and control
+     * characters escaped, and a surrogate without its pair too ({@code \\uD800}), which UTF-8 cannot hold.
+     */
     void quoted(String text) {
         if (text == null) {
             ascii("null");
             return;
         }
-        byte[] escaped = JsonStringEncoder.getInstance().quoteAsUTF8(text);
-        room(escaped.length + 2);
+        int n = text.length();
+        room(6 * n + 2); // the most one char takes: \\u0000, or 4 bytes for a pair of two chars
         bytes[count++] = '"';
-        System.arraycopy(escaped, 0, bytes, count, escaped.length);
-        count += escaped.length;
+        for (int i = 0; i < n; i++) {
+            char c = text.charAt(i);
+            if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
+                bytes[count++] = (byte) c;
+            } else if (c == '"' || c == '\\') {
+                bytes[count++] = '\\';
+                bytes[count++] = (byte) c;
+            } else if (c < 0x20) {
+                escape(c);
+            } else if (c < 0x800) {
+                bytes[count++] = (byte) (0xC0 | c >> 6);
+                bytes[count++] = (byte) (0x80 | c & 0x3F);
+            } else if (!Character.isSurrogate(c)) {
+                bytes[count++] = (byte) (0xE0 | c >> 12);
+                bytes[count++] = (byte) (0x80 | c >> 6 & 0x3F);
+                bytes[count++] = (byte) (0x80 | c & 0x3F);
+            } else if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(text.charAt(i + 1))) {
+                int cp = Character.toCodePoint(c, text.charAt(++i));
+                bytes[count++] = (byte) (0xF0 | cp >> 18);
+                bytes[count++] = (byte) (0x80 | cp >> 12 & 0x3F);
+                bytes[count++] = (byte) (0x80 | cp >> 6 & 0x3F);
+                bytes[count++] = (byte) (0x80 | cp & 0x3F);
+            } else {
+                escape(c);
+            }
+        }
         bytes[count++] = '"';
     }
 
+    private void escape(char c) {
+        bytes[count++] = '\\';
+        bytes[count++] = 'u';
+        for (int shift = 12; shift >= 0; shift -= 4) {
+            bytes[count++] = (byte) Character.forDigit(c >> shift & 0xF, 16);
+        }
+    }
+
     /**
-     * Appends what remains of {@code json}, one JSON value, without the whitespace between its tokens: the same
-     * value on one line, in as few bytes as it can take. Inside a string every byte is kept (a line break there is
-     * always escaped, and bytes of a UTF-8 sequence are never ASCII); the input must be valid JSON.
+     * Appends what remains of {@code json}, one JSON value in UTF-8, without the whitespace between its tokens: the
+     * same value on one line, in as few bytes as it can take. Inside a string every byte is kept (a line break there
+     * is always escaped, and bytes of a UTF-8 sequence are never ASCII); the input must be valid JSON.
      */
     void writeCompact(ByteBuffer json) {
         int end = json.limit();

@@ -29,13 +29,15 @@ final class OutputLines {
     private static final JsonFactory JSON = JsonFactory.builder().build();
 
     /**
-     * A completed request. The body is the response's own JSON when there is some (the whitespace between its tokens
-     * left out, so it takes one line), so fields this library does not model, and nulls, are kept as the server sent
-     * them; a provider that did not speak HTTP has its completion written back in the OpenAI shape instead.
+     * A completed request. When {@code bodyChecked} (the answer came from this library's HTTP engine, which read its
+     * body as exactly one JSON object with nothing after it) the body is the response's own JSON, the whitespace
+     * between its tokens left out so that it takes one line: fields this library does not model, and nulls, are kept
+     * as the server sent them. Otherwise (a provider of the caller's own, a body in UTF-16) the parsed completion is
+     * written back in the OpenAI shape.
      */
-    static byte[] success(String id, String customId, RawResponse<ChatCompletion> answer) {
+    static byte[] success(String id, String customId, RawResponse<ChatCompletion> answer, boolean bodyChecked) {
         ByteBuffer body = answer.bodyBuffer();
-        int start = objectStart(body);
+        int start = bodyChecked ? objectStart(body) : -1;
         String requestId = answer.requestId().orElse(null);
         if (start < 0) {
             return write(g -> {
@@ -66,9 +68,9 @@ final class OutputLines {
 
     /**
      * Where the body's JSON object starts, after a byte order mark and whitespace; -1 when it does not start with
-     * one (no body, or one in UTF-16), which is then written back from the parsed completion. A body that reached
-     * here was read as one JSON object with nothing after it, by a parser that takes no comments or unescaped
-     * control characters, so from its brace on it is a JSON object as it stands.
+     * one in UTF-8 (no body; UTF-16 or UTF-32, which put a zero byte before or after the brace). The parser that read
+     * the body takes no comments, unescaped control characters or content after the object, so from its brace on a
+     * UTF-8 body is a JSON object as it stands.
      */
     static int objectStart(ByteBuffer body) {
         int i = body.position();
@@ -80,7 +82,7 @@ final class OutputLines {
         while (i < end && (body.get(i) == ' ' || body.get(i) == '\t' || body.get(i) == '\n' || body.get(i) == '\r')) {
             i++;
         }
-        return i < end && body.get(i) == '{' ? i : -1;
+        return i + 1 < end && body.get(i) == '{' && body.get(i + 1) != 0 ? i : -1;
     }
 
     /** A request that failed after its retries: the last HTTP status and error body when there was one. */

@@ -1,6 +1,8 @@
 package ai.synth.lm.internal.batch;
 
+import java.time.Duration;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -12,24 +14,36 @@ import java.util.concurrent.locks.LockSupport;
  * elsewhere (reading its input, or held by the minute budget).
  *
  * <p>A waiting reader is woken once {@link #batch} lines wait to be written, or when every call not yet written is
- * such a line (no answer on its way would wake it later). A line not yet written keeps its permit, so however many
+ * such a line (no answer on its way would wake it later), and looks by itself every {@link #HOLD} at the latest, so
+ * no line waits longer than that for slow calls to finish. A line not yet written keeps its permit, so however many
  * wait, the calls a crash would leave unrecorded (sent again on resume) stay within the concurrency. With 64 in
  * flight against a local server this took the lines per write from about 3 to about 11 and the reader's wake-ups
  * down with them.
  */
 final class Slots {
 
+    /** The longest a waiting reader leaves queued lines unwritten. */
+    static final Duration HOLD = Duration.ofMillis(5);
+
     private final Semaphore permits;
     private final Runnable drain;
     /** The lines that wake a waiting reader: an eighth of the permits, from 1 to 16. */
     private final int batch;
+    private final long holdNanos;
+    private final AtomicLong wakes = new AtomicLong();
     private volatile Thread waiter;
 
     /** {@code drain} writes every queued line (of the output and errors files) not already being written. */
     Slots(int permits, Runnable drain) {
+        this(permits, drain, HOLD);
+    }
+
+    /** As above, with a waiting reader looking by itself every {@code hold}. */
+    Slots(int permits, Runnable drain, Duration hold) {
         this.permits = new Semaphore(permits);
         this.drain = drain;
         this.batch = Math.max(1, Math.min(16, permits / 8));
+        this.holdNanos = hold.toNanos();
     }
 
     /**
@@ -48,7 +62,7 @@ final class Slots {
                 if (permits.tryAcquire(n)) {
                     return;
                 }
-                LockSupport.park(this);
+                LockSupport.parkNanos(this, holdNanos);
                 interrupted |= Thread.interrupted();
             }
         } finally {
@@ -88,14 +102,16 @@ final class Slots {
         return batch;
     }
 
-    private boolean wake() {
+    /** How many times a waiting reader was woken by another thread. */
+    long wakes() {
+        return wakes.get();
+    }
+
+    private void wake() {
         Thread w = waiter;
-        if (w == null) {
-            return false;
-        }
-        if (w != Thread.currentThread()) { // the reader freeing the permits of lines it wrote needs no waking
+        if (w != null && w != Thread.currentThread()) { // the reader freeing permits of lines it wrote needs no waking
+            wakes.incrementAndGet();
             LockSupport.unpark(w);
         }
-        return true;
     }
 }

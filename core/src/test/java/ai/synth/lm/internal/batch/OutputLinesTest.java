@@ -26,7 +26,8 @@ class OutputLinesTest {
     @Test
     void linesMadeOneAfterAnotherOnOneThreadAreEachOneWholeObject() throws IOException {
         for (int i = 0; i < 3; i++) {
-            byte[] line = OutputLines.success("batch_req_" + i, "q" + i, RawResponse.withoutHttp(completion("answer " + i)));
+            byte[] line = OutputLines.success("batch_req_" + i, "q" + i,
+                    RawResponse.withoutHttp(completion("answer " + i)), true);
 
             @SuppressWarnings("unchecked")
             Map<String, Object> json = (Map<String, Object>) JsonValueIO.parse(line);
@@ -43,9 +44,9 @@ class OutputLinesTest {
         ChatCompletion bad = new ChatCompletion("c2", "chat.completion", 1, "m", ok.choices(), ok.usage(), null,
                 Map.of("scores", List.of(1.0, Double.NaN)));
 
-        assertThatThrownBy(() -> OutputLines.success("batch_req_1", "q1", RawResponse.withoutHttp(bad)))
+        assertThatThrownBy(() -> OutputLines.success("batch_req_1", "q1", RawResponse.withoutHttp(bad), true))
                 .isInstanceOf(IllegalArgumentException.class);
-        byte[] next = OutputLines.success("batch_req_2", "q2", RawResponse.withoutHttp(ok));
+        byte[] next = OutputLines.success("batch_req_2", "q2", RawResponse.withoutHttp(ok), true);
 
         assertThat(new String(next, StandardCharsets.UTF_8)).startsWith("{\"id\":\"batch_req_2\",\"custom_id\":\"q2\"");
         assertThat(JsonValueIO.parse(next)).isInstanceOf(Map.class);
@@ -65,7 +66,7 @@ class OutputLinesTest {
 
     @Test
     void aSuccessCarriesTheResponseBodyAsSentOnOneLineWithNullsAndUnmodelledFields() throws IOException {
-        byte[] line = OutputLines.success("batch_req_1", "q1", raw(PRETTY, "req_abc"));
+        byte[] line = OutputLines.success("batch_req_1", "q1", raw(PRETTY, "req_abc"), true);
 
         String text = new String(line, StandardCharsets.UTF_8);
         assertThat(text).doesNotContain("\n").doesNotContain("\r").doesNotContain(": ").doesNotContain(", \"")
@@ -86,7 +87,7 @@ class OutputLinesTest {
     void idsAreEscapedAndAMissingRequestIdIsNull() throws IOException {
         String customId = "q \"1\"\\ \u00fc\t\u2028";
 
-        byte[] line = OutputLines.success("batch_req_2", customId, raw(PRETTY, null));
+        byte[] line = OutputLines.success("batch_req_2", customId, raw(PRETTY, null), true);
 
         @SuppressWarnings("unchecked")
         Map<String, Object> json = (Map<String, Object>) JsonValueIO.parse(line);
@@ -115,5 +116,38 @@ class OutputLinesTest {
 
         assertThat(new String(out.take(), StandardCharsets.UTF_8))
                 .isEqualTo("{\"a\":\"back\\\\\",\"b\":[1,2],\"c\":\" x \\\" y \"}");
+    }
+
+    @Test
+    void aBodyNotReadByThisLibraryIsWrittenBackFromTheParsedCompletion() throws IOException {
+        RawResponse<ChatCompletion> made = RawResponse.of(completion("parsed"), 200, Map.of(),
+                "{\"choices\": \"not what was parsed\"}\n{}".getBytes(StandardCharsets.UTF_8));
+
+        byte[] line = OutputLines.success("batch_req_3", "q3", made, false);
+
+        assertThat(new String(line, StandardCharsets.UTF_8)).contains("parsed").doesNotContain("not what was parsed");
+        assertThat(JsonValueIO.parse(line)).isInstanceOf(Map.class);
+    }
+
+    @Test
+    void aCustomIdWithASurrogateWithoutItsPairIsEscaped() throws IOException {
+        String customId = "lone \ud800 and pair \ud83d\ude00";
+
+        byte[] line = OutputLines.success("batch_req_4", customId, raw(PRETTY, null), true);
+
+        @SuppressWarnings("unchecked")
+        Map<String, Object> json = (Map<String, Object>) JsonValueIO.parse(line);
+        assertThat(json).containsEntry("custom_id", customId);
+        assertThat(new String(line, StandardCharsets.UTF_8)).contains("lone \\ud800 and pair \ud83d\ude00");
+    }
+
+    @Test
+    void aBodyInUtf16WithoutAByteOrderMarkIsNotTakenAsItCame() {
+        byte[] utf16le = "{\"id\":\"x\"}".getBytes(StandardCharsets.UTF_16LE);
+        byte[] utf32le = {'{', 0, 0, 0, '}', 0, 0, 0};
+
+        assertThat(OutputLines.objectStart(ByteBuffer.wrap(utf16le))).isEqualTo(-1);
+        assertThat(OutputLines.objectStart(ByteBuffer.wrap(utf32le))).isEqualTo(-1);
+        assertThat(OutputLines.objectStart(ByteBuffer.wrap("{}".getBytes(StandardCharsets.UTF_8)))).isZero();
     }
 }

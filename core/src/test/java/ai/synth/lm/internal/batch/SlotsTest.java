@@ -2,6 +2,7 @@ package ai.synth.lm.internal.batch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
@@ -29,16 +30,31 @@ class SlotsTest {
         }
     }
 
+    /** Slots whose waiting reader looks by itself only after an hour: in these tests, only wake-ups move it. */
     private static Queued queued(int permits) {
+        return queued(permits, Duration.ofHours(1));
+    }
+
+    private static Queued queued(int permits, Duration hold) {
         Queued q = new Queued();
-        q.slots = new Slots(permits, q);
+        q.slots = new Slots(permits, q, hold);
         return q;
+    }
+
+    /** Waits, without sleeping, until {@code q} has written {@code n} lines. */
+    private static void untilWritten(Queued q, int n) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (q.writtenBy.size() < n) {
+            assertThat(System.nanoTime()).as("the reader writes the queued lines").isLessThan(deadline);
+            Thread.onSpinWait();
+        }
     }
 
     /** Waits, without sleeping, until {@code thread} is parked in {@link Slots#take}. */
     private static void untilParked(Thread thread) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!(thread.getState() == Thread.State.WAITING && LockSupport.getBlocker(thread) instanceof Slots)) {
+        while (!((thread.getState() == Thread.State.WAITING || thread.getState() == Thread.State.TIMED_WAITING)
+                && LockSupport.getBlocker(thread) instanceof Slots)) {
             assertThat(System.nanoTime()).as("the reader parks waiting for a permit").isLessThan(deadline);
             Thread.onSpinWait();
         }
@@ -133,19 +149,18 @@ class SlotsTest {
         Queued q = queued(64);
         q.slots.take(64);
         Reader reader = Reader.waitingFor(q, 1);
-        int runsWhileParked = q.runs.get();
+        long wakesBefore = q.slots.wakes();
 
         for (int i = 1; i < 8; i++) {
             q.lines.add("line " + i);
             assertThat(q.slots.handedToWaiter(i, 64)).isTrue();
         }
-        assertThat(reader.thread().getState()).as("7 of 64 waiting: the reader sleeps on").isEqualTo(Thread.State.WAITING);
-        assertThat(q.runs.get()).isEqualTo(runsWhileParked);
+        assertThat(q.slots.wakes()).as("7 of 64 waiting: the reader is not woken").isEqualTo(wakesBefore);
         q.lines.add("line 8");
         assertThat(q.slots.handedToWaiter(8, 64)).isTrue();
         reader.end();
 
-        assertThat(q.slots.batch()).isEqualTo(8);
+        assertThat(q.slots.wakes()).isEqualTo(wakesBefore + 1);
         assertThat(q.writtenBy).hasSize(8).allMatch(line -> line.endsWith(" by reader"));
     }
 
@@ -154,23 +169,41 @@ class SlotsTest {
         Queued q = queued(64);
         q.slots.take(64);
         Reader reader = Reader.waitingFor(q, 64);
+        long wakesBefore = q.slots.wakes();
 
         q.lines.add("line 1");
         q.lines.add("line 2");
         assertThat(q.slots.handedToWaiter(2, 3)).isTrue();
-        assertThat(reader.thread().getState()).isEqualTo(Thread.State.WAITING);
+        assertThat(q.slots.wakes()).isEqualTo(wakesBefore);
         q.lines.add("line 3");
         assertThat(q.slots.handedToWaiter(3, 3)).isTrue();
-        for (int i = 4; i <= 64; i++) { // the job's last permits, as written lines give them back
+        untilWritten(q, 3); // before any other permit comes back: the handing over alone woke the reader
+
+        assertThat(q.writtenBy).containsExactly("line 1 by reader", "line 2 by reader", "line 3 by reader");
+        for (int i = 4; i <= 64; i++) { // the job's last permits, as other written lines would give them back
             q.slots.free();
         }
         reader.end();
-
-        assertThat(q.writtenBy).containsExactly("line 1 by reader", "line 2 by reader", "line 3 by reader");
     }
 
     @Test
-    void withFewPermitsEveryLineWakesTheReader() {
+    void aWaitingReaderWritesALineNobodyWakesItForWithinItsHold() throws Exception {
+        Queued q = queued(64, Duration.ofMillis(1));
+        q.slots.take(64);
+        Reader reader = Reader.waitingFor(q, 1);
+        long wakesBefore = q.slots.wakes();
+
+        q.lines.add("slow company");
+        assertThat(q.slots.handedToWaiter(1, 64)).isTrue();
+        untilWritten(q, 1);
+        reader.end();
+
+        assertThat(q.slots.wakes()).as("written after the reader's own look, not a wake-up").isEqualTo(wakesBefore);
+        assertThat(q.writtenBy).containsExactly("slow company by reader");
+    }
+
+    @Test
+    void theLinesThatWakeTheReaderAreAnEighthOfThePermitsFrom1To16() {
         assertThat(queued(1).slots.batch()).isEqualTo(1);
         assertThat(queued(15).slots.batch()).isEqualTo(1);
         assertThat(queued(16).slots.batch()).isEqualTo(2);
