@@ -64,6 +64,19 @@ class ExamplesTest {
     }
 
     @Test
+    void rawResponsesPrintsTheRequestIdAndTheBodyBesideTheAnswer() {
+        List<String> out = lines(o -> RawResponses.run(synth, o));
+
+        assertThat(out).hasSize(5);
+        assertThat(out.get(0)).isEqualTo("status: 200");
+        assertThat(out.get(1)).startsWith("request id: req_local_");
+        assertThat(out.get(2)).startsWith("content type: application/json");
+        assertThat(out.get(3)).matches("body: [1-9][0-9]+ bytes");
+        assertThat(out.get(4)).isEqualTo(
+                "answer: Local simulator reply (synth-lm local backend, not a model): you said \"Hello!\"");
+    }
+
+    @Test
     void oneShotReadsItsSettingsFromTheDotenvFile() throws IOException {
         Path dotenv = Path.of(".env");
         Assumptions.assumeFalse(Files.exists(dotenv), "a .env already exists in " + dotenv.toAbsolutePath());
