@@ -76,19 +76,19 @@ final class RequestJson {
         List<ChatMessage> out = new ArrayList<>();
         int i = 0;
         for (Object item : list("messages", v)) {
-            Map<String, Object> m = object(new At(i, ""), item);
-            String role = string(new At(i, ".role"), m.get("role"));
+            Map<String, Object> m = object(new At(new Item("messages", i), ""), item);
+            String role = string(new At(new Item("messages", i), ".role"), m.get("role"));
             Object content = m.get("content");
-            At where = new At(i, ".content");
+            At where = new At(new Item("messages", i), ".content");
             out.add(switch (role) {
                 case "system", "developer" -> ChatMessage.system(text(where, content));
                 case "user" -> content instanceof List<?> parts ? ChatMessage.user(parts(where, parts))
                         : ChatMessage.user(string(where, content));
                 case "assistant" -> new AssistantMessage(content == null ? null : text(where, content), null,
                         toolCalls(m.get("tool_calls")), null, Map.of());
-                case "tool" -> ChatMessage.tool(string(new At(i, ".tool_call_id"), m.get("tool_call_id")),
+                case "tool" -> ChatMessage.tool(string(new At(new Item("messages", i), ".tool_call_id"), m.get("tool_call_id")),
                         text(where, content));
-                default -> throw new IllegalArgumentException(new At(i, ".role") + " must be system, developer, "
+                default -> throw new IllegalArgumentException(new At(new Item("messages", i), ".role") + " must be system, developer, "
                         + "user, assistant or tool");
             });
             i++;
@@ -97,13 +97,21 @@ final class RequestJson {
     }
 
     /**
-     * Where in a request a message's field is, for an error message: made as text only when one is thrown, since
-     * the paths of a file's every message would otherwise be concatenated for nothing.
+     * Where in a request a value is ({@code messages[3].content[].text}), for an error message: made into text
+     * only when one is thrown, since the paths of every value of every line would otherwise be built for nothing.
      */
-    private record At(int message, String field) {
+    private record At(Object base, String rest) {
         @Override
         public String toString() {
-            return "messages[" + message + "]" + field;
+            return base + rest;
+        }
+    }
+
+    /** An element of an array, by index: {@code messages[3]}. */
+    private record Item(String array, int index) {
+        @Override
+        public String toString() {
+            return array + "[" + index + "]";
         }
     }
 
@@ -125,13 +133,13 @@ final class RequestJson {
     private static List<ContentPart> parts(Object where, List<?> parts) {
         List<ContentPart> out = new ArrayList<>();
         for (Object item : parts) {
-            Map<String, Object> part = object(where + "[]", item);
+            Map<String, Object> part = object(new At(where, "[]"), item);
             Object type = part.get("type");
             if ("text".equals(type)) {
-                out.add(ContentPart.text(string(where + "[].text", part.get("text"))));
+                out.add(ContentPart.text(string(new At(where, "[].text"), part.get("text"))));
             } else if ("image_url".equals(type)) {
-                Map<String, Object> image = object(where + "[].image_url", part.get("image_url"));
-                out.add(ContentPart.imageUrl(string(where + "[].image_url.url", image.get("url"))));
+                Map<String, Object> image = object(new At(where, "[].image_url"), part.get("image_url"));
+                out.add(ContentPart.imageUrl(string(new At(where, "[].image_url.url"), image.get("url"))));
             } else {
                 throw new IllegalArgumentException(where + "[].type must be text or image_url");
             }
@@ -183,14 +191,14 @@ final class RequestJson {
 
     private static Map<String, String> stringMap(Object v) {
         Map<String, String> out = new LinkedHashMap<>();
-        object("metadata", v).forEach((k, value) -> out.put(k, string("metadata." + k, value)));
+        object("metadata", v).forEach((k, value) -> out.put(k, string(new At("metadata.", k), value)));
         return out;
     }
 
-    private static List<String> strings(String name, Object v) {
+    private static List<String> strings(Object name, Object v) {
         List<String> out = new ArrayList<>();
         for (Object item : list(name, v)) {
-            out.add(string(name + "[]", item));
+            out.add(string(new At(name, "[]"), item));
         }
         return out;
     }

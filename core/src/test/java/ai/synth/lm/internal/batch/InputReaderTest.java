@@ -56,9 +56,14 @@ class InputReaderTest {
         String head = "{\"custom_id\":\"x\",\"body\":{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"ok\"},";
         List<InputLine> lines = read((head + "{\"role\":7,\"content\":\"a\"}]}}\n"
                 + head + "{\"role\":\"user\",\"content\":3}]}}\n"
-                + head + "{\"role\":\"robot\",\"content\":\"a\"}]}}\n").getBytes(StandardCharsets.UTF_8));
+                + head + "{\"role\":\"robot\",\"content\":\"a\"}]}}\n"
+                + head + "{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":false}]}]}}\n"
+                + "{\"custom_id\":\"y\",\"body\":{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"a\"}],"
+                + "\"metadata\":{\"team\":1}}}\n").getBytes(StandardCharsets.UTF_8));
 
-        assertThat(lines).hasSize(3).allSatisfy(line -> assertThat(line).isInstanceOf(InputLine.Bad.class));
+        assertThat(lines).hasSize(5).allSatisfy(line -> assertThat(line).isInstanceOf(InputLine.Bad.class));
+        assertThat(((InputLine.Bad) lines.get(3)).message()).contains("\"messages[1].content[].text\" must be a string");
+        assertThat(((InputLine.Bad) lines.get(4)).message()).contains("\"metadata.team\" must be a string");
         assertThat(((InputLine.Bad) lines.get(0)).message()).contains("\"messages[1].role\" must be a string");
         assertThat(((InputLine.Bad) lines.get(1)).message()).contains("\"messages[1].content\" must be a string");
         assertThat(((InputLine.Bad) lines.get(2)).message())
