@@ -47,39 +47,40 @@ final class Http1 {
      */
     static byte[] encode(Request request, Proxies.Route viaProxy) {
         byte[] body = request.body() != null || request.method().equals("GET") ? request.body() : new byte[0];
-        URI uri = request.uri();
-        String authority = authority(uri);
-        String target = viaProxy == null ? target(uri) : "http://" + authority + target(uri);
-        String proxyAuth = viaProxy == null ? null : viaProxy.authorization();
-        String length = body == null ? null : Integer.toString(body.length);
-        Headers headers = request.headers();
-        // The head's size first, so that head and body go into one array of their exact size with no copy between
-        int size = request.method().length() + 1 + target.length() + " HTTP/1.1\r\nHost: ".length() + authority.length()
-                + 2 + (proxyAuth == null ? 0 : "Proxy-Authorization: ".length() + proxyAuth.length() + 2)
-                + (length == null ? 0 : "Content-Length: ".length() + length.length() + 2) + 2
-                + (body == null ? 0 : body.length);
-        for (int i = 0; i < headers.size(); i++) {
-            size += headers.name(i).length() + 2 + headers.value(i).length() + 2;
-        }
-        Ascii out = new Ascii(new byte[size]);
-        out.put(request.method()).put(" ").put(target).put(" HTTP/1.1\r\nHost: ").put(authority).put("\r\n");
-        if (proxyAuth != null) {
-            out.put("Proxy-Authorization: ").put(proxyAuth).put("\r\n");
-        }
-        for (int i = 0; i < headers.size(); i++) {
-            out.put(headers.name(i)).put(": ").put(headers.value(i)).put("\r\n");
-        }
-        if (length != null) {
-            out.put("Content-Length: ").put(length).put("\r\n");
-        }
-        out.put("\r\n");
+        // The head is written twice, counted and then for real, so that head and body share one exact-size array
+        Ascii counted = head(request, viaProxy, body, new Ascii(null));
+        Ascii out = head(request, viaProxy, body, new Ascii(new byte[counted.at + (body == null ? 0 : body.length)]));
         if (body != null) {
             System.arraycopy(body, 0, out.bytes, out.at, body.length);
         }
         return out.bytes;
     }
 
-    /** Writes text into a byte array as ISO-8859-1 does: one byte a character, {@code ?} for one it cannot hold. */
+    private static Ascii head(Request request, Proxies.Route viaProxy, byte[] body, Ascii out) {
+        URI uri = request.uri();
+        String authority = authority(uri);
+        out.put(request.method()).put(" ");
+        if (viaProxy != null) {
+            out.put("http://").put(authority);
+        }
+        out.put(target(uri)).put(" HTTP/1.1\r\nHost: ").put(authority).put("\r\n");
+        if (viaProxy != null && viaProxy.authorization() != null) {
+            out.put("Proxy-Authorization: ").put(viaProxy.authorization()).put("\r\n");
+        }
+        Headers headers = request.headers();
+        for (int i = 0; i < headers.size(); i++) {
+            out.put(headers.name(i)).put(": ").put(headers.value(i)).put("\r\n");
+        }
+        if (body != null) {
+            out.put("Content-Length: ").put(Integer.toString(body.length)).put("\r\n");
+        }
+        return out.put("\r\n");
+    }
+
+    /**
+     * Writes text into a byte array as ISO-8859-1 does: one byte a character, {@code ?} for one it cannot hold;
+     * without an array it only counts the bytes.
+     */
     private static final class Ascii {
         final byte[] bytes;
         int at;
@@ -89,10 +90,14 @@ final class Http1 {
         }
 
         Ascii put(String text) {
-            for (int i = 0, n = text.length(); i < n; i++) {
-                char c = text.charAt(i);
-                bytes[at++] = c <= 0xFF ? (byte) c : (byte) '?';
+            int n = text.length();
+            if (bytes != null) {
+                for (int i = 0; i < n; i++) {
+                    char c = text.charAt(i);
+                    bytes[at + i] = c <= 0xFF ? (byte) c : (byte) '?';
+                }
             }
+            at += n;
             return this;
         }
     }

@@ -262,14 +262,8 @@ final class Http1Decoder {
     /** The size of the chunk whose size line is the first {@code n} bytes of {@link #line}; extensions ignored. */
     private long chunkSize(int n) throws ProtocolException {
         int end = indexOf(';', n);
-        int from = 0;
-        int to = end < 0 ? n : end;
-        while (from < to && blank(line[from])) {
-            from++;
-        }
-        while (to > from && blank(line[to - 1])) {
-            to--;
-        }
+        int from = firstNonBlank(0, end < 0 ? n : end);
+        int to = endOfNonBlank(from, end < 0 ? n : end);
         if (from == to || to - from > 15) { // 15 hex digits cannot overflow a long
             throw new ProtocolException("Malformed chunk size: " + printable(lineText(n)));
         }
@@ -295,13 +289,24 @@ final class Http1Decoder {
 
     /** Bytes {@code from} to {@code to} of {@link #line} as text, without the blanks around them. */
     private String trimmed(int from, int to) {
+        int start = firstNonBlank(from, to);
+        return new String(line, start, endOfNonBlank(start, to) - start, StandardCharsets.ISO_8859_1);
+    }
+
+    /** The index of the first byte of {@link #line} from {@code from} before {@code to} that is not blank, else to. */
+    private int firstNonBlank(int from, int to) {
         while (from < to && blank(line[from])) {
             from++;
         }
+        return from;
+    }
+
+    /** One past the last byte of {@link #line} before {@code to}, at or after {@code from}, that is not blank. */
+    private int endOfNonBlank(int from, int to) {
         while (to > from && blank(line[to - 1])) {
             to--;
         }
-        return new String(line, from, to - from, StandardCharsets.ISO_8859_1);
+        return to;
     }
 
     /** A byte {@link String#trim()} removes: a space or a control character. */
